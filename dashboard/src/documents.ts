@@ -1,0 +1,63 @@
+import { graphql } from './gql/gql.ts';
+
+export const FleetPageQuery = graphql(`
+  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {
+    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {
+      totalCount
+      nodes {
+        serial
+        online
+        lastSeen
+        createdAt
+        params
+      }
+    }
+  }
+`);
+
+export const CatalogueQuery = graphql(`
+  query Catalogue {
+    parameters {
+      name
+      kind
+    }
+  }
+`);
+
+export const FleetUpdatesSubscription = graphql(`
+  subscription FleetUpdates($where: [Condition!]) {
+    deviceUpdates(where: $where) {
+      updates {
+        serial
+        values
+        online
+        lastSeen
+        entered
+      }
+      left
+    }
+  }
+`);
+
+export const DeviceDetailQuery = graphql(`
+  query DeviceDetail($serial: String!) {
+    device(serial: $serial) {
+      serial
+      online
+      lastSeen
+      createdAt
+      params
+    }
+  }
+`);
+
+export const DeviceChangesSubscription = graphql(`
+  subscription DeviceChanges($serial: String!) {
+    deviceChanged(serial: $serial) {
+      at
+      values
+      online
+      lastSeen
+    }
+  }
+`);

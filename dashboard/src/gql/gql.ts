@@ -1,0 +1,70 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        serial\n        online\n        lastSeen\n        createdAt\n        params\n      }\n    }\n  }\n": typeof types.FleetPageDocument,
+    "\n  query Catalogue {\n    parameters {\n      name\n      kind\n    }\n  }\n": typeof types.CatalogueDocument,
+    "\n  subscription FleetUpdates($where: [Condition!]) {\n    deviceUpdates(where: $where) {\n      updates {\n        serial\n        values\n        online\n        lastSeen\n        entered\n      }\n      left\n    }\n  }\n": typeof types.FleetUpdatesDocument,
+    "\n  query DeviceDetail($serial: String!) {\n    device(serial: $serial) {\n      serial\n      online\n      lastSeen\n      createdAt\n      params\n    }\n  }\n": typeof types.DeviceDetailDocument,
+    "\n  subscription DeviceChanges($serial: String!) {\n    deviceChanged(serial: $serial) {\n      at\n      values\n      online\n      lastSeen\n    }\n  }\n": typeof types.DeviceChangesDocument,
+};
+const documents: Documents = {
+    "\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        serial\n        online\n        lastSeen\n        createdAt\n        params\n      }\n    }\n  }\n": types.FleetPageDocument,
+    "\n  query Catalogue {\n    parameters {\n      name\n      kind\n    }\n  }\n": types.CatalogueDocument,
+    "\n  subscription FleetUpdates($where: [Condition!]) {\n    deviceUpdates(where: $where) {\n      updates {\n        serial\n        values\n        online\n        lastSeen\n        entered\n      }\n      left\n    }\n  }\n": types.FleetUpdatesDocument,
+    "\n  query DeviceDetail($serial: String!) {\n    device(serial: $serial) {\n      serial\n      online\n      lastSeen\n      createdAt\n      params\n    }\n  }\n": types.DeviceDetailDocument,
+    "\n  subscription DeviceChanges($serial: String!) {\n    deviceChanged(serial: $serial) {\n      at\n      values\n      online\n      lastSeen\n    }\n  }\n": types.DeviceChangesDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        serial\n        online\n        lastSeen\n        createdAt\n        params\n      }\n    }\n  }\n"): (typeof documents)["\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        serial\n        online\n        lastSeen\n        createdAt\n        params\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Catalogue {\n    parameters {\n      name\n      kind\n    }\n  }\n"): (typeof documents)["\n  query Catalogue {\n    parameters {\n      name\n      kind\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FleetUpdates($where: [Condition!]) {\n    deviceUpdates(where: $where) {\n      updates {\n        serial\n        values\n        online\n        lastSeen\n        entered\n      }\n      left\n    }\n  }\n"): (typeof documents)["\n  subscription FleetUpdates($where: [Condition!]) {\n    deviceUpdates(where: $where) {\n      updates {\n        serial\n        values\n        online\n        lastSeen\n        entered\n      }\n      left\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DeviceDetail($serial: String!) {\n    device(serial: $serial) {\n      serial\n      online\n      lastSeen\n      createdAt\n      params\n    }\n  }\n"): (typeof documents)["\n  query DeviceDetail($serial: String!) {\n    device(serial: $serial) {\n      serial\n      online\n      lastSeen\n      createdAt\n      params\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DeviceChanges($serial: String!) {\n    deviceChanged(serial: $serial) {\n      at\n      values\n      online\n      lastSeen\n    }\n  }\n"): (typeof documents)["\n  subscription DeviceChanges($serial: String!) {\n    deviceChanged(serial: $serial) {\n      at\n      values\n      online\n      lastSeen\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

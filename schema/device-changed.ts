@@ -1,0 +1,27 @@
+import type { ChangeEvent } from '../server/live/hub.ts';
+import { builder } from './builder.ts';
+
+const DeviceChangeRef = builder.objectRef<ChangeEvent>('DeviceChange').implement({
+  description: 'One accepted change of one device (a frame, or the device going offline).',
+  fields: (t) => ({
+    serial: t.exposeString('serial'),
+    at: t.field({ type: 'DateTime', description: 'When the server accepted it.', resolve: (c) => c.at }),
+    values: t.field({
+      type: 'JSON',
+      description: 'The values the frame carried; {} for presence changes.',
+      resolve: (c) => c.values,
+    }),
+    online: t.exposeBoolean('online'),
+    lastSeen: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.lastSeen }),
+  }),
+});
+
+builder.subscriptionField('deviceChanged', (t) =>
+  t.field({
+    type: DeviceChangeRef,
+    description: 'Every accepted change of one device, in order.',
+    args: { serial: t.arg.string({ required: true }) },
+    subscribe: (_root, { serial }, ctx) => ctx.hub.subscribeDevice(serial),
+    resolve: (event) => event,
+  }),
+);

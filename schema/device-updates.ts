@@ -1,0 +1,32 @@
+import type { DeviceUpdate, UpdateBatch } from '../server/live/update-batch.ts';
+import { builder } from './builder.ts';
+import { ConditionInput } from './conditions.ts';
+
+const DeviceUpdateRef = builder.objectRef<DeviceUpdate>('DeviceUpdate').implement({
+  fields: (t) => ({
+    serial: t.exposeString('serial'),
+    values: t.field({ type: 'JSON', description: 'Changed values; every value when entered.', resolve: (u) => u.values }),
+    online: t.exposeBoolean('online'),
+    lastSeen: t.field({ type: 'DateTime', nullable: true, resolve: (u) => u.lastSeen }),
+    entered: t.exposeBoolean('entered', {
+      description: 'The device matches the filter now but did not before (or is new to the fleet).',
+    }),
+  }),
+});
+
+const DeviceUpdateBatchRef = builder.objectRef<UpdateBatch>('DeviceUpdateBatch').implement({
+  fields: (t) => ({
+    updates: t.field({ type: [DeviceUpdateRef], resolve: (b) => b.updates }),
+    left: t.exposeStringList('left', { description: 'Serials that stopped matching the filter.' }),
+  }),
+});
+
+builder.subscriptionField('deviceUpdates', (t) =>
+  t.field({
+    type: DeviceUpdateBatchRef,
+    description: 'Changes of the devices matching where, coalesced: at most one batch per window (100 ms by default).',
+    args: { where: t.arg({ type: [ConditionInput], required: false }) },
+    subscribe: (_root, args, ctx) => ctx.hub.subscribeUpdates(args.where ?? []),
+    resolve: (batch) => batch,
+  }),
+);

@@ -1,0 +1,43 @@
+import type { DeviceState } from '../server/state/fleet.ts';
+import { builder } from './builder.ts';
+
+export const DeviceRef = builder.objectRef<DeviceState>('Device').implement({
+  description: 'A device of the fleet, with the latest value of every parameter it reported.',
+  fields: (t) => ({
+    serial: t.exposeString('serial'),
+    online: t.exposeBoolean('online', { description: 'Holds a socket to a server instance right now.' }),
+    lastSeen: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When its newest accepted frame arrived.',
+      resolve: (d) => d.lastSeen,
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      description: 'First contact with this server (the original system called it manufacturing date).',
+      resolve: (d) => d.createdAt,
+    }),
+    params: t.field({
+      type: 'JSON',
+      description: 'Every parameter: name → latest value (number, string, boolean or null).',
+      resolve: (d) => d.params,
+    }),
+    value: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'The latest value of one parameter; null when the device never reported it.',
+      args: { name: t.arg.string({ required: true }) },
+      resolve: (d, { name }) => d.params[name] ?? null,
+    }),
+  }),
+});
+
+builder.queryField('device', (t) =>
+  t.field({
+    type: DeviceRef,
+    nullable: true,
+    description: 'One device by serial; null when unknown.',
+    args: { serial: t.arg.string({ required: true }) },
+    resolve: (_root, { serial }, ctx) => ctx.fleet.get(serial) ?? null,
+  }),
+);

@@ -1,0 +1,39 @@
+import { MAX_LIMIT, type Page, runQuery } from '../server/state/query.ts';
+import { parseSeedQuery } from '../server/state/seed-query.ts';
+import { builder } from './builder.ts';
+import { ConditionInput, OrderInput } from './conditions.ts';
+import { DeviceRef } from './device.ts';
+
+const DevicePageRef = builder.objectRef<Page>('DevicePage').implement({
+  fields: (t) => ({
+    totalCount: t.exposeInt('totalCount', { description: 'Devices matching the filter, on all pages.' }),
+    nodes: t.field({ type: [DeviceRef], resolve: (p) => p.nodes }),
+  }),
+});
+
+builder.queryField('devices', (t) =>
+  t.field({
+    type: DevicePageRef,
+    description: 'One page of the fleet, filtered and sorted (default: by serial).',
+    args: {
+      where: t.arg({ type: [ConditionInput], required: false }),
+      orderBy: t.arg({ type: [OrderInput], required: false }),
+      offset: t.arg.int({ required: false, defaultValue: 0 }),
+      limit: t.arg.int({ required: false, defaultValue: 20, description: `At most ${MAX_LIMIT}.` }),
+      seedQuery: t.arg.stringList({
+        required: false,
+        description:
+          'The original query strings, e.g. "filter:serial_number:=:0", "sort:battery:>:123"; and-ed with where, sorted after orderBy.',
+      }),
+    },
+    resolve: (_root, args, ctx) => {
+      const seed = parseSeedQuery(args.seedQuery ?? []);
+      return runQuery(ctx.fleet.devices.values(), {
+        where: [...(args.where ?? []), ...seed.where],
+        orderBy: [...(args.orderBy ?? []), ...seed.orderBy],
+        offset: args.offset ?? 0,
+        limit: args.limit ?? 20,
+      });
+    },
+  }),
+);

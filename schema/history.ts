@@ -1,0 +1,92 @@
+import type { Point } from '../server/history/aggregate.ts';
+import type { HistoryQuery } from '../server/history/history-service.ts';
+import type { DeviceState } from '../server/state/fleet.ts';
+import { QueryError } from '../server/state/query.ts';
+import { builder } from './builder.ts';
+import { DeviceRef } from './device.ts';
+
+const DAY_MS = 86_400_000;
+const MAX_NAMES = 50;
+
+const PointRef = builder.objectRef<Point>('Point').implement({
+  description: 'One point of a trend: a raw value (count 1), or the summary of the bucket starting at t.',
+  fields: (t) => ({
+    t: t.field({ type: 'DateTime', resolve: (p) => p.t }),
+    count: t.exposeInt('count', { description: 'Values in the bucket (1 for a raw value).' }),
+    avg: t.exposeFloat('avg', { nullable: true, description: 'Numbers only.' }),
+    min: t.exposeFloat('min', { nullable: true, description: 'Numbers only.' }),
+    max: t.exposeFloat('max', { nullable: true, description: 'Numbers only.' }),
+    last: t.field({ type: 'JSON', nullable: true, description: 'The newest value of the bucket.', resolve: (p) => p.last }),
+    value: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'The value: the raw value, or the newest of the bucket (the changes of strings and booleans).',
+      resolve: (p) => p.last,
+    }),
+  }),
+});
+
+const ParameterHistoryRef = builder.objectRef<{ name: string; points: Point[] }>('ParameterHistory').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    points: t.field({ type: [PointRef], resolve: (h) => h.points }),
+  }),
+});
+
+interface RangeArgs {
+  since?: Date | null;
+  until?: Date | null;
+  bucketSeconds?: number | null;
+}
+
+function query(device: DeviceState, name: string, args: RangeArgs, numeric: boolean): HistoryQuery {
+  const until = args.until?.getTime() ?? Date.now();
+  const since = args.since?.getTime() ?? until - DAY_MS;
+  return {
+    serial: device.serial,
+    name,
+    numeric,
+    since,
+    until,
+    bucketMs: args.bucketSeconds == null ? null : args.bucketSeconds * 1000,
+  };
+}
+
+const rangeArgs = (t: Parameters<Parameters<typeof builder.objectField>[2]>[0]) => ({
+  since: t.arg({ type: 'DateTime', required: false, description: 'Start, inclusive (default: 24 h before until).' }),
+  until: t.arg({ type: 'DateTime', required: false, description: 'End, exclusive (default: now).' }),
+  bucketSeconds: t.arg.int({
+    required: false,
+    description:
+      'Bucket width, aligned to the epoch (UTC). Whole hours read hour rollups, whole minutes minute rollups (the range widens to whole rollups). Without it: raw points when there are at most 1,000, else a bucket giving about 1,000.',
+  }),
+});
+
+builder.objectField(DeviceRef, 'history', (t) =>
+  t.field({
+    type: [PointRef],
+    description: 'The trend of one parameter.',
+    args: { name: t.arg.string({ required: true }), ...rangeArgs(t) },
+    resolve: (device, args, ctx) =>
+      ctx.history.load(query(device, args.name, args, ctx.fleet.parameters.get(args.name)?.kind === 'number')),
+  }),
+);
+
+builder.objectField(DeviceRef, 'histories', (t) =>
+  t.field({
+    type: [ParameterHistoryRef],
+    description: 'The trends of several parameters over the same range, read together.',
+    args: { names: t.arg.stringList({ required: true }), ...rangeArgs(t) },
+    resolve: async (device, args, ctx) => {
+      if (args.names.length > MAX_NAMES) throw new QueryError(`at most ${MAX_NAMES} names`);
+      const loaded = await ctx.history.loadMany(
+        args.names.map((name) => query(device, name, args, ctx.fleet.parameters.get(name)?.kind === 'number')),
+      );
+      return args.names.map((name, i) => {
+        const points = loaded[i];
+        if (points instanceof Error) throw points;
+        return { name, points: points ?? [] };
+      });
+    },
+  }),
+);

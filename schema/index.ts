@@ -1,0 +1,11 @@
+import { builder } from './builder.ts';
+import './roots.ts';
+import './scalars.ts';
+import './device.ts';
+import './devices.ts';
+import './parameter.ts';
+import './device-updates.ts';
+import './device-changed.ts';
+import './history.ts';
+
+export const schema = builder.toSchema();

@@ -1,0 +1,29 @@
+import type { ParameterInfo } from '../server/state/fleet.ts';
+import { builder } from './builder.ts';
+
+const ParameterKind = builder.enumType('ParameterKind', {
+  values: { NUMBER: { value: 'number' }, STRING: { value: 'string' }, BOOLEAN: { value: 'boolean' } } as const,
+});
+
+const ParameterRef = builder.objectRef<ParameterInfo>('Parameter').implement({
+  description: 'A parameter name some device has reported: the columns of the fleet table.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    kind: t.field({
+      type: ParameterKind,
+      nullable: true,
+      description: 'From the first non-null value; null while only nulls were seen.',
+      resolve: (p) => p.kind,
+    }),
+    firstSeen: t.field({ type: 'DateTime', resolve: (p) => p.firstSeen }),
+  }),
+});
+
+builder.queryField('parameters', (t) =>
+  t.field({
+    type: [ParameterRef],
+    description: 'The catalogue of parameters, by name.',
+    resolve: (_root, _args, ctx) =>
+      [...ctx.fleet.parameters.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+  }),
+);

@@ -1,0 +1,4 @@
+import { builder } from './builder.ts';
+
+builder.queryType({ description: 'Reads the live state of the fleet.' });
+builder.subscriptionType({ description: 'Live changes, over graphql-ws at /graphql.' });

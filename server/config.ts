@@ -1,0 +1,138 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const bool = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0', 'on', 'off']).transform((v) => ['true', '1', 'on'].includes(v)),
+]);
+
+/**
+ * Every setting: its environment variable is the UPPER_SNAKE name, its flag the --kebab-name.
+ * Flags win over the environment, the environment over the defaults.
+ */
+const settings = {
+  port: { schema: int(0, 65535).default(8000), help: 'HTTP and WebSocket port (0 picks a free one)' },
+  host: { schema: z.string().min(1).default('127.0.0.1'), help: 'address to listen on' },
+  dataDir: { schema: z.string().min(1).default('data'), help: 'folder for the SQLite database and logs' },
+  databaseUrl: {
+    schema: z
+      .string()
+      .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgres:// (PostgreSQL)')
+      .optional(),
+    help: 'file:<path> for SQLite (default <dataDir>/smart-os.db) or postgres://…',
+  },
+  redisUrl: {
+    schema: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .optional(),
+    help: 'Redis for pub/sub between instances; in-process when unset',
+  },
+  unknownDevices: {
+    schema: z.enum(['register', 'reject']).default('register'),
+    help: 'what to do with a serial never seen before',
+  },
+  logLevel: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    help: 'fatal | error | warn | info | debug | trace | silent',
+  },
+  logPretty: { schema: bool.optional(), help: 'human-readable log lines (default: when stdout is a terminal)' },
+  batchWindowMs: { schema: int(0, 1000).default(4), help: 'group commit: how long frames wait for others, ms' },
+  batchMaxFrames: { schema: int(1, 100_000).default(8192), help: 'group commit: most frames in one transaction' },
+  coalesceMs: { schema: int(10, 60_000).default(100), help: 'deviceUpdates: at most one batch per subscriber per window, ms' },
+  heartbeatMs: { schema: int(1000, 3_600_000).default(30_000), help: 'ping interval; a device silent for two is offline, ms' },
+  maxFrameBytes: { schema: int(256, 16 * 1024 * 1024).default(64 * 1024), help: 'larger frames close the socket (1009)' },
+  maxFramesPerSecond: { schema: int(1, 1_000_000).default(100), help: 'per connection; more closes the socket (1008)' },
+  maxStringBytes: { schema: int(1, 1024 * 1024).default(1024), help: 'longest string value, UTF-8 bytes' },
+  maxParamsPerDevice: { schema: int(1, 100_000).default(256), help: 'parameters one device may have' },
+  maxParameters: { schema: int(1, 1_000_000).default(10_000), help: 'parameter names in the whole catalogue' },
+  maxDevices: { schema: int(1, 100_000_000).default(1_000_000), help: 'devices the server registers at most' },
+  trafficLog: { schema: bool.default(true), help: 'write every device frame to <dataDir>/log/traffic.jsonl' },
+  trafficLogBytes: {
+    schema: int(4096, 1024 * 1024 * 1024).default(1024 * 1024),
+    help: 'traffic log keeps this many latest bytes',
+  },
+  retentionRawDays: { schema: int(0, 36_500).default(7), help: 'days raw points are kept (0: for ever)' },
+  retentionMinuteDays: { schema: int(0, 36_500).default(90), help: 'days minute rollups are kept (0: for ever)' },
+  retentionHourDays: { schema: int(0, 36_500).default(0), help: 'days hour rollups are kept (0: for ever)' },
+  sqliteSync: {
+    schema: z.enum(['FULL', 'NORMAL']).default('FULL'),
+    help: 'FULL: an OK survives power loss; NORMAL: it survives a crash of the server',
+  },
+} as const;
+
+type Settings = typeof settings;
+export type SettingName = keyof Settings;
+type Parsed = { [K in SettingName]: z.output<Settings[K]['schema']> };
+
+export interface Config extends Omit<Parsed, 'databaseUrl' | 'dataDir' | 'logPretty'> {
+  dataDir: string;
+  databaseUrl: string;
+  provider: 'sqlite' | 'postgres';
+  logPretty: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const names = Object.keys(settings) as SettingName[];
+
+export const envName = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+export const flagName = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** Validates raw settings (strings from env/flags, or typed values from tests). */
+export function parseConfig(input: Partial<Record<SettingName, unknown>>): Config {
+  const shape = Object.fromEntries(names.map((n) => [n, settings[n].schema])) as { [K in SettingName]: Settings[K]['schema'] };
+  const result = z.object(shape).strict().safeParse(input);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? '');
+      const label = key in settings ? `${envName(key)} (--${flagName(key)})` : key;
+      return `  ${label}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const parsed = result.data as Parsed;
+  const dataDir = resolve(parsed.dataDir);
+  let databaseUrl = parsed.databaseUrl ?? `file:${join(dataDir, 'smart-os.db')}`;
+  const provider = databaseUrl.startsWith('file:') ? 'sqlite' : 'postgres';
+  if (provider === 'sqlite') {
+    const path = databaseUrl.slice('file:'.length);
+    if (path === '' || path === ':memory:') {
+      throw new ConfigError('invalid configuration:\n  DATABASE_URL: SQLite needs a file, not memory');
+    }
+    databaseUrl = `file:${isAbsolute(path) ? path : resolve(path)}`;
+  }
+  return { ...parsed, dataDir, databaseUrl, provider, logPretty: parsed.logPretty ?? false };
+}
+
+/** Reads flags and environment; `help` when --help was asked. */
+export function configFromProcess(argv: string[], env: NodeJS.ProcessEnv): Config | 'help' {
+  const options = Object.fromEntries(names.map((n) => [flagName(n), { type: 'string' as const }]));
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true }).values;
+  } catch (err) {
+    throw new ConfigError(`${(err as Error).message}\nRun with --help for the list of settings.`);
+  }
+  if (flags.help) return 'help';
+  const input: Partial<Record<SettingName, unknown>> = {};
+  for (const n of names) {
+    const value = flags[flagName(n)] ?? env[envName(n)];
+    if (value !== undefined && value !== '') input[n] = value;
+  }
+  input.logPretty ??= process.stdout.isTTY ? 'true' : undefined;
+  return parseConfig(input);
+}
+
+export function helpText(): string {
+  const rows = names.map((n) => {
+    const def = settings[n].schema.safeParse(undefined);
+    const shown = def.success && def.data !== undefined ? ` [default: ${def.data}]` : '';
+    return `  --${flagName(n).padEnd(24)} ${envName(n).padEnd(24)} ${settings[n].help}${shown}`;
+  });
+  return `Usage: npm start -- [flags]   (every flag is also an environment variable)\n\n${rows.join('\n')}\n`;
+}

@@ -1,0 +1,180 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Scalar } from '../../agent/protocol.ts';
+import type { Fleet } from '../state/fleet.ts';
+import { QueryError } from '../state/query.ts';
+import { BucketStream, bucketOf, bucketRollups, type Point } from './aggregate.ts';
+import { type HistoryService, sourceFor } from './history-service.ts';
+import { type HistorySource, pairKey, ROLLUP_WIDTH, rowValue } from './rows.ts';
+
+const PAGE = 10_000;
+const MAX_LIST = 10_000;
+const DAY_MS = 86_400_000;
+
+export type ExportFormat = 'csv' | 'ndjson';
+
+/** What an export asks for, from the query string. */
+export interface ExportRequest {
+  devices: string[];
+  params: string[];
+  since: number;
+  until: number;
+  bucketMs: number | null;
+}
+
+function list(url: URL, key: string): string[] {
+  return url.searchParams
+    .getAll(key)
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+function time(url: URL, key: string): number | undefined {
+  const v = url.searchParams.get(key);
+  if (v === null || v === '') return undefined;
+  const ms = /^-?\d+$/.test(v) ? Number(v) : Date.parse(v);
+  if (!Number.isFinite(ms)) throw new QueryError(`${key} must be an ISO 8601 time or milliseconds`);
+  return ms;
+}
+
+/** Reads the query string; every device and parameter when none is named. */
+export function parseExportRequest(url: URL, fleet: Fleet): ExportRequest {
+  const until = time(url, 'until') ?? Date.now();
+  const since = time(url, 'since') ?? until - DAY_MS;
+  const bucket = url.searchParams.get('bucket');
+  const bucketMs = bucket === null || bucket === '' ? null : Number(bucket) * 1000;
+  if (bucketMs !== null && (!Number.isInteger(bucketMs / 1000) || bucketMs < 1000))
+    throw new QueryError('bucket is whole seconds, at least 1');
+  const devices = list(url, 'device');
+  const params = list(url, 'param');
+  if (devices.length > MAX_LIST || params.length > MAX_LIST) throw new QueryError(`at most ${MAX_LIST} devices and parameters`);
+  if (until < since) throw new QueryError('until is before since');
+  return {
+    devices: devices.length > 0 ? [...new Set(devices)].sort() : [...fleet.devices.keys()].sort(),
+    params: params.length > 0 ? [...new Set(params)].sort() : [...fleet.parameters.keys()].sort(),
+    since,
+    until,
+    bucketMs,
+  };
+}
+
+/** RFC 4180: quoted when it holds a comma, a quote, a line break, or edge spaces. */
+export function csvField(value: Scalar | undefined): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+const iso = (t: number) => new Date(t).toISOString();
+
+export const EXPORT_COLUMNS = {
+  raw: ['device', 'parameter', 't', 'value'],
+  bucketed: ['device', 'parameter', 't', 'count', 'avg', 'min', 'max', 'last'],
+} as const;
+
+function line(format: ExportFormat, device: string, param: string, p: Point, bucketed: boolean): string {
+  if (format === 'ndjson') {
+    const row = bucketed
+      ? { device, parameter: param, t: iso(p.t), count: p.count, avg: p.avg, min: p.min, max: p.max, last: p.last }
+      : { device, parameter: param, t: iso(p.t), value: p.last };
+    return `${JSON.stringify(row)}\n`;
+  }
+  const head = `${csvField(device)},${csvField(param)},${iso(p.t)}`;
+  return bucketed
+    ? `${head},${p.count},${csvField(p.avg)},${csvField(p.min)},${csvField(p.max)},${csvField(p.last)}\r\n`
+    : `${head},${csvField(p.last)}\r\n`;
+}
+
+/**
+ * Streams points one device and parameter after the other, a page of rows at a time, waiting for the
+ * client to take each page: memory stays constant for any size of export.
+ */
+export async function* exportLines(
+  req: ExportRequest,
+  format: ExportFormat,
+  source: HistorySource,
+  history: HistoryService,
+  fleet: Fleet,
+): AsyncGenerator<string> {
+  const bucketed = req.bucketMs !== null;
+  if (format === 'csv') yield `${(bucketed ? EXPORT_COLUMNS.bucketed : EXPORT_COLUMNS.raw).join(',')}\r\n`;
+  for (const device of req.devices) {
+    for (const param of req.params) {
+      const pair = await history.pair(device, param);
+      if (!pair) continue;
+      const numeric = fleet.parameters.get(param)?.kind === 'number';
+      const width = req.bucketMs;
+      if (width !== null && sourceFor(width, numeric) !== 'raw') {
+        // A pair's rollups are bounded by their retention: read at once.
+        const table = sourceFor(width, numeric) as 'rollup_minute' | 'rollup_hour';
+        const unit = ROLLUP_WIDTH[table];
+        const from = bucketOf(req.since, unit);
+        const to = bucketOf(req.until + unit - 1, unit);
+        const [rollups, log] = await Promise.all([source.rollups(table, [pair], from, to), source.logRows([pair], from, to)]);
+        const points = bucketRollups(rollups.get(pairKey(pair)) ?? [], log.get(pairKey(pair)) ?? [], width);
+        if (points.length > 0) yield points.map((p) => line(format, device, param, p, true)).join('');
+        continue;
+      }
+      const buckets = width === null ? null : new BucketStream(width);
+      let after = Number.NEGATIVE_INFINITY;
+      for (;;) {
+        const rows = await source.rawPage(pair, req.since, req.until, after, PAGE);
+        if (rows.length === 0) break;
+        let chunk = '';
+        for (const row of rows) {
+          if (buckets) {
+            const done = buckets.add(row);
+            if (done) chunk += line(format, device, param, done, true);
+          } else {
+            chunk += line(
+              format,
+              device,
+              param,
+              { t: row.t, count: 1, avg: null, min: null, max: null, last: rowValue(row) },
+              false,
+            );
+          }
+        }
+        if (chunk) yield chunk;
+        after = (rows.at(-1) as { t: number }).t;
+        if (rows.length < PAGE) break;
+      }
+      const rest = buckets?.end();
+      if (rest) yield line(format, device, param, rest, true);
+    }
+  }
+}
+
+/** GET /export.csv and /export.ndjson. */
+export function exportHandler(source: HistorySource, history: HistoryService, fleet: Fleet) {
+  return async (req: IncomingMessage, res: ServerResponse, format: ExportFormat): Promise<void> => {
+    let request: ExportRequest;
+    try {
+      request = parseExportRequest(new URL(req.url ?? '/', 'http://localhost'), fleet);
+    } catch (err) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: (err as Error).message }));
+      return;
+    }
+    const name = `smart-os-${iso(request.since).replace(/[:.]/g, '')}-${iso(request.until).replace(/[:.]/g, '')}.${format}`;
+    res.writeHead(200, {
+      'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+      'content-disposition': `attachment; filename="${name}"`,
+      'cache-control': 'no-store',
+    });
+    let aborted = false;
+    res.on('close', () => {
+      aborted = !res.writableFinished;
+    });
+    try {
+      for await (const chunk of exportLines(request, format, source, history, fleet)) {
+        if (aborted) return;
+        if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+      }
+      res.end();
+    } catch (err) {
+      // Headers are gone: the best signal left is a broken stream.
+      res.destroy(err as Error);
+    }
+  };
+}

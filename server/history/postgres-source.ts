@@ -1,0 +1,79 @@
+import pg from 'pg';
+import { LOG_BUCKETS } from '../storage/batch-writer.ts';
+import { byPair, type HistorySource, type Pair, type RawRow, type RollupRow, type RollupTable } from './rows.ts';
+
+// bigint columns (t, bucket) as numbers: milliseconds fit in 2^53.
+const asNumber = (v: string) => Number(v);
+
+/** History reads on PostgreSQL: one statement for all the pairs of a request. */
+export function postgresHistory(url: string): HistorySource {
+  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'smart-os-history' });
+  const query = async <T>(text: string, values: unknown[]): Promise<T[]> =>
+    (
+      await pool.query({
+        text,
+        values,
+        types: {
+          getTypeParser: (oid: number, format?: string) =>
+            oid === 20 ? asNumber : pg.types.getTypeParser(oid, format as 'text'),
+        },
+      })
+    ).rows as T[];
+  const columns = (pairs: readonly Pair[]) => [pairs.map((p) => p.deviceId), pairs.map((p) => p.paramId)];
+  return {
+    async pair(serial, name) {
+      const [row] = await query<Pair>(
+        'SELECT d.id AS "deviceId", p.id AS "paramId" FROM device d, parameter p WHERE d.serial = $1 AND p.name = $2',
+        [serial, name],
+      );
+      return row ?? null;
+    },
+    async raw(pairs, from, to, limit) {
+      const rows = await query<{ d: number; p: number; t: number; num: number | null; text: string | null }>(
+        `SELECT d, p, t, num, text FROM (
+           SELECT x.d, x.p, h.t, h.num, h.text, row_number() OVER (PARTITION BY x.d, x.p ORDER BY h.t) AS rn
+           FROM unnest($1::int[], $2::int[]) AS x(d, p)
+           CROSS JOIN LATERAL (
+             SELECT t, num, text FROM history WHERE device_id = x.d AND param_id = x.p AND t >= $3 AND t < $4
+             UNION ALL
+             SELECT t, num, text FROM history_log WHERE bucket = x.d % ${LOG_BUCKETS} AND device_id = x.d AND param_id = x.p AND t >= $3 AND t < $4
+           ) h
+         ) ranked WHERE rn <= $5 ORDER BY d, p, t`,
+        [...columns(pairs), from, to, limit],
+      );
+      return byPair(rows.map((r): [number, number, RawRow] => [r.d, r.p, { t: r.t, num: r.num, text: r.text }]));
+    },
+    async rawPage(pair, from, to, afterT, limit) {
+      return query<RawRow>(
+        `SELECT t, num, text FROM history WHERE device_id = $1 AND param_id = $2 AND t >= $3 AND t < $4 AND t > $5
+         UNION ALL
+         SELECT t, num, text FROM history_log WHERE bucket = $6 AND device_id = $1 AND param_id = $2 AND t >= $3 AND t < $4 AND t > $5
+         ORDER BY t LIMIT $7`,
+        [pair.deviceId, pair.paramId, from, to, afterT, pair.deviceId % LOG_BUCKETS, limit],
+      );
+    },
+    async rollups(table: RollupTable, pairs, from, to) {
+      const rows = await query<{ d: number; p: number } & RollupRow>(
+        `SELECT r.device_id AS d, r.param_id AS p, r.bucket, r.min, r.max, r.sum, r.count, r.last, r.last_t AS "lastT"
+         FROM unnest($1::int[], $2::int[]) AS x(d, p)
+         JOIN ${table} r ON r.device_id = x.d AND r.param_id = x.p AND r.bucket >= $3 AND r.bucket < $4
+         ORDER BY r.device_id, r.param_id, r.bucket`,
+        [...columns(pairs), from, to],
+      );
+      return byPair(rows.map(({ d, p, ...row }): [number, number, RollupRow] => [d, p, row]));
+    },
+    async logRows(pairs, from, to) {
+      const rows = await query<{ d: number; p: number } & RawRow>(
+        `SELECT l.device_id AS d, l.param_id AS p, l.t, l.num, l.text
+         FROM unnest($1::int[], $2::int[]) AS x(d, p)
+         JOIN history_log l ON l.bucket = x.d % ${LOG_BUCKETS} AND l.device_id = x.d AND l.param_id = x.p AND l.t >= $3 AND l.t < $4
+         ORDER BY l.device_id, l.param_id, l.t`,
+        [...columns(pairs), from, to],
+      );
+      return byPair(rows.map(({ d, p, ...row }): [number, number, RawRow] => [d, p, row]));
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

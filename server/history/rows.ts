@@ -1,0 +1,64 @@
+import type { Scalar } from '../../agent/protocol.ts';
+
+/** One accepted value as stored: numbers in num, anything else as JSON text. */
+export interface RawRow {
+  t: number;
+  num: number | null;
+  text: string | null;
+}
+
+/** One rollup row (a minute or an hour of one device's parameter). */
+export interface RollupRow {
+  bucket: number;
+  min: number;
+  max: number;
+  sum: number;
+  count: number;
+  last: number;
+  lastT: number;
+}
+
+export interface Pair {
+  deviceId: number;
+  paramId: number;
+}
+
+export type RollupTable = 'rollup_minute' | 'rollup_hour';
+
+export const ROLLUP_WIDTH: Record<RollupTable, number> = { rollup_minute: 60_000, rollup_hour: 3_600_000 };
+
+/** How history reads its rows; one implementation per database. Ranges are [from, to). */
+export interface HistorySource {
+  /** Ids of a device and a parameter, or null when either is unknown. */
+  pair(serial: string, name: string): Promise<Pair | null>;
+  /** Raw values of several pairs (history and the log not moved yet), by pair then time; at most `limit` per pair. */
+  raw(pairs: readonly Pair[], from: number, to: number, limit: number): Promise<Map<string, RawRow[]>>;
+  /** One page of one pair's raw values after `afterT`, in time order (export). */
+  rawPage(pair: Pair, from: number, to: number, afterT: number, limit: number): Promise<RawRow[]>;
+  /** Rollup rows of several pairs, by pair then bucket. */
+  rollups(table: RollupTable, pairs: readonly Pair[], from: number, to: number): Promise<Map<string, RollupRow[]>>;
+  /** Values of the log not moved yet, for several pairs (they are in no rollup yet). */
+  logRows(pairs: readonly Pair[], from: number, to: number): Promise<Map<string, RawRow[]>>;
+  close(): Promise<void>;
+}
+
+export const pairKey = (p: Pair): string => `${p.deviceId}:${p.paramId}`;
+
+export function rowValue(row: RawRow): Scalar {
+  return row.num !== null ? row.num : row.text === null ? null : (JSON.parse(row.text) as Scalar);
+}
+
+/** Groups rows that carry their pair's ids into a map by pair. */
+export function byPair<T>(rows: Iterable<[number, number, T]>): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const [deviceId, paramId, row] of rows) {
+    const key = `${deviceId}:${paramId}`;
+    let list = out.get(key);
+    if (!list) {
+      list = [];
+      out.set(key, list);
+    }
+    list.push(row);
+  }
+  return out;
+}

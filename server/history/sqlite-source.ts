@@ -1,0 +1,66 @@
+import Database from 'better-sqlite3';
+import { LOG_BUCKETS } from '../storage/batch-writer.ts';
+import { byPair, type HistorySource, type Pair, type RawRow, type RollupRow, type RollupTable } from './rows.ts';
+
+/**
+ * History reads on SQLite: a read-only connection of its own (WAL: never blocked by the writer thread).
+ * Queries are small and indexed (primary keys lead with device and parameter), so running them on the
+ * event loop costs less than handing them to another thread.
+ */
+export function sqliteHistory(path: string): HistorySource {
+  const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 10_000 });
+  db.defaultSafeIntegers(false);
+  const pairOf = db.prepare(
+    'SELECT d.id AS deviceId, p.id AS paramId FROM device d, parameter p WHERE d.serial = ? AND p.name = ?',
+  );
+  const rawOne = db.prepare(
+    `SELECT t, num, text FROM (
+       SELECT t, num, text FROM history WHERE device_id = @d AND param_id = @p AND t >= @from AND t < @to AND t > @after
+       UNION ALL
+       SELECT t, num, text FROM history_log WHERE bucket = @b AND device_id = @d AND param_id = @p AND t >= @from AND t < @to AND t > @after
+     ) ORDER BY t LIMIT @limit`,
+  );
+  const logOne = db.prepare(
+    'SELECT t, num, text FROM history_log WHERE bucket = @b AND device_id = @d AND param_id = @p AND t >= @from AND t < @to ORDER BY t',
+  );
+  const rollupOne = {
+    rollup_minute: db.prepare(
+      'SELECT bucket, min, max, sum, count, last, last_t AS lastT FROM rollup_minute WHERE device_id = ? AND param_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket',
+    ),
+    rollup_hour: db.prepare(
+      'SELECT bucket, min, max, sum, count, last, last_t AS lastT FROM rollup_hour WHERE device_id = ? AND param_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket',
+    ),
+  };
+  const args = (p: Pair, from: number, to: number, after = -1, limit = -1) => ({
+    d: p.deviceId,
+    p: p.paramId,
+    b: p.deviceId % LOG_BUCKETS,
+    from,
+    to,
+    after,
+    limit,
+  });
+  // One indexed range read per pair: SQLite has no network round trip to save by merging them.
+  const each = <T>(pairs: readonly Pair[], read: (p: Pair) => T[]) =>
+    byPair(pairs.flatMap((p) => read(p).map((row): [number, number, T] => [p.deviceId, p.paramId, row])));
+  return {
+    async pair(serial, name) {
+      return (pairOf.get(serial, name) as Pair | undefined) ?? null;
+    },
+    async raw(pairs, from, to, limit) {
+      return each(pairs, (p) => rawOne.all(args(p, from, to, -1, limit)) as RawRow[]);
+    },
+    async rawPage(pair, from, to, afterT, limit) {
+      return rawOne.all(args(pair, from, to, afterT, limit)) as RawRow[];
+    },
+    async rollups(table: RollupTable, pairs, from, to) {
+      return each(pairs, (p) => rollupOne[table].all(p.deviceId, p.paramId, from, to) as RollupRow[]);
+    },
+    async logRows(pairs, from, to) {
+      return each(pairs, (p) => logOne.all(args(p, from, to)) as RawRow[]);
+    },
+    async close() {
+      db.close();
+    },
+  };
+}

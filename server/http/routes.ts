@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import type { Registry } from 'prom-client';
+import sirv from 'sirv';
+
+const dist = fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
+const placeholder = fileURLToPath(new URL('../../dashboard/placeholder', import.meta.url));
+
+/** GraphQL requests are small; a larger body is refused before it is parsed. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface RouteDeps {
+  graphql: (req: IncomingMessage, res: ServerResponse) => void;
+  registry: Registry;
+  /** Resolves when the database and the broker answer; the reason of the first that does not otherwise. */
+  readiness: () => Promise<string | null>;
+  exportHistory: (req: IncomingMessage, res: ServerResponse, format: 'csv' | 'ndjson') => Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(body);
+}
+
+/** The HTTP routes: GraphQL, probes, metrics, and the dashboard's static files. */
+export function createRoutes(deps: RouteDeps) {
+  const dashboard = sirv(existsSync(`${dist}/index.html`) ? dist : placeholder, { etag: true, single: true });
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    if (path === '/graphql' || path.startsWith('/graphql/')) {
+      if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+        send(res, 413, 'application/json', '{"errors":[{"message":"request body over 1 MiB"}]}');
+        return;
+      }
+      deps.graphql(req, res);
+      return;
+    }
+    if (path === '/healthz') {
+      send(res, 200, 'application/json', '{"status":"ok"}');
+      return;
+    }
+    if (path === '/readyz') {
+      deps.readiness().then(
+        (failure) =>
+          failure === null
+            ? send(res, 200, 'application/json', '{"status":"ready"}')
+            : send(res, 503, 'application/json', JSON.stringify({ status: 'not ready', reason: failure })),
+        (err: Error) => send(res, 503, 'application/json', JSON.stringify({ status: 'not ready', reason: err.message })),
+      );
+      return;
+    }
+    if (path === '/export.csv' || path === '/export.ndjson') {
+      void deps.exportHistory(req, res, path.endsWith('csv') ? 'csv' : 'ndjson');
+      return;
+    }
+    if (path === '/metrics') {
+      deps.registry.metrics().then(
+        (text) => send(res, 200, deps.registry.contentType, text),
+        (err: Error) => send(res, 500, 'text/plain', err.message),
+      );
+      return;
+    }
+    dashboard(req, res, () => send(res, 404, 'text/plain', 'not found'));
+  };
+}

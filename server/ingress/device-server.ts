@@ -1,0 +1,193 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import {
+  CloseCode,
+  ErrorReason,
+  type ErrorReasonName,
+  formatError,
+  formatWelcome,
+  parseDeviceFrame,
+} from '../../agent/protocol.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import type { AnswerSink, Ingest } from './ingest.ts';
+import type { TrafficLog } from './traffic-log.ts';
+
+export type DeviceServerConfig = Pick<Config, 'maxFrameBytes' | 'maxFramesPerSecond' | 'maxStringBytes' | 'heartbeatMs'>;
+
+/** The heartbeat visits one slice of the sockets at a time, so pings never come in one burst. */
+const HEARTBEAT_SLICES = 32;
+
+/** One device socket: rate budget, liveness, and the serials it speaks for. */
+class Connection implements AnswerSink {
+  readonly serials = new Set<string>();
+  alive = true;
+  tokens: number;
+  refilled = performance.now();
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly peer: string,
+    burst: number,
+    readonly slice: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  send(text: string): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+  }
+}
+
+/** Device ingress at /update/: welcome, parse, admit, answer; floods and oversize frames close the socket. */
+export class DeviceServer {
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<Connection>();
+  private readonly slices = Array.from({ length: HEARTBEAT_SLICES }, () => new Set<Connection>());
+  private nextSlice = 0;
+  /** Which socket speaks for a serial; a newer socket replaces an older one. */
+  private readonly bindings = new Map<string, Connection>();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private readonly welcome = formatWelcome();
+
+  constructor(
+    private readonly config: DeviceServerConfig,
+    private readonly ingest: Ingest,
+    private readonly traffic: TrafficLog,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: config.maxFrameBytes,
+    });
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req));
+  }
+
+  /** Pings every socket once per interval; one that sent nothing since its previous ping is closed. */
+  startHeartbeat(): void {
+    let slice = 0;
+    this.heartbeat = setInterval(() => {
+      for (const conn of this.slices[slice] as Set<Connection>) {
+        if (!conn.alive) {
+          this.metrics.closes.inc({ reason: 'heartbeatTimeout' });
+          conn.ws.terminate();
+          continue;
+        }
+        conn.alive = false;
+        conn.ws.ping();
+      }
+      slice = (slice + 1) % HEARTBEAT_SLICES;
+    }, this.config.heartbeatMs / HEARTBEAT_SLICES);
+    this.heartbeat.unref();
+  }
+
+  /** Closes every device socket (shutdown: 1001) and waits until they are gone. */
+  async closeAll(code: number, reason: string): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    const closed = [...this.connections].map(
+      (conn) =>
+        new Promise<void>((resolve) => {
+          conn.ws.once('close', () => resolve());
+          conn.ws.close(code, reason);
+          setTimeout(() => conn.ws.terminate(), 2000).unref();
+        }),
+    );
+    await Promise.all(closed);
+    this.wss.close();
+  }
+
+  private onConnection(ws: WebSocket, req: IncomingMessage): void {
+    const peer = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
+    const conn = new Connection(ws, peer, this.config.maxFramesPerSecond, this.nextSlice);
+    this.nextSlice = (this.nextSlice + 1) % HEARTBEAT_SLICES;
+    this.connections.add(conn);
+    this.slices[conn.slice]?.add(conn);
+    this.metrics.connections.inc();
+    ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
+    ws.on('error', (err: Error & { code?: string }) => {
+      // ws closes the socket itself (1009 for an oversized frame, 1007 for bad UTF-8).
+      this.metrics.closes.inc({ reason: err.code ?? 'error' });
+      this.log.debug({ peer, err: err.message }, 'device socket error');
+    });
+    ws.on('close', () => this.onClose(conn));
+    ws.send(this.welcome);
+  }
+
+  private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
+    const now = performance.now();
+    conn.alive = true;
+    const rate = this.config.maxFramesPerSecond;
+    conn.tokens = Math.min(rate, conn.tokens + ((now - conn.refilled) * rate) / 1000);
+    conn.refilled = now;
+    if (conn.tokens < 1) {
+      this.metrics.closes.inc({ reason: 'flood' });
+      this.log.warn({ peer: conn.peer, serials: [...conn.serials] }, 'device flooding; closing its socket');
+      conn.ws.close(CloseCode.policyViolation, `more than ${rate} frames per second`);
+      return;
+    }
+    conn.tokens -= 1;
+    this.metrics.frames.inc();
+    if (isBinary) {
+      this.refuse(conn, null, 'notText');
+      return;
+    }
+    const text = data.toString();
+    this.traffic.frame(text);
+    const frame = parseDeviceFrame(text, this.config);
+    if (!frame.ok) {
+      this.refuse(conn, frame.head, frame.reason);
+      return;
+    }
+    const refusal = this.ingest.admit(frame, conn, Date.now());
+    if (refusal) {
+      this.refuse(conn, frame.head, refusal);
+      return;
+    }
+    this.bind(frame.serial, conn);
+  }
+
+  private refuse(conn: Connection, head: string | null, reason: ErrorReasonName): void {
+    this.metrics.errors.inc({ reason });
+    this.metrics.acks.inc({ result: 'error' });
+    conn.send(formatError(head, ErrorReason[reason]));
+  }
+
+  private bind(serial: string, conn: Connection): void {
+    const previous = this.bindings.get(serial);
+    if (previous === conn) return;
+    this.bindings.set(serial, conn);
+    conn.serials.add(serial);
+    if (!previous) return;
+    previous.serials.delete(serial);
+    if (previous.serials.size === 0) {
+      this.metrics.closes.inc({ reason: 'replaced' });
+      previous.ws.close(CloseCode.replaced, 'replaced by a newer connection of the same device');
+    }
+  }
+
+  private onClose(conn: Connection): void {
+    this.connections.delete(conn);
+    this.slices[conn.slice]?.delete(conn);
+    this.metrics.connections.dec();
+    for (const serial of conn.serials) {
+      if (this.bindings.get(serial) !== conn) continue;
+      this.bindings.delete(serial);
+      this.ingest.offline(serial);
+    }
+  }
+}

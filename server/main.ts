@@ -1,0 +1,50 @@
+// `npm start`: the only module that listens. Configuration errors exit with status 2.
+import { createApp } from './app.ts';
+import { ConfigError, configFromProcess, helpText } from './config.ts';
+import { createLogger } from './logger.ts';
+
+let config: ReturnType<typeof configFromProcess>;
+try {
+  config = configFromProcess(process.argv.slice(2), process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`smart-os: ${err.message}\n`);
+  process.exit(2);
+}
+if (config === 'help') {
+  process.stdout.write(helpText());
+  process.exit(0);
+}
+
+const log = createLogger(config.logLevel, config.logPretty);
+const app = await createApp(config, { logger: log });
+const url = await app.listen();
+log.info(
+  {
+    url,
+    graphql: `${url}/graphql`,
+    devices: `${url.replace(/^http/, 'ws')}/update/`,
+    database: config.provider,
+    instance: app.instance,
+  },
+  `SMART-OS listening on ${url} (dashboard ${url}/, GraphiQL ${url}/graphql, devices ${url.replace(/^http/, 'ws')}/update/)`,
+);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) {
+      log.warn(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    log.info(`${signal}: stopping; committing and answering pending frames`);
+    app.close().then(
+      () => process.exit(0),
+      (err: Error) => {
+        log.error({ err }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,87 @@
+import client from 'prom-client';
+
+/** Read at scrape time rather than kept up to date on the hot path. */
+export interface MetricSources {
+  devices(): number;
+  devicesOnline(): number;
+  subscribers(): { updateSubscribers: number; changeSubscribers: number; views: number };
+}
+
+/** Everything /metrics shows; one registry per app so several apps can share a process (tests). */
+export function createMetrics(sources: MetricSources) {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'smartos_' });
+  const reg = [registry];
+  return {
+    registry,
+    connections: new client.Gauge({ name: 'smartos_device_connections', help: 'Open device sockets', registers: reg }),
+    devices: new client.Gauge({
+      name: 'smartos_devices',
+      help: 'Devices known',
+      registers: reg,
+      collect() {
+        this.set(sources.devices());
+      },
+    }),
+    devicesOnline: new client.Gauge({
+      name: 'smartos_devices_online',
+      help: 'Devices online on any instance',
+      registers: reg,
+      collect() {
+        this.set(sources.devicesOnline());
+      },
+    }),
+    frames: new client.Counter({ name: 'smartos_frames_received_total', help: 'Device frames received', registers: reg }),
+    acks: new client.Counter({
+      name: 'smartos_acks_total',
+      help: 'Answers sent to devices, by result',
+      labelNames: ['result'] as const,
+      registers: reg,
+    }),
+    errors: new client.Counter({
+      name: 'smartos_frame_errors_total',
+      help: 'Frames answered ERROR, by reason',
+      labelNames: ['reason'] as const,
+      registers: reg,
+    }),
+    closes: new client.Counter({
+      name: 'smartos_device_closes_total',
+      help: 'Device sockets closed by the server, by reason',
+      labelNames: ['reason'] as const,
+      registers: reg,
+    }),
+    ackSeconds: new client.Histogram({
+      name: 'smartos_ack_seconds',
+      help: 'Frame received to OK sent (includes the group commit)',
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: reg,
+    }),
+    commitFrames: new client.Histogram({
+      name: 'smartos_commit_batch_frames',
+      help: 'Frames per group commit',
+      buckets: [1, 4, 16, 64, 256, 1024, 4096, 16384],
+      registers: reg,
+    }),
+    commitSeconds: new client.Histogram({
+      name: 'smartos_commit_seconds',
+      help: 'Group commit latency',
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: reg,
+    }),
+    subscribers: new client.Gauge({
+      name: 'smartos_subscribers',
+      help: 'GraphQL subscriptions, by kind (views: distinct deviceUpdates filters)',
+      labelNames: ['kind'] as const,
+      registers: reg,
+      collect() {
+        const s = sources.subscribers();
+        this.set({ kind: 'deviceUpdates' }, s.updateSubscribers);
+        this.set({ kind: 'deviceChanged' }, s.changeSubscribers);
+        this.set({ kind: 'views' }, s.views);
+      },
+    }),
+    graphqlSockets: new client.Gauge({ name: 'smartos_graphql_sockets', help: 'Open graphql-ws sockets', registers: reg }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

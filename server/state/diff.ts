@@ -1,0 +1,39 @@
+import { type DeviceChange, emptyParams, type Fleet } from './fleet.ts';
+
+/**
+ * The changes that turn `current` into `fresh` (state re-read from the database after pub/sub
+ * messages may have been lost). Removed devices and parameters are left alone: nothing removes them.
+ */
+export function diffFleets(current: Fleet, fresh: Fleet): DeviceChange[] {
+  const changes: DeviceChange[] = [];
+  for (const d of fresh.devices.values()) {
+    const mine = current.get(d.serial);
+    const values = emptyParams();
+    let changed = 0;
+    for (const name in d.params) {
+      if (!mine || !(name in mine.params) || mine.params[name] !== d.params[name]) {
+        values[name] = d.params[name] ?? null;
+        changed++;
+      }
+    }
+    if (!mine || changed > 0) {
+      changes.push({
+        serial: d.serial,
+        at: d.lastSeen ?? d.createdAt,
+        values,
+        online: d.online,
+        instance: d.instance,
+        ...(mine ? {} : { createdAt: d.createdAt }),
+      });
+    } else if (mine.online !== d.online) {
+      changes.push({
+        serial: d.serial,
+        at: Date.now(),
+        values: null,
+        online: d.online,
+        instance: d.online ? d.instance : mine.instance,
+      });
+    }
+  }
+  return changes;
+}

@@ -1,0 +1,117 @@
+import type { Scalar } from '../../agent/protocol.ts';
+
+export type ParameterKind = 'number' | 'string' | 'boolean';
+
+/** The live state of one device; times are milliseconds since the epoch. */
+export interface DeviceState {
+  readonly serial: string;
+  createdAt: number;
+  lastSeen: number | null;
+  online: boolean;
+  /** The server instance holding the device's socket while it is online. */
+  instance: string | null;
+  /** Latest value per parameter (no prototype, so any name is safe as a key). */
+  params: Record<string, Scalar>;
+  paramCount: number;
+}
+
+export interface ParameterInfo {
+  name: string;
+  /** From the first non-null value; null while only nulls were seen. */
+  kind: ParameterKind | null;
+  firstSeen: number;
+}
+
+/**
+ * One committed change of one device. The same record updates the state of every instance and
+ * feeds the subscriptions, so it carries absolute values, never deltas.
+ */
+export interface DeviceChange {
+  serial: string;
+  /** When the server accepted it; also the device's lastSeen when values is set. */
+  at: number;
+  /** Values the frame carried; null for a presence change. */
+  values: Record<string, Scalar> | null;
+  online: boolean;
+  instance: string | null;
+  /** Set when this change registered the device. */
+  createdAt?: number;
+}
+
+export function kindOf(value: Scalar): ParameterKind | null {
+  if (value === null) return null;
+  return typeof value as ParameterKind;
+}
+
+export function emptyParams(): Record<string, Scalar> {
+  return Object.create(null) as Record<string, Scalar>;
+}
+
+/** Every device and the parameter catalogue, as committed to storage. */
+export class Fleet {
+  readonly devices = new Map<string, DeviceState>();
+  readonly parameters = new Map<string, ParameterInfo>();
+  /** Bumped by every applied change: cheap staleness check for cached query results. */
+  version = 0;
+
+  get(serial: string): DeviceState | undefined {
+    return this.devices.get(serial);
+  }
+
+  /** Adds a device as loaded from storage. */
+  load(device: DeviceState): void {
+    this.devices.set(device.serial, device);
+  }
+
+  loadParameter(info: ParameterInfo): void {
+    this.parameters.set(info.name, info);
+  }
+
+  /** Applies one change; returns the device, or null when the change was stale and ignored. */
+  apply(change: DeviceChange): DeviceState | null {
+    let device = this.devices.get(change.serial);
+    if (change.values === null) {
+      if (!device) return null;
+      // An offline notice from an instance that no longer holds the device is stale.
+      if (!change.online && device.instance !== null && device.instance !== change.instance) return null;
+      device.online = change.online;
+      device.instance = change.online ? change.instance : null;
+      this.version++;
+      return device;
+    }
+    if (!device) {
+      device = {
+        serial: change.serial,
+        createdAt: change.createdAt ?? change.at,
+        lastSeen: null,
+        online: false,
+        instance: null,
+        params: emptyParams(),
+        paramCount: 0,
+      };
+      this.devices.set(change.serial, device);
+    }
+    const params = device.params;
+    for (const name in change.values) {
+      const value = change.values[name] as Scalar;
+      if (!(name in params)) {
+        device.paramCount++;
+        this.observe(name, value, change.at);
+      } else if (value !== null && this.parameters.get(name)?.kind === null) {
+        this.observe(name, value, change.at);
+      }
+      params[name] = value;
+    }
+    if (device.lastSeen === null || change.at > device.lastSeen) device.lastSeen = change.at;
+    device.online = change.online;
+    device.instance = change.instance;
+    this.version++;
+    return device;
+  }
+
+  private observe(name: string, value: Scalar, at: number): void {
+    const known = this.parameters.get(name);
+    if (!known) this.parameters.set(name, { name, kind: kindOf(value), firstSeen: at });
+    else if (known.kind === null) known.kind = kindOf(value);
+  }
+}

@@ -1,0 +1,67 @@
+import { type Condition, type FilterOp, type Order, QueryError } from './query.ts';
+
+// The original browser protocol's query strings: "filter:<field>:<op>:<value>" and
+// "sort:<field>:<dir>:<abc|123>". Its docs disagree on the sort direction; its code's docstring
+// ("<" = small-big/a-z, ">" = big-small/z-a) is what we follow (docs/querying.md).
+const SEED_OPS: Record<string, FilterOp> = {
+  '=': 'CONTAINS',
+  '==': 'EQUALS',
+  '^': 'STARTS_WITH',
+  '!=': 'NOT_EQUALS',
+  '<': 'LT',
+  '>': 'GT',
+  '<=': 'LTE',
+  '>=': 'GTE',
+};
+
+/** The seed's column names for the built-in fields. */
+const SEED_FIELDS: Record<string, string> = {
+  serial_number: 'serial',
+  last_status_update: 'lastSeen',
+  manufacturing_date: 'createdAt',
+};
+
+export interface SeedQuery {
+  where: Condition[];
+  orderBy: Order[];
+}
+
+function splitN(text: string, parts: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (out.length < parts - 1) {
+    const cut = rest.indexOf(':');
+    if (cut < 0) break;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut + 1);
+  }
+  out.push(rest);
+  return out;
+}
+
+export function parseSeedQuery(items: readonly string[]): SeedQuery {
+  const where: Condition[] = [];
+  const orderBy: Order[] = [];
+  for (const item of items) {
+    const [kind, rawField = '', op = '', value = ''] = splitN(item, 4);
+    const field = SEED_FIELDS[rawField] ?? rawField;
+    if (field === '') throw new QueryError(`"${item}": missing field name`);
+    if (kind === 'filter') {
+      const mapped = SEED_OPS[op];
+      if (!mapped) {
+        throw new QueryError(`"${item}": unknown filter operator "${op}", use one of ${Object.keys(SEED_OPS).join(' ')}`);
+      }
+      where.push({ field, op: mapped, value });
+    } else if (kind === 'sort') {
+      if (op !== '<' && op !== '>')
+        throw new QueryError(`"${item}": unknown sort direction "${op}", use < (ascending) or > (descending)`);
+      if (value !== '' && value !== 'abc' && value !== '123') {
+        throw new QueryError(`"${item}": unknown sort kind "${value}", use abc or 123`);
+      }
+      orderBy.push({ field, direction: op === '<' ? 'ASC' : 'DESC' });
+    } else {
+      throw new QueryError(`"${item}": must start with filter: or sort:`);
+    }
+  }
+  return { where, orderBy };
+}

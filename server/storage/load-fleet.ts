@@ -1,0 +1,42 @@
+import type { Scalar } from '../../agent/protocol.ts';
+import { emptyParams, Fleet, type ParameterKind } from '../state/fleet.ts';
+import type { Db } from './database.ts';
+
+const KINDS = new Set(['number', 'string', 'boolean']);
+
+/** Reads the committed state of every device and the parameter catalogue. */
+export async function loadFleet(db: Db): Promise<Fleet> {
+  const [devices, parameters, values] = await Promise.all([
+    db.device.findMany({ select: { id: true, serial: true, createdAt: true, lastSeen: true, online: true, instance: true } }),
+    db.parameter.findMany(),
+    db.deviceValue.findMany(),
+  ]);
+  const fleet = new Fleet();
+  const byId = new Map<number, string>();
+  for (const p of parameters) {
+    byId.set(p.id, p.name);
+    const kind = p.kind !== null && KINDS.has(p.kind) ? (p.kind as ParameterKind) : null;
+    fleet.loadParameter({ name: p.name, kind, firstSeen: p.firstSeen.getTime() });
+  }
+  const states = new Map<number, Record<string, Scalar>>();
+  for (const d of devices) {
+    const params = emptyParams();
+    states.set(d.id, params);
+    fleet.load({
+      serial: d.serial,
+      createdAt: d.createdAt.getTime(),
+      lastSeen: d.lastSeen?.getTime() ?? null,
+      online: d.online,
+      instance: d.instance,
+      params,
+      paramCount: 0,
+    });
+  }
+  for (const v of values) {
+    const params = states.get(v.deviceId);
+    const name = byId.get(v.paramId);
+    if (params && name !== undefined) params[name] = JSON.parse(v.value) as Scalar;
+  }
+  for (const d of fleet.devices.values()) d.paramCount = Object.keys(d.params).length;
+  return fleet;
+}

@@ -1,0 +1,150 @@
+import pg from 'pg';
+import { type Dialect, type IdRow, LOG_BUCKETS, type ParamRow } from './batch-writer.ts';
+import { rollupUpsert } from './rollup-sql.ts';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * One bucket of the log into history and the rollups, in one statement: every sub-statement sees the
+ * same rows the DELETE took.
+ */
+const MOVE_SQL = `WITH moved AS (
+    DELETE FROM history_log WHERE bucket = $1 RETURNING device_id, param_id, t, num, text
+  ),
+  raw AS (
+    INSERT INTO history (device_id, param_id, t, num, text)
+    SELECT device_id, param_id, t, num, text FROM moved ORDER BY device_id, param_id, t
+    ON CONFLICT (device_id, param_id, t) DO UPDATE SET num = EXCLUDED.num, text = EXCLUDED.text
+  ),
+  minute AS (${rollupUpsert('postgres', 'rollup_minute', 60_000, 'moved', 'true')})
+  ${rollupUpsert('postgres', 'rollup_hour', 3_600_000, 'moved', 'true')}`;
+
+/** Advisory lock space of the history log moves (any constant unique to this use). */
+const MOVE_LOCK = 0x5a4f53;
+
+/**
+ * PostgreSQL: each step is one statement over arrays (unnest), so a batch of any size costs a
+ * handful of round trips. Timestamps go in as UTC ISO text into `timestamp(3)` columns.
+ */
+export async function postgresDialect(url: string): Promise<Dialect> {
+  const client = new pg.Client({ connectionString: url, application_name: 'smart-os-writer' });
+  await client.connect();
+  const run = async (sql: string, values: unknown[]) => {
+    await client.query(sql, values);
+  };
+  const rows = async <T>(sql: string, values: unknown[]): Promise<T[]> =>
+    (await client.query({ text: sql, values, rowMode: 'array' })).rows as T[];
+
+  return {
+    async loadIds() {
+      return {
+        devices: await rows<IdRow>('SELECT serial, id FROM device', []),
+        params: await rows<ParamRow>('SELECT name, id, kind FROM parameter', []),
+      };
+    },
+    async transaction(work) {
+      await client.query('BEGIN');
+      try {
+        await work();
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    },
+    async insertDevices(list, instance) {
+      const serials = list.map((r) => r.serial);
+      await run(
+        `INSERT INTO device (serial, created_at, last_seen, online, instance)
+         SELECT s, c::timestamp, l::timestamp, true, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS v(s, c, l)
+         ON CONFLICT (serial) DO NOTHING`,
+        [serials, list.map((r) => iso(r.createdAt)), list.map((r) => iso(r.lastSeen)), instance],
+      );
+      return rows<IdRow>('SELECT serial, id FROM device WHERE serial = ANY($1::text[])', [serials]);
+    },
+    async insertParameters(list) {
+      const names = list.map((r) => r.name);
+      await run(
+        `INSERT INTO parameter (name, kind, first_seen)
+         SELECT n, k, f::timestamp FROM unnest($1::text[], $2::text[], $3::text[]) AS v(n, k, f)
+         ON CONFLICT (name) DO NOTHING`,
+        [names, list.map((r) => r.kind), list.map((r) => iso(r.firstSeen))],
+      );
+      return rows<ParamRow>('SELECT name, id, kind FROM parameter WHERE name = ANY($1::text[])', [names]);
+    },
+    async setKinds(ids, kinds) {
+      await run(
+        'UPDATE parameter p SET kind = v.k FROM unnest($1::int[], $2::text[]) AS v(id, k) WHERE p.id = v.id AND p.kind IS NULL',
+        [ids, kinds],
+      );
+    },
+    async touch(ids, lastSeen, instance) {
+      await run(
+        `UPDATE device d SET last_seen = GREATEST(d.last_seen, v.l::timestamp), online = true, instance = $3
+         FROM unnest($1::int[], $2::text[]) AS v(id, l) WHERE d.id = v.id`,
+        [ids, lastSeen.map(iso), instance],
+      );
+    },
+    async setOffline(ids, instance) {
+      await run('UPDATE device SET online = false, instance = NULL WHERE id = ANY($1::int[]) AND instance = $2', [ids, instance]);
+    },
+    async upsertValues(deviceIds, paramIds, values) {
+      await run(
+        `INSERT INTO device_value (device_id, param_id, value) SELECT * FROM unnest($1::int[], $2::int[], $3::text[])
+         ON CONFLICT (device_id, param_id) DO UPDATE SET value = EXCLUDED.value`,
+        [deviceIds, paramIds, values],
+      );
+    },
+    async appendHistory(deviceIds, paramIds, ts, nums, texts) {
+      await run(
+        `INSERT INTO history_log (bucket, t, device_id, param_id, num, text)
+         SELECT d % ${LOG_BUCKETS}, t, d, p, n, x FROM unnest($1::int[], $2::int[], $3::bigint[], $4::float8[], $5::text[]) AS v(d, p, t, n, x)
+         ON CONFLICT (bucket, t, device_id, param_id) DO UPDATE SET num = EXCLUDED.num, text = EXCLUDED.text`,
+        [deviceIds, paramIds, ts, nums, texts],
+      );
+    },
+    async moveToHistory(bucket) {
+      // Instances sharing the database share the log: one moves a bucket at a time, the others skip it.
+      await client.query('BEGIN');
+      try {
+        const { rows: locked } = await client.query('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', [MOVE_LOCK, bucket]);
+        // DELETE … RETURNING takes exactly the rows it removes: a row another instance commits meanwhile
+        // stays in the log for the next move, never deleted unmoved.
+        if (locked[0]?.ok) {
+          await run(MOVE_SQL, [bucket]);
+        }
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    },
+    async pairs() {
+      return rows<[number, number]>('SELECT device_id, param_id FROM device_value ORDER BY device_id, param_id', []);
+    },
+    async prune(list, cuts) {
+      const devices = list.map(([d]) => d);
+      const params = list.map(([, p]) => p);
+      const tables: Array<[string, string, number | null]> = [
+        ['history', 't', cuts.raw],
+        ['rollup_minute', 'bucket', cuts.minute],
+        ['rollup_hour', 'bucket', cuts.hour],
+      ];
+      for (const [table, column, cut] of tables) {
+        if (cut === null) continue;
+        await run(
+          `DELETE FROM ${table} h USING unnest($1::int[], $2::int[]) AS p(d, q)
+           WHERE h.device_id = p.d AND h.param_id = p.q AND h.${column} < $3`,
+          [devices, params, cut],
+        );
+      }
+    },
+    async logRows() {
+      const [row] = await rows<[string]>('SELECT count(*) FROM history_log', []);
+      return Number(row?.[0] ?? 0);
+    },
+    async close() {
+      await client.end();
+    },
+  };
+}

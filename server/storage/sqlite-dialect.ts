@@ -1,0 +1,132 @@
+import Database from 'better-sqlite3';
+import type { ParameterKind } from '../state/fleet.ts';
+import type { NewDevice, NewParameter } from './batch.ts';
+import { type Dialect, type IdRow, LOG_BUCKETS, type ParamRow, type PruneCuts } from './batch-writer.ts';
+import { ROLLUPS, rollupUpsert } from './rollup-sql.ts';
+
+export type SqliteSync = 'FULL' | 'NORMAL';
+
+/** Opens a connection with the settings every connection to the database file shares. */
+export function openSqliteFile(path: string, synchronous: SqliteSync): Database.Database {
+  const db = new Database(path, { timeout: 10_000 });
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+/**
+ * SQLite through better-sqlite3 with statements prepared once: the writer runs in its own thread,
+ * so these synchronous calls never hold up the event loop that serves devices.
+ */
+export function sqliteDialect(path: string, synchronous: SqliteSync): Dialect {
+  const db = openSqliteFile(path, synchronous);
+  // Dates are integer milliseconds, the format the Prisma client is configured to read.
+  const insertDevice = db.prepare(
+    'INSERT INTO device (serial, created_at, last_seen, online, instance) VALUES (?, ?, ?, 1, ?) ON CONFLICT (serial) DO NOTHING',
+  );
+  const deviceId = db.prepare('SELECT id FROM device WHERE serial = ?').pluck();
+  const insertParam = db.prepare('INSERT INTO parameter (name, kind, first_seen) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING');
+  const paramRow = db.prepare('SELECT id, kind FROM parameter WHERE name = ?');
+  const setKind = db.prepare('UPDATE parameter SET kind = ? WHERE id = ? AND kind IS NULL');
+  const touch = db.prepare('UPDATE device SET last_seen = max(coalesce(last_seen, 0), ?), online = 1, instance = ? WHERE id = ?');
+  const offline = db.prepare('UPDATE device SET online = 0, instance = NULL WHERE id = ? AND instance = ?');
+  const upsertValue = db.prepare(
+    'INSERT INTO device_value (device_id, param_id, value) VALUES (?, ?, ?) ON CONFLICT (device_id, param_id) DO UPDATE SET value = excluded.value',
+  );
+  const appendHistory = db.prepare(
+    `INSERT INTO history_log (bucket, t, device_id, param_id, num, text) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (bucket, t, device_id, param_id) DO UPDATE SET num = excluded.num, text = excluded.text`,
+  );
+  const moveRows = db.prepare(
+    `INSERT INTO history (device_id, param_id, t, num, text)
+     SELECT device_id, param_id, t, num, text FROM history_log WHERE bucket = ? ORDER BY device_id, param_id, t
+     ON CONFLICT (device_id, param_id, t) DO UPDATE SET num = excluded.num, text = excluded.text`,
+  );
+  const rollups = ROLLUPS.map((r) => db.prepare(rollupUpsert('sqlite', r.table, r.width, 'history_log', 'bucket = ?')));
+  const dropMoved = db.prepare('DELETE FROM history_log WHERE bucket = ?');
+  const move = db.transaction((bucket: number) => {
+    moveRows.run(bucket);
+    for (const rollup of rollups) rollup.run(bucket);
+    dropMoved.run(bucket);
+  });
+  const logRows = db.prepare('SELECT count(*) FROM history_log').pluck();
+  const pairs = db.prepare('SELECT device_id, param_id FROM device_value ORDER BY device_id, param_id').raw();
+  const pruneRaw = db.prepare('DELETE FROM history WHERE device_id = ? AND param_id = ? AND t < ?');
+  const pruneRollup = ROLLUPS.map((r) =>
+    db.prepare(`DELETE FROM ${r.table} WHERE device_id = ? AND param_id = ? AND bucket < ?`),
+  );
+  const prune = db.transaction((list: Array<[number, number]>, cuts: PruneCuts) => {
+    const rollupCuts = [cuts.minute, cuts.hour];
+    for (const [device, param] of list) {
+      if (cuts.raw !== null) pruneRaw.run(device, param, cuts.raw);
+      rollupCuts.forEach((cut, i) => {
+        if (cut !== null) pruneRollup[i]?.run(device, param, cut);
+      });
+    }
+  });
+
+  return {
+    async loadIds() {
+      const devices = db.prepare('SELECT serial, id FROM device').raw().all() as IdRow[];
+      const params = db.prepare('SELECT name, id, kind FROM parameter').raw().all() as ParamRow[];
+      return { devices, params };
+    },
+    async transaction(work) {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        await work();
+        db.exec('COMMIT');
+      } catch (err) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw err;
+      }
+    },
+    async insertDevices(rows: NewDevice[], instance: string) {
+      return rows.map((r): IdRow => {
+        insertDevice.run(r.serial, r.createdAt, r.lastSeen, instance);
+        return [r.serial, deviceId.get(r.serial) as number];
+      });
+    },
+    async insertParameters(rows: NewParameter[]) {
+      return rows.map((r): ParamRow => {
+        insertParam.run(r.name, r.kind, r.firstSeen);
+        const row = paramRow.get(r.name) as { id: number; kind: string | null };
+        return [r.name, row.id, row.kind];
+      });
+    },
+    async setKinds(ids: number[], kinds: ParameterKind[]) {
+      for (let i = 0; i < ids.length; i++) setKind.run(kinds[i], ids[i]);
+    },
+    async touch(ids, lastSeen, instance) {
+      for (let i = 0; i < ids.length; i++) touch.run(lastSeen[i], instance, ids[i]);
+    },
+    async setOffline(ids, instance) {
+      for (const id of ids) offline.run(id, instance);
+    },
+    async upsertValues(deviceIds, paramIds, values) {
+      for (let i = 0; i < deviceIds.length; i++) upsertValue.run(deviceIds[i], paramIds[i], values[i]);
+    },
+    async appendHistory(deviceIds, paramIds, ts, nums, texts) {
+      for (let i = 0; i < deviceIds.length; i++) {
+        const device = deviceIds[i] as number;
+        appendHistory.run(device % LOG_BUCKETS, ts[i], device, paramIds[i], nums[i], texts[i]);
+      }
+    },
+    async moveToHistory(bucket) {
+      move(bucket);
+    },
+    async logRows() {
+      return logRows.get() as number;
+    },
+    async pairs() {
+      return pairs.all() as Array<[number, number]>;
+    },
+    async prune(list, cuts) {
+      prune(list, cuts);
+    },
+    async close() {
+      db.close();
+    },
+  };
+}

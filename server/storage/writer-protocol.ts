@@ -1,0 +1,25 @@
+import type { Retention } from './batch-writer.ts';
+import type { SqliteSync } from './sqlite-dialect.ts';
+
+/** What the writer thread is started with. */
+export interface WriterOptions {
+  provider: 'sqlite' | 'postgres';
+  /** file:<path> or postgres://… */
+  url: string;
+  sqliteSync: SqliteSync;
+  /** This server instance, recorded on the devices whose sockets it holds. */
+  instance: string;
+  retention: Retention;
+}
+
+/** Messages to the writer thread. */
+export type ToWriter = { op: 'write'; id: number /** WriteItem[] as JSON */; items: string } | { op: 'close' };
+
+/** Messages from the writer thread. */
+export type FromWriter =
+  | { op: 'ready' }
+  | { op: 'written'; id: number }
+  | { op: 'failed'; id: number; message: string }
+  | { op: 'closed' }
+  | { op: 'warn'; message: string }
+  | { op: 'fatal'; message: string };

@@ -1,0 +1,333 @@
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ConnectionState, createDevice, type Device } from '../agent/device.ts';
+import { EmulatedFleet } from '../agent/emulator/fleet.ts';
+import { solmate } from '../agent/emulator/solmate.ts';
+import type { Scalar } from '../agent/protocol.ts';
+import { type Browser, browserAvailable, launchBrowser } from './support/browser.ts';
+import { startServer, type TestServer, tempDir } from './support/server.ts';
+
+const COUNTRIES = ['AT', 'DE', 'CH', 'IT'];
+const serialOf = (i: number) => `d${String(i).padStart(3, '0')}`;
+/** The fleet the tests know by heart: 30 devices with predictable values. */
+function valuesOf(i: number): Record<string, Scalar> {
+  return {
+    battery: (i * 7) % 100,
+    country: COUNTRIES[i % 4] as string,
+    power_income: i * 10,
+    charging: i % 2 === 0,
+    label: `unit-${i}`,
+    ...(i % 5 === 0 ? { fault: 'E1' } : {}),
+  };
+}
+const ALL = Array.from({ length: 30 }, (_, k) => k + 1);
+
+async function until(device: Device, state: ConnectionState): Promise<void> {
+  if (device.state === state) return;
+  await new Promise<void>((resolve) => {
+    const on = (to: ConnectionState) => {
+      if (to === state) {
+        device.off('state', on);
+        resolve();
+      }
+    };
+    device.on('state', on);
+  });
+}
+
+const rows = (page: Page) => page.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-serial')));
+const cell = (page: Page, serial: string, col: string) => page.locator(`tr[data-serial="${serial}"] [data-col="${col}"]`);
+
+describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
+  const dir = tempDir();
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  const devices = new Map<number, Device>();
+
+  beforeAll(async () => {
+    server = await startServer({ dataDir: dir.path, coalesceMs: 100, maxFramesPerSecond: 1000 });
+    for (const i of ALL) {
+      const d = createDevice({
+        url: server.deviceUrl,
+        serial: serialOf(i),
+        minIntervalMs: 0,
+        reconnectDelayMs: 200,
+        maxReconnectDelayMs: 500,
+      });
+      d.set(valuesOf(i));
+      devices.set(i, d);
+    }
+    await Promise.all([...devices.values()].map((d) => d.flush()));
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([...devices.values()].map((d) => d.close()));
+    await server?.close();
+    dir.remove();
+  });
+  beforeEach(async () => {
+    // Every test starts from the known fleet, whatever the previous one changed.
+    for (const [i, d] of devices) d.set(valuesOf(i));
+    await Promise.all([...devices.values()].map((d) => d.flush()));
+    for (const p of browser.context.pages()) await p.close();
+    page = await browser.context.newPage();
+  });
+
+  const open = async (query = '') => {
+    await page.goto(`${server.url}/${query}`);
+    await page.locator('.link-live').waitFor();
+    await page.locator('tbody tr').first().waitFor();
+  };
+  const expectRows = async (expected: string[]) => {
+    await expect.poll(() => rows(page), { timeout: 5000 }).toEqual(expected);
+  };
+
+  it('fills the table from the devices, with labels, units and live presence', async () => {
+    await open();
+    await expectRows(ALL.slice(0, 20).map(serialOf));
+    await expect.poll(() => page.locator('.pager .count').textContent()).toBe('1–20 of 30 devices');
+    const headers = await page.locator('thead th').allTextContents();
+    expect(headers.slice(0, 4)).toEqual(['Serial', 'Status', 'Last seen', 'Battery%']);
+    expect(await cell(page, 'd003', 'battery').textContent()).toBe('21 %');
+    expect(await cell(page, 'd002', 'charging').textContent()).toBe('✓');
+    expect(await cell(page, 'd002', 'online').textContent()).toBe('online');
+    expect(await page.locator('thead th[aria-sort]').count()).toBe(0);
+  });
+
+  it('shows a value change within a second, flashing the cell', async () => {
+    await open();
+    // Record which cells the page touches: only the changed one may be (the clock column aside).
+    await page.evaluate(`(() => {
+      window.__touched = new Set();
+      new MutationObserver((records) => {
+        for (const r of records) {
+          const node = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+          const cell = node && node.closest('td, th');
+          const row = cell && cell.closest('tr');
+          if (cell && row && cell.dataset.col !== 'lastSeen') window.__touched.add(row.dataset.serial + '/' + (cell.dataset.col || 'serial'));
+        }
+      }).observe(document.querySelector('tbody'), { subtree: true, childList: true, characterData: true, attributes: true });
+    })()`);
+    const device = devices.get(4) as Device;
+    const started = Date.now();
+    device.set('battery', 99);
+    await expect.poll(() => cell(page, 'd004', 'battery').textContent(), { timeout: 1000, interval: 20 }).toBe('99 %');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect((await cell(page, 'd004', 'battery').getAttribute('class')) ?? '').toContain('flash');
+    expect((await cell(page, 'd004', 'country').getAttribute('class')) ?? '').not.toContain('flash');
+    expect(await page.evaluate('[...window.__touched]')).toEqual(['d004/battery']);
+  });
+
+  it('does not flash once the switch is off, and remembers the switch', async () => {
+    await open();
+    await page.getByLabel('Flash changes').uncheck();
+    const device = devices.get(6) as Device;
+    device.set('power_income', 777);
+    await expect.poll(() => cell(page, 'd006', 'power_income').textContent()).toBe('777 W');
+    expect((await cell(page, 'd006', 'power_income').getAttribute('class')) ?? '').not.toContain('flash');
+    await page.reload();
+    await page.locator('tbody tr').first().waitFor();
+    expect(await page.getByLabel('Flash changes').isChecked()).toBe(false);
+    await page.getByLabel('Flash changes').check();
+  });
+
+  const filterCases: Array<[string, string, string | null, (i: number) => boolean]> = [
+    ['label', 'CONTAINS', 'IT-1', (i) => `unit-${i}`.includes('it-1')],
+    ['country', 'EQUALS', 'DE', (i) => COUNTRIES[i % 4] === 'DE'],
+    ['country', 'NOT_EQUALS', 'DE', (i) => COUNTRIES[i % 4] !== 'DE'],
+    ['label', 'STARTS_WITH', 'UNIT-2', (i) => String(i).startsWith('2')],
+    ['battery', 'LT', '30', (i) => (i * 7) % 100 < 30],
+    ['battery', 'LTE', '28', (i) => (i * 7) % 100 <= 28],
+    ['power_income', 'GT', '250', (i) => i * 10 > 250],
+    ['power_income', 'GTE', '250', (i) => i * 10 >= 250],
+    ['fault', 'IS_NULL', null, (i) => i % 5 !== 0],
+  ];
+  for (const [field, op, value, keep] of filterCases) {
+    it(`filters with ${op} through the condition builder`, async () => {
+      await open('?size=50');
+      await page.getByRole('button', { name: '+ Add condition' }).click();
+      const condition = page.getByRole('group', { name: 'Condition 1' });
+      await condition.getByLabel('Field').selectOption(field);
+      await condition.getByLabel('Operator').selectOption(op);
+      if (value !== null) {
+        await condition.getByLabel('Value').fill(value);
+        // Enter applies at once; otherwise the value applies after a pause in typing.
+        if (op.startsWith('L') || op.startsWith('G')) await condition.getByLabel('Value').press('Enter');
+      }
+      await expectRows(ALL.filter(keep).map(serialOf));
+      expect(new URL(page.url()).searchParams.getAll('f')).toEqual([[field, op, ...(value === null ? [] : [value])].join('~')]);
+    });
+  }
+
+  it('removes a condition', async () => {
+    await open('?f=country~EQUALS~AT&size=50');
+    await expectRows(ALL.filter((i) => i % 4 === 0).map(serialOf));
+    await page.getByRole('button', { name: 'Remove condition 1' }).click();
+    await expectRows(ALL.map(serialOf));
+  });
+
+  it('sorts by a header, and by more keys with shift-click', async () => {
+    await open('?size=50');
+    await page.getByRole('button', { name: /^Country/ }).click();
+    await page.getByRole('button', { name: /^Battery/ }).click({ modifiers: ['Shift'] });
+    const expected = [...ALL].sort((a, b) => {
+      const c = (COUNTRIES[a % 4] as string).localeCompare(COUNTRIES[b % 4] as string);
+      return c !== 0 ? c : ((a * 7) % 100) - ((b * 7) % 100);
+    });
+    await expectRows(expected.map(serialOf));
+    expect(await page.locator('thead th[aria-sort]').getAttribute('aria-sort')).toBe('ascending');
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('country:asc,battery:asc');
+    await page.getByRole('button', { name: /^Country/ }).click(); // plain click: descending, the only key
+    expect(await page.locator('thead th[aria-sort]').getAttribute('aria-sort')).toBe('descending');
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('country:desc');
+  });
+
+  it('pages through the fleet with any page size', async () => {
+    await open();
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expectRows(ALL.slice(20).map(serialOf));
+    expect(await page.locator('.pager .page').textContent()).toBe('Page 2 of 2');
+    await page.getByLabel('Rows').selectOption('10');
+    await expectRows(ALL.slice(0, 10).map(serialOf));
+    await page.getByRole('button', { name: 'Last page' }).click();
+    await expectRows(ALL.slice(20).map(serialOf));
+    expect(await page.locator('.pager .count').textContent()).toBe('21–30 of 30 devices');
+  });
+
+  it('keeps filter, sort, page and page size in the URL: reload, share, back', async () => {
+    const query = '?f=battery~GTE~20&sort=battery:desc&page=2&size=10';
+    await open(query);
+    const expected = ALL.filter((i) => (i * 7) % 100 >= 20)
+      .sort((a, b) => ((b * 7) % 100) - ((a * 7) % 100))
+      .slice(10, 20)
+      .map(serialOf);
+    await expectRows(expected);
+    expect(await page.getByRole('group', { name: 'Condition 1' }).getByLabel('Value').inputValue()).toBe('20');
+    expect(await page.locator('.pager .page').textContent()).toMatch(/^Page 2 of/);
+    await page.reload();
+    await expectRows(expected);
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('page')).toBe('3');
+    await page.goBack();
+    await expectRows(expected);
+  });
+
+  it('drops a device that stops matching from the page, and offers to refresh for new matches', async () => {
+    await open('?f=country~EQUALS~AT&size=50');
+    await expectRows(ALL.filter((i) => i % 4 === 0).map(serialOf));
+    const leaving = devices.get(8) as Device;
+    const joining = devices.get(9) as Device;
+    leaving.set('country', 'FR');
+    joining.set('country', 'AT');
+    await expect.poll(() => rows(page)).not.toContain('d008');
+    await expect.poll(() => page.locator('.hint').textContent()).toMatch(/1 more device\(s\) match now/);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => rows(page)).toContain('d009');
+  });
+
+  it('opens a device panel with every value and a live trend that draws points', async () => {
+    await open();
+    await page.getByRole('button', { name: 'd010', exact: true }).click();
+    const panel = page.getByRole('complementary', { name: 'Device d010' });
+    await panel.waitFor();
+    expect(await panel.locator('dt').allTextContents()).toEqual([
+      'Battery',
+      'Charging',
+      'Country',
+      'Fault',
+      'Label',
+      'PV income',
+    ]);
+    const device = devices.get(10) as Device;
+    for (const v of [10, 40, 25, 60]) {
+      device.set('battery', v);
+      await device.flush();
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    const plot = panel.locator('.trend-plot[data-name="battery"]');
+    await expect.poll(async () => Number(await plot.getAttribute('data-points'))).toBeGreaterThanOrEqual(4);
+    expect(await plot.locator('canvas').count()).toBe(1);
+    expect(new URL(page.url()).searchParams.get('device')).toBe('d010');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => panel.count()).toBe(0);
+  });
+
+  it('shows its connection state and picks up again after the server restarts', async () => {
+    await open();
+    await expect.poll(() => page.locator('.link').textContent()).toBe('live');
+    const port = new URL(server.url).port;
+    await server.app.close();
+    await expect.poll(() => page.locator('.link').textContent(), { timeout: 5000 }).toMatch(/reconnecting|offline/);
+    server = await startServer({ dataDir: dir.path, port: Number(port), coalesceMs: 100 });
+    await expect.poll(() => page.locator('.link').textContent(), { timeout: 15_000 }).toBe('live');
+    const device = devices.get(2) as Device;
+    await until(device, ConnectionState.Connected);
+    device.set('battery', 88);
+    await expect.poll(() => cell(page, 'd002', 'battery').textContent(), { timeout: 5000 }).toBe('88 %');
+  });
+
+  it('is usable on a phone: the table scrolls sideways with the serial in view, controls stack', async () => {
+    const phone = await launchBrowser({ width: 375, height: 740 });
+    try {
+      const p = await phone.context.newPage();
+      await p.goto(server.url);
+      await p.locator('tbody tr').first().waitFor();
+      const scroller = p.locator('.table-scroll');
+      const { scrollWidth, clientWidth } = await scroller.evaluate((el) => ({
+        scrollWidth: el.scrollWidth,
+        clientWidth: el.clientWidth,
+      }));
+      expect(scrollWidth).toBeGreaterThan(clientWidth);
+      await scroller.evaluate((el) => {
+        el.scrollLeft = 400;
+      });
+      const serialCell = p.locator('tbody tr').first().locator('th');
+      const box = await serialCell.boundingBox();
+      const area = await scroller.boundingBox();
+      expect(Math.abs((box?.x ?? -1) - (area?.x ?? 0))).toBeLessThan(2); // still at the left edge
+      const filters = await p.locator('.filters').boundingBox();
+      const columns = await p.locator('.columns').boundingBox();
+      expect((columns?.y ?? 0) > (filters?.y ?? 0) + (filters?.height ?? 0) - 1).toBe(true); // stacked
+      expect(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+    } finally {
+      await phone.close();
+    }
+  });
+});
+
+describe.skipIf(!browserAvailable())('the dashboard screenshot', () => {
+  it('is taken from an emulated SolMate fleet into docs/dashboard.png', async () => {
+    const server = await startServer({ maxFramesPerSecond: 1000 });
+    const fleet = new EmulatedFleet({
+      url: server.deviceUrl,
+      devices: 40,
+      serialStart: 1,
+      serialPrefix: '',
+      init: false,
+      behaviour: solmate({ pattern: 'sine', max: 340 }),
+      minSleepS: 0.2,
+      maxSleepS: 0.8,
+      connectPerSecond: 1000,
+    });
+    const browser = await launchBrowser({ width: 1440, height: 860 });
+    try {
+      await fleet.start();
+      const page = await browser.context.newPage();
+      await page.goto(`${server.url}/?sort=battery:desc&device=0007`);
+      await page.locator('tbody tr').nth(19).waitFor();
+      await page.locator('.trend-plot canvas').first().waitFor({ timeout: 10_000 });
+      await new Promise((r) => setTimeout(r, 6000)); // let the trends fill a few seconds
+      const file = fileURLToPath(new URL('../docs/dashboard.png', import.meta.url));
+      await page.screenshot({ path: file });
+      expect(statSync(file).size).toBeGreaterThan(20_000);
+    } finally {
+      await browser.close();
+      await fleet.stop();
+      await server.close();
+    }
+  });
+});

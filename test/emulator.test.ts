@@ -1,0 +1,200 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { data } from './support/graphql.ts';
+import { startServer, type TestServer, tempDir } from './support/server.ts';
+import { eventually } from './support/wait.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const CLI = ['--import', 'tsx', 'agent/emulator/cli.ts'];
+
+interface Run {
+  proc: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function run(args: string[], options: { pty?: boolean } = {}): Run {
+  // A pseudo-terminal through `script`, so the emulator sees a terminal and asks its questions.
+  const proc = options.pty
+    ? spawn('script', ['-qfec', [process.execPath, ...CLI, ...args].join(' '), '/dev/null'], { cwd: root })
+    : spawn(process.execPath, [...CLI, ...args], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stdout?.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  proc.stderr?.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  return { proc, output: () => stripVTControlCharacters(output), exited };
+}
+
+interface Fleet {
+  devices: { totalCount: number; nodes: Array<{ serial: string; params: Record<string, unknown> }> };
+}
+const FLEET =
+  'query($s: String) { devices(limit: 500, where: [{ field: "serial", op: STARTS_WITH, value: $s }]) { totalCount nodes { serial params } } }';
+
+describe('the fleet emulator', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.close());
+
+  it('plays N SolMates with sensible values, without asking when told everything', async () => {
+    const emulator = run([
+      '--url',
+      server.deviceUrl,
+      '--devices',
+      '12',
+      '--serial-start',
+      '100',
+      '--pattern',
+      'sine',
+      '--max',
+      '340',
+      '--min-sleep',
+      '0.05',
+      '--max-sleep',
+      '0.2',
+      '--duration',
+      '2',
+    ]);
+    expect(await emulator.exited).toBe(0);
+    expect(emulator.output()).toMatch(/done after 2\.\d s\. .*errors 0 .*12 device\(s\) connected at some point/);
+    const { devices } = await data<Fleet>(server.url, FLEET, { s: '01' });
+    expect(devices.totalCount).toBe(12);
+    expect(devices.nodes.map((n) => n.serial)).toEqual(Array.from({ length: 12 }, (_, i) => `0${100 + i}`));
+    for (const { params } of devices.nodes) {
+      expect(['v1', 'v2']).toContain(params.solmate_version);
+      expect(params.pv_connectors).toBe(params.solmate_version === 'v2' ? 2 : 1);
+      expect(params.battery).toBeGreaterThanOrEqual(0);
+      expect(params.battery).toBeLessThanOrEqual(100); // percent
+      for (const p of ['power_income', 'power_inject', 'power_consumption']) {
+        expect(params[p]).toBeGreaterThanOrEqual(0);
+        expect(params[p]).toBeLessThanOrEqual(340);
+      }
+      expect(['AT', 'DE', 'CH', 'IT', 'SI']).toContain(params.country);
+      expect([params.meassuring, params.charging, params.injecting].filter(Boolean)).toHaveLength(1);
+      if (params.solmate_version === 'v2') expect(params.local_time).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
+    }
+  });
+
+  it('plays any device described by a profile file', async () => {
+    const emulator = run([
+      '--url',
+      server.deviceUrl,
+      '--profile',
+      'agent/profiles/weather-station.json',
+      '--devices',
+      '4',
+      '--rate',
+      '40',
+      '--duration',
+      '2',
+    ]);
+    expect(await emulator.exited).toBe(0);
+    const { devices } = await data<Fleet>(server.url, FLEET, { s: 'ws-' });
+    expect(devices.nodes.map((n) => n.serial)).toEqual(['ws-0001', 'ws-0002', 'ws-0003', 'ws-0004']);
+    for (const { params } of devices.nodes) {
+      expect(params.temperature).toBeGreaterThanOrEqual(-5);
+      expect(params.temperature).toBeLessThanOrEqual(28);
+      expect(['clear', 'cloudy', 'rain', 'fog', 'snow']).toContain(params.sky);
+      expect(typeof params.heater_on).toBe('boolean');
+      expect(params.firmware).toBe('ws-2.3.1');
+    }
+    const { parameters } = await data<{ parameters: Array<{ name: string; kind: string }> }>(
+      server.url,
+      '{ parameters { name kind } }',
+    );
+    expect(parameters).toContainEqual({ name: 'pressure', kind: 'NUMBER' });
+  });
+
+  it('asks the original questions in a terminal, and asks again after a wrong answer', async () => {
+    const emulator = run(['--url', server.deviceUrl, '--serial-start', '7000', '--duration', '2'], { pty: true });
+    const answer = async (question: RegExp, text: string) => {
+      await eventually(emulator.output, (o) => question.test(o), 10_000);
+      emulator.proc.stdin?.write(text);
+    };
+    await answer(/How many devices\?/, 'three\r');
+    await answer(/You must provide a valid numeric value/, '\x15'); // wrong: asked again; clear the line
+    await answer(/How many devices\?/, '3\r');
+    await answer(/Strict monotone behaviour\? \(y\/n\)/, 'maybe\r');
+    await answer(/Please answer y or n/, '\x15y\r');
+    await answer(/Sine curve behaviour\? \(y\/n\)/, 'y\r');
+    await answer(/Maximum value\?/, '50\r');
+    await answer(/Minimum sleep between two values/, '0.1\r');
+    await answer(/Maximum sleep between two values/, '0.05\r'); // below the minimum: asked again
+    await answer(/must be between|greater than|at least/i, '\x15\x15');
+    await answer(/Maximum sleep between two values/, '0.3\r');
+    expect(await emulator.exited).toBe(0);
+    expect(emulator.output()).toMatch(/emulating 3 SolMate device\(s\) .*sine values up to 50, every 0\.1–0\.3 s/);
+    const { devices } = await data<Fleet>(server.url, FLEET, { s: '70' });
+    expect(devices.totalCount).toBe(3);
+    for (const { params } of devices.nodes) expect(params.power_consumption).toBeLessThanOrEqual(50);
+  });
+
+  it('does not wait for answers when stdin is not a terminal', async () => {
+    const emulator = run(['--url', server.deviceUrl, '--serial-start', '8000', '--duration', '1']);
+    emulator.proc.stdin?.end('5\n');
+    expect(await emulator.exited).toBe(0);
+    expect(emulator.output()).toMatch(/emulating 10 SolMate device\(s\).*random values up to 340/);
+  });
+
+  it('stops cleanly on Ctrl-C with a summary', async () => {
+    const emulator = run([
+      '--url',
+      server.deviceUrl,
+      '--devices',
+      '3',
+      '--serial-start',
+      '9000',
+      '--min-sleep',
+      '0.1',
+      '--max-sleep',
+      '0.2',
+    ]);
+    await eventually(
+      () => data<Fleet>(server.url, FLEET, { s: '90' }),
+      (r) => r.devices.totalCount === 3,
+      10_000,
+    );
+    emulator.proc.kill('SIGINT');
+    expect(await emulator.exited).toBe(0);
+    expect(emulator.output()).toMatch(/stopped after \d+\.\d s\. .*3 device\(s\) connected at some point/);
+  });
+
+  it('exits non-zero when nothing can connect', async () => {
+    const emulator = run(['--url', 'ws://127.0.0.1:9/update/', '--devices', '2', '--duration', '5']);
+    expect(await emulator.exited).toBe(1);
+    expect(emulator.output()).toMatch(/cannot connect to ws:\/\/127\.0\.0\.1:9\/update\/: .*ECONNREFUSED/);
+  });
+
+  it('refuses bad flags and bad profiles with a clear message', async () => {
+    const bad = run(['--devices', 'many']);
+    expect(await bad.exited).toBe(2);
+    expect(bad.output()).toMatch(/devices: .*number/i);
+    const dir = tempDir();
+    const file = join(dir.path, 'bad.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'x',
+        parameters: [
+          { name: 'bad name', kind: 'number' },
+          { name: 'label', kind: 'string' },
+        ],
+      }),
+    );
+    const badProfile = run(['--profile', file, '--devices', '1']);
+    expect(await badProfile.exited).toBe(2);
+    expect(badProfile.output()).toMatch(/invalid profile .*bad\.json:\n\s+parameters\.0\.name: names are/);
+    expect(badProfile.output()).toMatch(/label: a string parameter needs values/);
+    dir.remove();
+  });
+});
