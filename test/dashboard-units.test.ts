@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ago, formatValue, label, unit } from '../dashboard/src/format.ts';
+import {
+  appendLive,
+  customRange,
+  DEFAULT_CHOICE,
+  exportHref,
+  toLocalInput,
+  toSeries,
+  trimBefore,
+  validChoice,
+  windowOf,
+} from '../dashboard/src/time-range.ts';
 import { nextSort, parseViewState, serializeViewState } from '../dashboard/src/view-state.ts';
 
 describe('the view in the URL', () => {
@@ -95,5 +106,49 @@ describe('how values read', () => {
       '2 d ago',
       'never',
     ]);
+  });
+});
+
+describe('the trend range', () => {
+  it('turns API points into chart arrays, bucket extremes included, strings left out', () => {
+    const series = toSeries([
+      { t: '2024-03-17T10:00:00.000Z', avg: 5, min: 1, max: 9, value: 7 },
+      { t: '2024-03-17T10:01:00.000Z', avg: null, min: null, max: null, value: 'charging' },
+      { t: '2024-03-17T10:02:00.000Z', value: 3 },
+    ]);
+    expect(series).toEqual({ t: [1710669600, 1710669720], v: [5, 3], lo: [1, 3], hi: [9, 3] });
+  });
+
+  it('extends history with live values, never behind its newest point, and trims to the window', () => {
+    const series = toSeries([{ t: '2024-03-17T10:00:00.000Z', value: 1 }]);
+    appendLive(series, Date.parse('2024-03-17T09:59:59Z'), 2); // older than the history: already in it
+    appendLive(series, Date.parse('2024-03-17T10:00:10Z'), 3);
+    appendLive(series, Date.parse('2024-03-17T10:00:20Z'), 4);
+    expect(series.v).toEqual([1, 3, 4]);
+    trimBefore(series, Date.parse('2024-03-17T10:00:15Z'));
+    expect(series.v).toEqual([3, 4]); // one point before the window stays, for the line's entry
+    expect(series.lo).toEqual([3, 4]);
+  });
+
+  it('reads custom dates as local time and refuses an empty or backwards range', () => {
+    expect(customRange('', '2024-03-17T10:00')).toBe('Give both a start and an end.');
+    expect(customRange('2024-03-17T10:00', '2024-03-17T09:00')).toBe('The end must be after the start.');
+    const ok = customRange('2024-03-17T09:00', '2024-03-17T10:30');
+    expect(ok).toEqual({
+      kind: 'fixed',
+      since: new Date(2024, 2, 17, 9).getTime(),
+      until: new Date(2024, 2, 17, 10, 30).getTime(),
+    });
+    expect(toLocalInput(new Date(2024, 2, 17, 9, 5).getTime())).toBe('2024-03-17T09:05');
+  });
+
+  it('accepts only a sound remembered choice, and exports the shown window', () => {
+    expect(validChoice({ preset: '24h' })).toEqual({ preset: '24h', range: { kind: 'live', seconds: 86_400 } });
+    expect(validChoice({ preset: 'custom', range: { kind: 'fixed', since: 5, until: 2 } })).toEqual(DEFAULT_CHOICE);
+    expect(validChoice('garbage')).toEqual(DEFAULT_CHOICE);
+    const now = Date.parse('2024-03-17T10:00:00Z');
+    const href = exportHref('a b', { kind: 'live', seconds: 3600 }, now, 'ndjson');
+    expect(href).toBe('/export.ndjson?device=a+b&since=2024-03-17T09%3A00%3A00.000Z&until=2024-03-17T10%3A00%3A00.000Z');
+    expect(windowOf({ kind: 'fixed', since: 1, until: 2 }, now)).toEqual({ since: 1, until: 2 });
   });
 });

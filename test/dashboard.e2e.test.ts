@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -6,8 +7,19 @@ import { ConnectionState, createDevice, type Device } from '../agent/device.ts';
 import { EmulatedFleet } from '../agent/emulator/fleet.ts';
 import { solmate } from '../agent/emulator/solmate.ts';
 import type { Scalar } from '../agent/protocol.ts';
+import type { FrameWrite } from '../server/storage/batch.ts';
+import { BatchWriter } from '../server/storage/batch-writer.ts';
+import { sqliteDialect } from '../server/storage/sqlite-dialect.ts';
 import { type Browser, browserAvailable, launchBrowser } from './support/browser.ts';
 import { startServer, type TestServer, tempDir } from './support/server.ts';
+
+const HOUR = 3_600_000;
+// In-page helper as source text: functions passed from here would carry tsx's helpers with them.
+const toLocalInputSource = `(ms) => {
+  const d = new Date(ms);
+  const pad = (n) => String(n).padStart(2, '0');
+  return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes());
+}`;
 
 const COUNTRIES = ['AT', 'DE', 'CH', 'IT'];
 const serialOf = (i: number) => `d${String(i).padStart(3, '0')}`;
@@ -254,6 +266,71 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
     expect(new URL(page.url()).searchParams.get('device')).toBe('d010');
     await page.keyboard.press('Escape');
     await expect.poll(() => panel.count()).toBe(0);
+  });
+
+  it('shows the history of a chosen range in the panel, and exports exactly that range', async () => {
+    // Two hours of battery history for d010, one value every 5 s, written straight into the database.
+    const writer = new BatchWriter(sqliteDialect(join(server.dataDir, 'smart-os.db'), 'NORMAL'), server.app.instance);
+    await writer.open();
+    const end = Date.now() - 60_000;
+    const frames: FrameWrite[] = [];
+    for (let t = end - 2 * HOUR, k = 0; t <= end; t += 5000, k++)
+      frames.push({ serial: 'd010', t, values: [['battery', t + 5000 > end ? 70 : 20 + (k % 60)]] });
+    await writer.write(frames);
+    await writer.compactAll();
+    await writer.close();
+
+    await open();
+    await page.getByRole('button', { name: 'd010', exact: true }).click();
+    const panel = page.getByRole('complementary', { name: 'Device d010' });
+    const plot = panel.locator('.trend-plot[data-name="battery"]');
+    const points = async () => Number(await plot.getAttribute('data-points'));
+    const choose = async (name: string) => {
+      await panel.getByRole('button', { name, exact: true }).click();
+      await expect.poll(() => panel.getByRole('button', { name, exact: true }).getAttribute('aria-pressed')).toBe('true');
+      await expect.poll(() => panel.locator('.trends').getAttribute('aria-busy')).toBe('false');
+    };
+
+    // One hour of raw values: about 710 of them (the history ends a minute ago) (and the live ones of this test run).
+    await choose('1 h');
+    await expect.poll(points).toBeGreaterThanOrEqual(700);
+    expect(await points()).toBeLessThan(740);
+    // Seven days hold over 1,000 values: 15-minute buckets, about 9 of them over the two hours.
+    await choose('7 d');
+    await expect.poll(points).toBeLessThanOrEqual(12);
+    expect(await points()).toBeGreaterThanOrEqual(8);
+
+    // The export link asks for this device over the shown seven days.
+    const href = (await panel.getByRole('link', { name: 'CSV' }).getAttribute('href')) as string;
+    const asked = new URL(href, server.url);
+    expect(asked.pathname).toBe('/export.csv');
+    expect(asked.searchParams.get('device')).toBe('d010');
+    const span = Date.parse(asked.searchParams.get('until') as string) - Date.parse(asked.searchParams.get('since') as string);
+    expect(span).toBe(7 * 24 * HOUR);
+    const csv = await page.evaluate((url) => fetch(url).then((r) => r.text()), href);
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('device,parameter,t,value');
+    expect(lines.filter((l) => l.startsWith('d010,battery,')).length).toBeGreaterThanOrEqual(1441);
+
+    // A custom range: a wrong one is refused with a reason, a right one shows 30 minutes of values.
+    await panel.getByRole('button', { name: 'Custom', exact: true }).click();
+    const local = (ms: number) => page.evaluate(`(${toLocalInputSource})(${ms})`) as Promise<string>;
+    await panel.getByLabel('From').fill(await local(end - 30 * 60_000));
+    await panel.getByLabel('To').fill(await local(end - 60 * 60_000));
+    await panel.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => panel.locator('.range-custom .error').textContent()).toBe('The end must be after the start.');
+    await panel.getByLabel('From').fill(await local(end - 90 * 60_000));
+    await panel.getByLabel('To').fill(await local(end - 60 * 60_000));
+    await panel.getByRole('button', { name: 'Show' }).click();
+    await expect.poll(() => panel.locator('.trends').getAttribute('aria-busy')).toBe('false');
+    // Minutes in the inputs: 30 minutes of 5-second values, give or take the edges.
+    await expect.poll(points).toBeGreaterThanOrEqual(348);
+    expect(await points()).toBeLessThanOrEqual(372);
+
+    // Remembered: the panel of another visit opens on the same range.
+    await page.reload();
+    await expect.poll(() => panel.getByRole('button', { name: 'Custom', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    await page.evaluate(() => localStorage.removeItem('smart-os.trend-range'));
   });
 
   it('shows its connection state and picks up again after the server restarts', async () => {

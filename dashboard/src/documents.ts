@@ -61,3 +61,22 @@ export const DeviceChangesSubscription = graphql(`
     }
   }
 `);
+
+export const DeviceHistoryQuery = graphql(`
+  query DeviceHistory($serial: String!, $names: [String!]!, $since: DateTime, $until: DateTime) {
+    device(serial: $serial) {
+      serial
+      histories(names: $names, since: $since, until: $until) {
+        name
+        points {
+          t
+          avg
+          min
+          max
+          count
+          value
+        }
+      }
+    }
+  }
+`);

@@ -1,11 +1,21 @@
-import { type Accessor, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
-import { createStore, produce } from 'solid-js/store';
+import { type Accessor, createEffect, createSignal, For, on, onCleanup, onMount, Show, untrack } from 'solid-js';
+import { createStore, produce, reconcile } from 'solid-js/store';
 import type { Connection } from '../connection.ts';
-import { DeviceChangesSubscription, DeviceDetailQuery } from '../documents.ts';
+import { DeviceChangesSubscription, DeviceDetailQuery, DeviceHistoryQuery } from '../documents.ts';
 import { ago, formatValue, label, localDateTime } from '../format.ts';
-import { type Series, TrendChart } from './TrendChart.tsx';
-
-const WINDOW_S = 30;
+import { persisted } from '../settings.ts';
+import {
+  appendLive,
+  DEFAULT_CHOICE,
+  type Series,
+  type TimeRange,
+  toSeries,
+  trimBefore,
+  validChoice,
+  windowOf,
+} from '../time-range.ts';
+import { RangePicker } from './RangePicker.tsx';
+import { TrendChart } from './TrendChart.tsx';
 
 interface DevicePanelProps {
   serial: string;
@@ -14,10 +24,16 @@ interface DevicePanelProps {
   onClose: () => void;
 }
 
-/** Everything about one device, and a live 30-second trend of each numeric parameter. */
+interface LiveValues {
+  at: number;
+  values: Record<string, unknown>;
+}
+
+/** Everything about one device, and a trend of each numeric parameter over a chosen range. */
 export function DevicePanel(props: DevicePanelProps) {
   const [device, setDevice] = createStore({
     found: true,
+    loaded: false,
     online: false,
     lastSeen: null as string | null,
     createdAt: null as string | null,
@@ -25,26 +41,55 @@ export function DevicePanel(props: DevicePanelProps) {
     trends: {} as Record<string, Series>,
   });
   const [error, setError] = createSignal<string | null>(null);
+  const [loading, setLoading] = createSignal(false);
+  const [stored, setChoice] = persisted('smart-os.trend-range', DEFAULT_CHOICE);
+  const choice = () => validChoice(stored());
+  const range = (): TimeRange => choice().range;
+  const shown = () => windowOf(range(), props.now());
 
-  const record = (values: Record<string, unknown>, at: number) =>
+  // Live values that arrive while history is loading: added after it, so nothing falls in the gap.
+  let arrivedDuringLoad: LiveValues[] | null = null;
+  let generation = 0;
+
+  const addLive = (change: LiveValues) =>
     setDevice(
       produce((d) => {
-        for (const [name, value] of Object.entries(values)) {
+        const r = untrack(range);
+        const { since, until } = windowOf(r, Date.now());
+        for (const [name, value] of Object.entries(change.values)) {
           d.params[name] = value;
-          if (typeof value !== 'number') continue;
-          if (!d.trends[name]) d.trends[name] = { t: [], v: [] };
+          if (typeof value !== 'number' || (r.kind === 'fixed' && change.at >= until)) continue;
+          if (!d.trends[name]) d.trends[name] = { t: [], v: [], lo: [], hi: [] };
           const series = d.trends[name];
-          series.t.push(at / 1000);
-          series.v.push(value);
-          // Keep one point before the window, so the line enters from the left edge.
-          const cut = series.t.findIndex((x) => x >= (Date.now() - WINDOW_S * 1000) / 1000) - 1;
-          if (cut > 0) {
-            series.t.splice(0, cut);
-            series.v.splice(0, cut);
-          }
+          appendLive(series, change.at, value);
+          if (r.kind === 'live') trimBefore(series, since);
         }
       }),
     );
+
+  const loadHistory = async () => {
+    const mine = ++generation;
+    const names = Object.keys(untrack(() => device.params)).filter((n) => typeof device.params[n] === 'number');
+    const { since, until } = windowOf(untrack(range), Date.now());
+    arrivedDuringLoad = [];
+    setLoading(true);
+    const result = await props.connection.client
+      .query(
+        DeviceHistoryQuery,
+        { serial: props.serial, names, since: new Date(since).toISOString(), until: new Date(until).toISOString() },
+        { requestPolicy: 'network-only' },
+      )
+      .toPromise();
+    if (mine !== generation) return;
+    const trends: Record<string, Series> = {};
+    for (const h of result.data?.device?.histories ?? []) trends[h.name] = toSeries(h.points);
+    setError(result.error ? result.error.message : null);
+    setDevice('trends', reconcile(trends));
+    const late = arrivedDuringLoad;
+    arrivedDuringLoad = null;
+    for (const change of late) addLive(change);
+    setLoading(false);
+  };
 
   onMount(() => {
     const subscription = props.connection.client
@@ -53,9 +98,15 @@ export function DevicePanel(props: DevicePanelProps) {
         const change = result.data?.deviceChanged;
         if (!change) return;
         setDevice({ online: change.online, lastSeen: change.lastSeen ?? null });
-        record((change.values ?? {}) as Record<string, unknown>, Date.parse(change.at));
+        const live = { at: Date.parse(change.at), values: (change.values ?? {}) as Record<string, unknown> };
+        if (arrivedDuringLoad) {
+          arrivedDuringLoad.push(live);
+          setDevice(produce((d) => Object.assign(d.params, live.values)));
+        } else addLive(live);
       });
     onCleanup(() => subscription.unsubscribe());
+    // A reconnect may have left a gap: read the range again.
+    onCleanup(props.connection.onReconnect(() => void loadHistory()));
     props.connection.client
       .query(DeviceDetailQuery, { serial: props.serial })
       .toPromise()
@@ -66,8 +117,9 @@ export function DevicePanel(props: DevicePanelProps) {
           setDevice('found', false);
           return;
         }
-        setDevice({ online: d.online, lastSeen: d.lastSeen ?? null, createdAt: d.createdAt });
-        record((d.params ?? {}) as Record<string, unknown>, Date.now());
+        setDevice({ online: d.online, lastSeen: d.lastSeen ?? null, createdAt: d.createdAt, loaded: true });
+        setDevice('params', (d.params ?? {}) as Record<string, unknown>);
+        void loadHistory();
       });
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') props.onClose();
@@ -76,12 +128,14 @@ export function DevicePanel(props: DevicePanelProps) {
     onCleanup(() => document.removeEventListener('keydown', onKey));
   });
 
+  createEffect(on(stored, () => device.loaded && void loadHistory(), { defer: true }));
+
   const names = () => Object.keys(device.params).sort();
   // Charts for the numbers that move; a constant (capacity, postcode) would only draw a flat line.
   const moving = () =>
     names().filter((n) => {
-      const v = device.trends[n]?.v;
-      return v?.some((x) => x !== v[0]) ?? false;
+      const s = device.trends[n];
+      return s?.v.some((x, i) => x !== s.v[0] || s.lo[i] !== s.hi[i]) ?? false;
     });
 
   return (
@@ -101,11 +155,10 @@ export function DevicePanel(props: DevicePanelProps) {
           {device.online ? 'Online' : 'Offline'} · last seen {ago(device.lastSeen, props.now())} · first seen{' '}
           {localDateTime(device.createdAt)}
         </p>
-        <section class="trends" aria-label="Trends of the last 30 seconds">
-          <For each={moving()} fallback={<p class="meta">Trends of the last 30 seconds appear here as numbers change.</p>}>
-            {(name) => (
-              <TrendChart name={name} series={device.trends[name] ?? { t: [], v: [] }} now={props.now} seconds={WINDOW_S} />
-            )}
+        <RangePicker serial={props.serial} choice={choice()} onChoose={setChoice} now={props.now} />
+        <section class="trends" aria-label="Trends" aria-busy={loading()}>
+          <For each={moving()} fallback={<p class="meta">Numbers that change in this range are drawn here.</p>}>
+            {(name) => <TrendChart name={name} series={device.trends[name] ?? { t: [], v: [], lo: [], hi: [] }} window={shown} />}
           </For>
         </section>
         <dl class="params">

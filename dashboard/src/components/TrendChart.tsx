@@ -2,28 +2,27 @@ import 'uplot/dist/uPlot.min.css';
 import { type Accessor, createEffect, onCleanup, onMount } from 'solid-js';
 import uPlot from 'uplot';
 import { label, unit } from '../format.ts';
-
-export interface Series {
-  /** Seconds since the epoch (uPlot's time unit). */
-  t: number[];
-  v: number[];
-}
+import type { Series } from '../time-range.ts';
 
 interface TrendChartProps {
   name: string;
   series: Series;
-  /** The window's end, ms; the window is the last `seconds` before it. */
-  now: Accessor<number>;
-  seconds: number;
+  /** The shown window, ms: [since, until). */
+  window: Accessor<{ since: number; until: number }>;
 }
 
-/** A live line chart of one numeric parameter (uPlot: canvas, made for streaming series). */
+/**
+ * A line chart of one numeric parameter (uPlot: canvas, made for streaming series). Bucketed history
+ * draws the average with a band from the bucket's minimum to its maximum.
+ */
 export function TrendChart(props: TrendChartProps) {
   let host: HTMLDivElement | undefined;
   let plot: uPlot | undefined;
   onMount(() => {
     if (!host) return;
     const style = getComputedStyle(host);
+    const accent = style.getPropertyValue('--accent').trim() || '#0b63c5';
+    const faint = 'rgba(128,128,128,.35)';
     plot = new uPlot(
       {
         width: host.clientWidth || 300,
@@ -40,9 +39,15 @@ export function TrendChart(props: TrendChartProps) {
             size: (_u, values) => 16 + 7.5 * Math.max(3, ...(values ?? []).map((v) => String(v).length)),
           },
         ],
-        series: [{}, { stroke: style.getPropertyValue('--accent') || '#0b63c5', width: 2, points: { show: true, size: 5 } }],
+        series: [
+          {},
+          { stroke: accent, width: 2, points: { show: (u) => (u.data[0]?.length ?? 0) < 120, size: 5 } },
+          { stroke: faint, width: 1, points: { show: false } },
+          { stroke: faint, width: 1, points: { show: false } },
+        ],
+        bands: [{ series: [2, 3], fill: 'rgba(128,128,128,.18)' }],
       },
-      [[], []],
+      [[], [], [], []],
       host,
     );
     const resize = new ResizeObserver(() => plot?.setSize({ width: host?.clientWidth ?? 300, height: 110 }));
@@ -53,13 +58,13 @@ export function TrendChart(props: TrendChartProps) {
     });
   });
   createEffect(() => {
-    const end = props.now() / 1000;
-    const { t, v } = props.series;
+    const { since, until } = props.window();
+    const { t, v, lo, hi } = props.series;
     // Reading the arrays' lengths makes new points redraw at once, not on the next tick.
     void t.length;
-    plot?.setData([t.slice(), v.slice()], false);
-    plot?.setScale('x', { min: end - props.seconds, max: end });
-    host?.setAttribute('data-points', String(t.filter((x) => x >= end - props.seconds).length));
+    plot?.setData([t.slice(), v.slice(), hi.slice(), lo.slice()], false);
+    plot?.setScale('x', { min: since / 1000, max: until / 1000 });
+    host?.setAttribute('data-points', String(t.filter((x) => x >= since / 1000 && x < until / 1000 + 1).length));
   });
   return (
     <figure class="trend">

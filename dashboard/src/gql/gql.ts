@@ -19,6 +19,7 @@ type Documents = {
     "\n  subscription FleetUpdates($where: [Condition!]) {\n    deviceUpdates(where: $where) {\n      updates {\n        serial\n        values\n        online\n        lastSeen\n        entered\n      }\n      left\n    }\n  }\n": typeof types.FleetUpdatesDocument,
     "\n  query DeviceDetail($serial: String!) {\n    device(serial: $serial) {\n      serial\n      online\n      lastSeen\n      createdAt\n      params\n    }\n  }\n": typeof types.DeviceDetailDocument,
     "\n  subscription DeviceChanges($serial: String!) {\n    deviceChanged(serial: $serial) {\n      at\n      values\n      online\n      lastSeen\n    }\n  }\n": typeof types.DeviceChangesDocument,
+    "\n  query DeviceHistory($serial: String!, $names: [String!]!, $since: DateTime, $until: DateTime) {\n    device(serial: $serial) {\n      serial\n      histories(names: $names, since: $since, until: $until) {\n        name\n        points {\n          t\n          avg\n          min\n          max\n          count\n          value\n        }\n      }\n    }\n  }\n": typeof types.DeviceHistoryDocument,
 };
 const documents: Documents = {
     "\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        serial\n        online\n        lastSeen\n        createdAt\n        params\n      }\n    }\n  }\n": types.FleetPageDocument,
@@ -26,6 +27,7 @@ const documents: Documents = {
     "\n  subscription FleetUpdates($where: [Condition!]) {\n    deviceUpdates(where: $where) {\n      updates {\n        serial\n        values\n        online\n        lastSeen\n        entered\n      }\n      left\n    }\n  }\n": types.FleetUpdatesDocument,
     "\n  query DeviceDetail($serial: String!) {\n    device(serial: $serial) {\n      serial\n      online\n      lastSeen\n      createdAt\n      params\n    }\n  }\n": types.DeviceDetailDocument,
     "\n  subscription DeviceChanges($serial: String!) {\n    deviceChanged(serial: $serial) {\n      at\n      values\n      online\n      lastSeen\n    }\n  }\n": types.DeviceChangesDocument,
+    "\n  query DeviceHistory($serial: String!, $names: [String!]!, $since: DateTime, $until: DateTime) {\n    device(serial: $serial) {\n      serial\n      histories(names: $names, since: $since, until: $until) {\n        name\n        points {\n          t\n          avg\n          min\n          max\n          count\n          value\n        }\n      }\n    }\n  }\n": types.DeviceHistoryDocument,
 };
 
 /**
@@ -62,6 +64,10 @@ export function graphql(source: "\n  query DeviceDetail($serial: String!) {\n   
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription DeviceChanges($serial: String!) {\n    deviceChanged(serial: $serial) {\n      at\n      values\n      online\n      lastSeen\n    }\n  }\n"): (typeof documents)["\n  subscription DeviceChanges($serial: String!) {\n    deviceChanged(serial: $serial) {\n      at\n      values\n      online\n      lastSeen\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DeviceHistory($serial: String!, $names: [String!]!, $since: DateTime, $until: DateTime) {\n    device(serial: $serial) {\n      serial\n      histories(names: $names, since: $since, until: $until) {\n        name\n        points {\n          t\n          avg\n          min\n          max\n          count\n          value\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query DeviceHistory($serial: String!, $names: [String!]!, $since: DateTime, $until: DateTime) {\n    device(serial: $serial) {\n      serial\n      histories(names: $names, since: $since, until: $until) {\n        name\n        points {\n          t\n          avg\n          min\n          max\n          count\n          value\n        }\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
