@@ -105,6 +105,10 @@ describe('export over HTTP', () => {
       false,
       true,
     ]);
+    expect(lines.filter((l) => l.parameter === 'note').map((l) => l.value)).toEqual(tricky);
+    expect(lines.filter((l) => l.parameter === 'watts' && l.device === 'ex-1').map((l) => l.value)).toEqual([
+      0, 10.5, 21, 31.5, 42,
+    ]);
     expect(lines.filter((l) => l.device === 'ex-2')).toEqual([expect.objectContaining({ parameter: 'watts', value: 99 })]);
   });
 

@@ -4,7 +4,7 @@ import type { Fleet } from '../state/fleet.ts';
 import { QueryError } from '../state/query.ts';
 import { BucketStream, bucketOf, bucketRollups, type Point } from './aggregate.ts';
 import { type HistoryService, sourceFor } from './history-service.ts';
-import { type HistorySource, pairKey, ROLLUP_WIDTH, rowValue } from './rows.ts';
+import { type HistorySource, pairKey, type RawRow, ROLLUP_WIDTH, rowValue } from './rows.ts';
 
 const PAGE = 10_000;
 const MAX_LIST = 10_000;
@@ -86,6 +86,22 @@ function line(format: ExportFormat, device: string, param: string, p: Point, buc
 }
 
 /**
+ * Raw rows, the bulk of most exports: the same text `line` gives, without a Point per row. Stored texts
+ * are JSON already, and a stored number prints the same in CSV and JSON.
+ */
+function rawLines(format: ExportFormat, device: string, param: string, rows: RawRow[]): string {
+  let out = '';
+  if (format === 'ndjson') {
+    const head = `{"device":${JSON.stringify(device)},"parameter":${JSON.stringify(param)},"t":"`;
+    for (const row of rows) out += `${head}${iso(row.t)}","value":${row.num !== null ? row.num : (row.text ?? 'null')}}\n`;
+    return out;
+  }
+  const head = `${csvField(device)},${csvField(param)},`;
+  for (const row of rows) out += `${head}${iso(row.t)},${row.num !== null ? row.num : csvField(rowValue(row))}\r\n`;
+  return out;
+}
+
+/**
  * Streams points one device and parameter after the other, a page of rows at a time, waiting for the
  * client to take each page: memory stays constant for any size of export.
  */
@@ -121,20 +137,12 @@ export async function* exportLines(
         const rows = await source.rawPage(pair, req.since, req.until, after, PAGE);
         if (rows.length === 0) break;
         let chunk = '';
-        for (const row of rows) {
-          if (buckets) {
+        if (buckets) {
+          for (const row of rows) {
             const done = buckets.add(row);
             if (done) chunk += line(format, device, param, done, true);
-          } else {
-            chunk += line(
-              format,
-              device,
-              param,
-              { t: row.t, count: 1, avg: null, min: null, max: null, last: rowValue(row) },
-              false,
-            );
           }
-        }
+        } else chunk = rawLines(format, device, param, rows);
         if (chunk) yield chunk;
         after = (rows.at(-1) as { t: number }).t;
         if (rows.length < PAGE) break;
