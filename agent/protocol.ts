@@ -37,6 +37,8 @@ export const CloseCode = {
   replaced: 4001,
   /** No pong within the heartbeat interval. */
   heartbeatTimeout: 4002,
+  /** The token this socket connected with was revoked, or an admin rejected the device. */
+  credentialsRevoked: 4003,
 } as const;
 
 export type CloseCodeName = keyof typeof CloseCode;
@@ -61,6 +63,8 @@ export const ErrorReason = {
   catalogueFull: 'the server knows too many parameter names to add another',
   tooManyDevices: 'the server has reached its device limit',
   unknownDevice: 'unknown device: this server does not register new devices',
+  notAuthorized: 'the credentials of this connection do not allow writing for this serial',
+  rejected: 'an admin rejected this device',
   shuttingDown: 'server is shutting down, send again after reconnecting',
   storageFailed: 'the update could not be stored, send it again',
 } as const;

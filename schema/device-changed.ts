@@ -1,4 +1,6 @@
+import { AuthError, canSee } from '../server/auth/viewer.ts';
 import type { ChangeEvent } from '../server/live/hub.ts';
+import { requireScope } from './access.ts';
 import { builder } from './builder.ts';
 
 const DeviceChangeRef = builder.objectRef<ChangeEvent>('DeviceChange').implement({
@@ -21,7 +23,14 @@ builder.subscriptionField('deviceChanged', (t) =>
     type: DeviceChangeRef,
     description: 'Every accepted change of one device, in order.',
     args: { serial: t.arg.string({ required: true }) },
-    subscribe: (_root, { serial }, ctx) => ctx.hub.subscribeDevice(serial),
+    subscribe: (_root, { serial }, ctx) => {
+      const scope = requireScope(ctx);
+      // An owner may watch only a device that is theirs now; admins may wait for one to appear.
+      const device = ctx.fleet.get(serial);
+      if (scope.kind === 'owner' && (!device || !canSee(scope, device)))
+        throw new AuthError('FORBIDDEN', `no device ${serial} of yours`);
+      return ctx.hub.subscribeDevice(serial, scope);
+    },
     resolve: (event) => event,
   }),
 );

@@ -1,4 +1,5 @@
 import type { DeviceUpdate, UpdateBatch } from '../server/live/update-batch.ts';
+import { requireScope } from './access.ts';
 import { builder } from './builder.ts';
 import { ConditionInput } from './conditions.ts';
 
@@ -26,7 +27,7 @@ builder.subscriptionField('deviceUpdates', (t) =>
     type: DeviceUpdateBatchRef,
     description: 'Changes of the devices matching where, coalesced: at most one batch per window (100 ms by default).',
     args: { where: t.arg({ type: [ConditionInput], required: false }) },
-    subscribe: (_root, args, ctx) => ctx.hub.subscribeUpdates(args.where ?? []),
+    subscribe: (_root, args, ctx) => ctx.hub.subscribeUpdates(args.where ?? [], requireScope(ctx)),
     resolve: (batch) => batch,
   }),
 );

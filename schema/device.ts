@@ -1,4 +1,5 @@
 import type { DeviceState } from '../server/state/fleet.ts';
+import { isVisible, requireScope } from './access.ts';
 import { builder } from './builder.ts';
 
 export const DeviceRef = builder.objectRef<DeviceState>('Device').implement({
@@ -36,8 +37,12 @@ builder.queryField('device', (t) =>
   t.field({
     type: DeviceRef,
     nullable: true,
-    description: 'One device by serial; null when unknown.',
+    description: 'One device by serial; null when unknown or not yours.',
     args: { serial: t.arg.string({ required: true }) },
-    resolve: (_root, { serial }, ctx) => ctx.fleet.get(serial) ?? null,
+    resolve: (_root, { serial }, ctx) => {
+      requireScope(ctx);
+      const device = ctx.fleet.get(serial);
+      return device && isVisible(ctx, device) ? device : null;
+    },
   }),
 );

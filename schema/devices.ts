@@ -1,5 +1,6 @@
 import { MAX_LIMIT, type Page, runQuery } from '../server/state/query.ts';
 import { parseSeedQuery } from '../server/state/seed-query.ts';
+import { visibleDevices } from './access.ts';
 import { builder } from './builder.ts';
 import { ConditionInput, OrderInput } from './conditions.ts';
 import { DeviceRef } from './device.ts';
@@ -28,7 +29,7 @@ builder.queryField('devices', (t) =>
     },
     resolve: (_root, args, ctx) => {
       const seed = parseSeedQuery(args.seedQuery ?? []);
-      return runQuery(ctx.fleet.devices.values(), {
+      return runQuery(visibleDevices(ctx), {
         where: [...(args.where ?? []), ...seed.where],
         orderBy: [...(args.orderBy ?? []), ...seed.orderBy],
         offset: args.offset ?? 0,

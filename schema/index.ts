@@ -7,5 +7,8 @@ import './parameter.ts';
 import './device-updates.ts';
 import './device-changed.ts';
 import './history.ts';
+import './account.ts';
+import './ownership.ts';
+import './credentials.ts';
 
 export const schema = builder.toSchema();

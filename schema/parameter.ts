@@ -1,4 +1,5 @@
 import type { ParameterInfo } from '../server/state/fleet.ts';
+import { requireScope, visibleDevices } from './access.ts';
 import { builder } from './builder.ts';
 
 const ParameterKind = builder.enumType('ParameterKind', {
@@ -22,8 +23,15 @@ const ParameterRef = builder.objectRef<ParameterInfo>('Parameter').implement({
 builder.queryField('parameters', (t) =>
   t.field({
     type: [ParameterRef],
-    description: 'The catalogue of parameters, by name.',
-    resolve: (_root, _args, ctx) =>
-      [...ctx.fleet.parameters.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    description: 'The catalogue of parameters, by name: for an owner, the parameters of their devices.',
+    resolve: (_root, _args, ctx) => {
+      let infos = [...ctx.fleet.parameters.values()];
+      if (requireScope(ctx).kind === 'owner') {
+        const names = new Set<string>();
+        for (const d of visibleDevices(ctx)) for (const n in d.params) names.add(n);
+        infos = infos.filter((p) => names.has(p.name));
+      }
+      return infos.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
   }),
 );

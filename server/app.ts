@@ -2,13 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloseCode, DEVICE_PATHS } from '../agent/protocol.ts';
+import type { Context } from '../schema/builder.ts';
+import { Accounts, sessionMsOf } from './auth/accounts.ts';
+import { bootstrapAccounts } from './auth/bootstrap.ts';
+import { Credentials } from './auth/credentials.ts';
+import { DeviceAdmin } from './auth/device-admin.ts';
+import { hashSecret } from './auth/secrets.ts';
+import type { Scope, Viewer } from './auth/viewer.ts';
 import type { Config } from './config.ts';
 import { exportHandler } from './history/export.ts';
 import { HistoryService } from './history/history-service.ts';
 import { postgresHistory } from './history/postgres-source.ts';
 import { sqliteHistory } from './history/sqlite-source.ts';
-import { createGraphQL } from './http/graphql.ts';
+import { createGraphQL, type RequestInfo } from './http/graphql.ts';
 import { createRoutes } from './http/routes.ts';
+import { clientAddress, sessionToken, viaHttps } from './http/session-cookie.ts';
 import { DeviceServer } from './ingress/device-server.ts';
 import { Ingest } from './ingress/ingest.ts';
 import { openTrafficLog } from './ingress/traffic-log.ts';
@@ -31,6 +39,8 @@ export interface AppOptions {
   logger?: Logger;
   /** A pub/sub engine shared with other instances (tests run two apps over one in-process engine). */
   pubsub?: PubSubHandle;
+  /** Where the first start's admin password is shown (default: stdout). */
+  print?: (text: string) => void;
 }
 
 export interface App {
@@ -38,6 +48,7 @@ export interface App {
   readonly instance: string;
   readonly server: Server;
   readonly fleet: Fleet;
+  readonly accounts: Accounts;
   /** Starts listening (config.port; 0 picks a free port) and returns the base URL. */
   listen(): Promise<string>;
   /** Graceful stop: refuse new work, commit and answer what is pending, close sockets with 1001. */
@@ -105,14 +116,61 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const traffic = openTrafficLog(config.dataDir, config.trafficLogBytes, config.trafficLog, (lines) =>
     log.warn({ lines }, 'traffic log fell behind the disk; frames left out of it'),
   );
-  const devices = new DeviceServer(config, ingest, traffic, metrics, log.child({ ns: 'ingress' }));
+  const accounts = new Accounts(db, sessionMsOf(config.sessionDays), pubsub.redis);
+  const credentials = new Credentials(db);
+  await bootstrapAccounts(
+    config,
+    accounts,
+    credentials,
+    log.child({ ns: 'auth' }),
+    options.print ?? ((t) => process.stdout.write(t)),
+  );
+  const deviceAdmin = new DeviceAdmin(db, fleet, ingest, credentials);
+  const devices = new DeviceServer(config, fleet, credentials, ingest, traffic, metrics, log.child({ ns: 'ingress' }));
+  ingest.onControl = (change) => devices.control(change);
+  const ALL: Scope = { kind: 'all' };
+  const scopeOf = (viewer: Viewer | null): Scope | null =>
+    viewer ? (viewer.role === 'admin' ? ALL : { kind: 'owner', ownerId: viewer.id }) : config.auth === 'off' ? ALL : null;
   const historySource =
     config.provider === 'sqlite' ? sqliteHistory(config.databaseUrl.slice('file:'.length)) : postgresHistory(config.databaseUrl);
   const history = new HistoryService(historySource);
-  const graphql = createGraphQL(() => ({ fleet, hub, history: history.loader() }), metrics, log.child({ ns: 'graphql' }));
+  const contextFor = async ({ req, cookies, url }: RequestInfo): Promise<Context> => {
+    const token = sessionToken(req.headers);
+    const viewer = await accounts.viewerOf(token);
+    return {
+      fleet,
+      hub,
+      history: history.loader(),
+      viewer,
+      scope: scopeOf(viewer),
+      authOff: config.auth === 'off',
+      sessionMs: sessionMsOf(config.sessionDays),
+      accounts,
+      credentials,
+      deviceAdmin,
+      http: cookies
+        ? {
+            token,
+            address: clientAddress(req.socket.remoteAddress),
+            secure: config.secureCookies === 'always' || viaHttps(req.headers, url),
+            setCookie: (c) => cookies.push(c),
+          }
+        : null,
+    };
+  };
+  const graphql = createGraphQL(contextFor, config, metrics, log.child({ ns: 'graphql' }));
+  // A signed-out session's live subscriptions end with it.
+  accounts.onSignOut((hash) => {
+    for (const ws of graphql.wss.clients) {
+      const token = (ws as unknown as { sessionHash?: string }).sessionHash;
+      if (token === hash) ws.close(4403, 'signed out');
+    }
+  });
   const routes = createRoutes({
     graphql: graphql.yoga,
-    exportHistory: exportHandler(historySource, history, fleet),
+    exportHistory: exportHandler(historySource, history, fleet, async (req) =>
+      scopeOf(await accounts.viewerOf(sessionToken(req.headers))),
+    ),
     registry: metrics.registry,
     readiness: async () => {
       try {
@@ -134,8 +192,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     if (closing) socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
     else if (DEVICE_PATHS.includes(path)) devices.handleUpgrade(req, socket, head);
-    else if (path === '/graphql') graphql.wss.handleUpgrade(req, socket, head, (ws) => graphql.wss.emit('connection', ws, req));
-    else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    else if (path === '/graphql') {
+      // Browsers send cookies with cross-site WebSocket handshakes: only pages of this origin may open one.
+      const origin = req.headers.origin;
+      if (origin && new URL(origin).host !== req.headers.host) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      graphql.wss.handleUpgrade(req, socket, head, (ws) => {
+        const token = sessionToken(req.headers);
+        if (token) Object.assign(ws, { sessionHash: hashSecret(token) });
+        graphql.wss.emit('connection', ws, req);
+      });
+    } else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });
   devices.startHeartbeat();
   const sweeper = registry
@@ -174,6 +243,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     instance,
     server,
     fleet,
+    accounts,
     listen() {
       return new Promise((resolve, reject) => {
         server.once('error', reject);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -57,6 +58,29 @@ const settings = {
   retentionRawDays: { schema: int(0, 36_500).default(7), help: 'days raw points are kept (0: for ever)' },
   retentionMinuteDays: { schema: int(0, 36_500).default(90), help: 'days minute rollups are kept (0: for ever)' },
   retentionHourDays: { schema: int(0, 36_500).default(0), help: 'days hour rollups are kept (0: for ever)' },
+  auth: {
+    schema: z.enum(['on', 'off']).default('on'),
+    help: 'off: lab mode, anyone sees and controls every device without signing in (logged loudly)',
+  },
+  deviceAuth: {
+    schema: z.enum(['optional', 'required']).default('optional'),
+    help: 'required: devices without a token or enrollment key are refused; optional: they go to the unclaimed list',
+  },
+  adminPassword: {
+    schema: z.string().min(10, 'at least 10 characters').max(256).optional(),
+    help: 'password of the admin created at first start (else a random one is printed once)',
+  },
+  adminPasswordFile: {
+    schema: z.string().min(1).optional(),
+    help: 'a file holding ADMIN_PASSWORD (for secrets mounted as files)',
+  },
+  sessionDays: { schema: int(1, 365).default(14), help: 'days a dashboard session lasts' },
+  graphiql: { schema: bool.default(true), help: 'serve GraphiQL at /graphql in a browser' },
+  introspection: { schema: bool.default(true), help: 'answer schema introspection queries' },
+  secureCookies: {
+    schema: z.enum(['auto', 'always']).default('auto'),
+    help: 'auto: Secure cookies when the request came over HTTPS (X-Forwarded-Proto); always: always',
+  },
   sqliteSync: {
     schema: z.enum(['FULL', 'NORMAL']).default('FULL'),
     help: 'FULL: an OK survives power loss; NORMAL: it survives a crash of the server',
@@ -106,7 +130,16 @@ export function parseConfig(input: Partial<Record<SettingName, unknown>>): Confi
     }
     databaseUrl = `file:${isAbsolute(path) ? path : resolve(path)}`;
   }
-  return { ...parsed, dataDir, databaseUrl, provider, logPretty: parsed.logPretty ?? false };
+  let adminPassword = parsed.adminPassword;
+  if (parsed.adminPasswordFile) {
+    try {
+      adminPassword = readFileSync(parsed.adminPasswordFile, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError(`invalid configuration:\n  ADMIN_PASSWORD_FILE: ${(err as Error).message}`);
+    }
+    if (adminPassword.length < 10) throw new ConfigError('invalid configuration:\n  ADMIN_PASSWORD_FILE: at least 10 characters');
+  }
+  return { ...parsed, adminPassword, dataDir, databaseUrl, provider, logPretty: parsed.logPretty ?? false };
 }
 
 /** Reads flags and environment; `help` when --help was asked. */

@@ -408,3 +408,53 @@ describe.skipIf(!browserAvailable())('the dashboard screenshot', () => {
     }
   });
 });
+
+describe.skipIf(!browserAvailable())('the dashboard with accounts', () => {
+  it('asks to sign in, shows an owner only their devices, and signs out', async () => {
+    const server = await startServer({ auth: 'on', adminPassword: 'admin password 1' });
+    const owned = createDevice({ url: server.deviceUrl, serial: 'mine-1', minIntervalMs: 0 });
+    const other = createDevice({ url: server.deviceUrl, serial: 'theirs-1', minIntervalMs: 0 });
+    const browser = await launchBrowser();
+    try {
+      owned.set({ battery: 50 });
+      other.set({ battery: 60 });
+      await Promise.all([owned.flush(), other.flush()]);
+      const alice = await server.app.accounts.createUser('alice', 'alice password 1', 'owner');
+      const page = await browser.context.newPage();
+      // The admin gives mine-1 to alice, through the API the dashboard uses.
+      await page.goto(server.url);
+      const form = page.getByRole('form', { name: 'Sign in' });
+      await form.getByLabel('Username').fill('admin');
+      await form.getByLabel('Password').fill('wrong password');
+      await form.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toBe('wrong username or password');
+      await form.getByLabel('Password').fill('admin password 1');
+      await form.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => rows(page)).toEqual(['mine-1', 'theirs-1']);
+      const assigned = await page.evaluate(
+        `fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: 'mutation { assignDevice(serial: "mine-1", owner: "alice") { owner } }' }) }).then((r) => r.json())`,
+      );
+      expect(assigned).toEqual({ data: { assignDevice: { owner: 'alice' } } });
+      await page.locator('.user-menu summary').click();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await form.waitFor();
+
+      await form.getByLabel('Username').fill(alice.username);
+      await form.getByLabel('Password').fill('alice password 1');
+      await form.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => rows(page)).toEqual(['mine-1']);
+      expect(await page.locator('.user-menu summary').textContent()).toBe('alice (owner)');
+      // Live updates reach her page over the signed-in socket.
+      owned.set('battery', 51);
+      await owned.flush();
+      await expect.poll(() => cell(page, 'mine-1', 'battery').textContent()).toContain('51');
+      // The cookie is HttpOnly: scripts on the page cannot read it.
+      expect(await page.evaluate('document.cookie')).toBe('');
+    } finally {
+      await browser.close();
+      await Promise.all([owned.close(), other.close()]);
+      await server.close();
+    }
+  });
+});

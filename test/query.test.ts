@@ -13,6 +13,7 @@ function device(serial: string, params: Record<string, Scalar>, extra: Partial<D
     lastSeen: T0,
     online: true,
     instance: 'a',
+    ownerId: null,
     params: Object.assign(emptyParams(), params),
     paramCount: Object.keys(params).length,
     ...extra,

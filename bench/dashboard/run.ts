@@ -30,6 +30,8 @@ function startServer(dataDir: string): Promise<{ proc: ChildProcess; url: string
       '--import',
       'tsx',
       'server/main.ts',
+      '--auth',
+      'off',
       '--port',
       '0',
       '--log-pretty',

@@ -25,7 +25,7 @@ const DAY = 86_400_000;
 function startServer(): Promise<{ proc: ChildProcess; url: string }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'info', LOG_PRETTY: 'false' },
+    env: { ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'info', LOG_PRETTY: 'false', AUTH: 'off' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

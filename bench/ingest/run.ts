@@ -51,6 +51,8 @@ function startServer(flags: string[]): Promise<ServerProc> {
     [...profiling, ...(args['node-flag'] ?? []), '--import', 'tsx', 'server/main.ts', ...flags],
     {
       cwd: root,
+      // Lab mode: the subscribers do not sign in (a session costs one cached lookup per request).
+      env: { ...process.env, AUTH: 'off' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -1,3 +1,4 @@
+import type { Client } from '@urql/core';
 import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-js';
 import { ColumnChooser } from './components/ColumnChooser.tsx';
 import { DevicePanel } from './components/DevicePanel.tsx';
@@ -5,6 +6,7 @@ import { FilterBuilder } from './components/FilterBuilder.tsx';
 import { FleetTable } from './components/FleetTable.tsx';
 import { LinkBadge } from './components/LinkBadge.tsx';
 import { Pager } from './components/Pager.tsx';
+import { type SignedInUser, UserMenu } from './components/UserMenu.tsx';
 import type { Connection } from './connection.ts';
 import { CatalogueQuery } from './documents.ts';
 import { createFleetView } from './fleet-view.ts';
@@ -14,7 +16,15 @@ import { nextSort, parseViewState, serializeViewState, type ViewState } from './
 
 const BUILT_IN = ['serial', 'online', 'lastSeen', 'createdAt'];
 
-export function App(props: { connection: Connection }) {
+interface AppProps {
+  connection: Connection;
+  /** Null in lab mode (AUTH=off) when nobody signed in. */
+  user: SignedInUser | null;
+  http: Client;
+  onSignedOut: () => void;
+}
+
+export function App(props: AppProps) {
   const [view, setView] = createSignal<ViewState>(parseViewState(location.search));
   const [selected, setSelected] = createSignal<string | null>(new URLSearchParams(location.search).get('device'));
   const [flash, setFlash] = persisted('smartos.flash', true);
@@ -82,6 +92,9 @@ export function App(props: { connection: Connection }) {
         <a class="graphiql" href="/graphql">
           GraphiQL
         </a>
+        <Show when={props.user}>
+          {(user) => <UserMenu user={user()} client={props.http} onSignedOut={() => props.onSignedOut()} />}
+        </Show>
       </header>
       <section class="controls" aria-label="Table controls">
         <FilterBuilder where={view().where} fields={fields()} onChange={(where) => go({ ...view(), where, page: 1 })} />

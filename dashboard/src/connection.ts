@@ -2,6 +2,16 @@ import { Client, fetchExchange, subscriptionExchange } from '@urql/core';
 import { createClient as createWsClient } from 'graphql-ws';
 import { type Accessor, createSignal } from 'solid-js';
 
+/** Queries and mutations only, over HTTP: what the sign-in page needs before any socket is opened. */
+export function createHttpClient(): Client {
+  return new Client({
+    url: '/graphql',
+    requestPolicy: 'network-only',
+    fetchOptions: { headers: { 'x-graphql-yoga-csrf': '1' }, credentials: 'same-origin' },
+    exchanges: [fetchExchange],
+  });
+}
+
 /** What the header shows: the subscription socket's health. */
 export type LinkState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -46,6 +56,8 @@ export function createConnection(): Connection {
   const client = new Client({
     url: '/graphql',
     requestPolicy: 'network-only',
+    // The server refuses GETs without it: a page of another site cannot add it (CSRF protection).
+    fetchOptions: { headers: { 'x-graphql-yoga-csrf': '1' }, credentials: 'same-origin' },
     exchanges: [
       fetchExchange,
       subscriptionExchange({

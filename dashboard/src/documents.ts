@@ -80,3 +80,36 @@ export const DeviceHistoryQuery = graphql(`
     }
   }
 `);
+
+export const MeQuery = graphql(`
+  query Me {
+    authRequired
+    me {
+      id
+      username
+      role
+    }
+  }
+`);
+
+export const SignInMutation = graphql(`
+  mutation SignIn($username: String!, $password: String!) {
+    signIn(username: $username, password: $password) {
+      id
+      username
+      role
+    }
+  }
+`);
+
+export const SignOutMutation = graphql(`
+  mutation SignOut {
+    signOut
+  }
+`);
+
+export const ChangePasswordMutation = graphql(`
+  mutation ChangePassword($current: String!, $next: String!) {
+    changePassword(current: $current, next: $next)
+  }
+`);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Scalar } from '../../agent/protocol.ts';
+import { canSee, type Scope } from '../auth/viewer.ts';
 import type { Fleet } from '../state/fleet.ts';
 import { QueryError } from '../state/query.ts';
 import { BucketStream, bucketOf, bucketRollups, type Point } from './aggregate.ts';
@@ -56,6 +57,11 @@ export function parseExportRequest(url: URL, fleet: Fleet): ExportRequest {
     until,
     bucketMs,
   };
+}
+
+function canSeeSerial(fleet: Fleet, scope: Scope, serial: string): boolean {
+  const device = fleet.get(serial);
+  return device !== undefined && canSee(scope, device);
 }
 
 /** RFC 4180: quoted when it holds a comma, a quote, a line break, or edge spaces. */
@@ -154,11 +160,24 @@ export async function* exportLines(
 }
 
 /** GET /export.csv and /export.ndjson. */
-export function exportHandler(source: HistorySource, history: HistoryService, fleet: Fleet) {
+export function exportHandler(
+  source: HistorySource,
+  history: HistoryService,
+  fleet: Fleet,
+  scopeOf: (req: IncomingMessage) => Promise<Scope | null>,
+) {
   return async (req: IncomingMessage, res: ServerResponse, format: ExportFormat): Promise<void> => {
     let request: ExportRequest;
     try {
+      const scope = await scopeOf(req);
+      if (!scope) {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'sign in first' }));
+        return;
+      }
       request = parseExportRequest(new URL(req.url ?? '/', 'http://localhost'), fleet);
+      // Devices of others are left out like unknown ones: an export does not say what exists.
+      if (scope.kind === 'owner') request.devices = request.devices.filter((s) => canSeeSerial(fleet, scope, s));
     } catch (err) {
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: (err as Error).message }));

@@ -1,10 +1,15 @@
+import type { IncomingMessage } from 'node:http';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { createYoga, maskError, type YogaLogger } from 'graphql-yoga';
+import { createYoga, maskError, type Plugin, type YogaLogger } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { Context } from '../../schema/builder.ts';
 import { schema } from '../../schema/index.ts';
+import { AuthError } from '../auth/viewer.ts';
+import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { QueryError } from '../state/query.ts';
@@ -49,9 +54,11 @@ function rootCause(error: unknown): unknown {
  * failures); anything else is masked for the client, and Yoga logs the original.
  */
 function maskErrors(error: unknown, message: string, isDev?: boolean): Error {
-  if (rootCause(error) instanceof QueryError && error instanceof Error) {
+  const cause = rootCause(error);
+  if ((cause instanceof QueryError || cause instanceof AuthError) && error instanceof Error) {
     const located = error as Error & { extensions?: Record<string, unknown> };
-    if (located.extensions && !Object.isFrozen(located.extensions)) located.extensions.code = 'BAD_USER_INPUT';
+    if (located.extensions && !Object.isFrozen(located.extensions))
+      located.extensions.code = cause instanceof AuthError ? cause.code : 'BAD_USER_INPUT';
     return located;
   }
   return maskError(error, message, isDev);
@@ -61,13 +68,50 @@ interface Enveloped {
   execute: (args: ExecutionArgs) => unknown;
 }
 
+/** What the context factory gets: the Node request (HTTP, or the socket's upgrade request) and, over HTTP, Yoga's. */
+export interface RequestInfo {
+  req: IncomingMessage;
+  /** Set-Cookie values for the response; null over graphql-ws. */
+  cookies: string[] | null;
+  /** The URL as the client used it, when known. */
+  url: string;
+}
+
 /** GraphQL over HTTP (Yoga, with GraphiQL that works offline) and over graphql-ws, same schema and context. */
-export function createGraphQL(context: () => Context, metrics: Metrics, log: Logger) {
-  const yoga = createYoga<Record<string, unknown>, Context>({
+export function createGraphQL(
+  context: (request: RequestInfo) => Promise<Context>,
+  config: Pick<Config, 'graphiql' | 'introspection'>,
+  metrics: Metrics,
+  log: Logger,
+) {
+  // Cookies a resolver set (signIn, signOut), added to that request's response.
+  const cookies = new WeakMap<object, string[]>();
+  const setCookies: Plugin = {
+    onResponse({ request, response }) {
+      for (const c of cookies.get(request) ?? []) response.headers.append('set-cookie', c);
+    },
+  };
+  const yoga = createYoga<{ req: IncomingMessage }, Context>({
     schema,
-    context,
+    context: (init) => {
+      const request = (init as { request?: Request }).request;
+      let jar: string[] | null = null;
+      if (request) {
+        jar = [];
+        cookies.set(request, jar);
+      }
+      return context({ req: init.req, cookies: jar, url: request?.url ?? '' });
+    },
     graphqlEndpoint: '/graphql',
-    graphiql: { title: 'SMART-OS GraphiQL', subscriptionsProtocol: 'WS', defaultQuery: EXAMPLE_QUERY },
+    plugins: [
+      setCookies,
+      // Browsers send simple cross-site requests without asking: a custom header proves a same-site client.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
+    ],
+    graphiql: config.graphiql
+      ? { title: 'SMART-OS GraphiQL', subscriptionsProtocol: 'WS', defaultQuery: EXAMPLE_QUERY, credentials: 'same-origin' }
+      : false,
     renderGraphiQL,
     landingPage: false,
     logging: yogaLogger(log),

@@ -9,13 +9,27 @@ import {
   formatWelcome,
   parseDeviceFrame,
 } from '../../agent/protocol.ts';
+import type { Credentials, DeviceCredential } from '../auth/credentials.ts';
+import { AuthError } from '../auth/viewer.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import type { DeviceChange, Fleet } from '../state/fleet.ts';
 import type { AnswerSink, Ingest } from './ingest.ts';
 import type { TrafficLog } from './traffic-log.ts';
 
-export type DeviceServerConfig = Pick<Config, 'maxFrameBytes' | 'maxFramesPerSecond' | 'maxStringBytes' | 'heartbeatMs'>;
+export type DeviceServerConfig = Pick<
+  Config,
+  'maxFrameBytes' | 'maxFramesPerSecond' | 'maxStringBytes' | 'heartbeatMs' | 'deviceAuth'
+>;
+
+/** A device's credential: `Authorization: Bearer <secret>`, or `?token=<secret>` for clients that cannot set headers. */
+export function secretOf(req: IncomingMessage): string | null {
+  const header = req.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim() || null;
+  const query = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
+  return query || null;
+}
 
 /** The heartbeat visits one slice of the sockets at a time, so pings never come in one burst. */
 const HEARTBEAT_SLICES = 32;
@@ -32,6 +46,7 @@ class Connection implements AnswerSink {
     readonly peer: string,
     burst: number,
     readonly slice: number,
+    readonly credential: DeviceCredential,
   ) {
     this.tokens = burst;
   }
@@ -54,6 +69,8 @@ export class DeviceServer {
 
   constructor(
     private readonly config: DeviceServerConfig,
+    private readonly fleet: Fleet,
+    private readonly credentials: Credentials,
     private readonly ingest: Ingest,
     private readonly traffic: TrafficLog,
     private readonly metrics: Metrics,
@@ -71,8 +88,55 @@ export class DeviceServer {
     return this.connections.size;
   }
 
+  /** Checks the credential before the WebSocket exists: a bad one gets HTTP 401 and no socket. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req));
+    const secret = secretOf(req);
+    const refuse = (why: string) => {
+      this.metrics.closes.inc({ reason: 'unauthorized' });
+      this.log.info({ peer: req.socket.remoteAddress, why }, 'device connection refused');
+      socket.end(`HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${why}\n`);
+    };
+    if (secret === null && this.config.deviceAuth === 'required') {
+      refuse('a device token or enrollment key is required');
+      return;
+    }
+    this.credentials.authenticate(secret).then(
+      (credential) => this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req, credential)),
+      (err: Error) => {
+        if (err instanceof AuthError) refuse(err.message);
+        else {
+          this.log.error({ err }, 'checking a device credential failed');
+          socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+        }
+      },
+    );
+  }
+
+  /** Revoked tokens and rejected devices: their sockets close at once. */
+  control(change: DeviceChange): void {
+    for (const conn of this.connections) {
+      const revoked =
+        change.revokedToken !== undefined && conn.credential.kind === 'token' && conn.credential.tokenId === change.revokedToken;
+      const rejected = change.removed && conn.serials.has(change.serial);
+      if (revoked || rejected) conn.ws.close(CloseCode.credentialsRevoked, revoked ? 'token revoked' : 'device rejected');
+    }
+  }
+
+  /** Whether this connection may write for this serial; an enrolled new device gets its owner. */
+  private authorize(conn: Connection, serial: string): { refusal: ErrorReasonName } | { owner?: number } {
+    if (this.fleet.rejected.has(serial)) return { refusal: 'rejected' };
+    const cred = conn.credential;
+    const device = this.fleet.get(serial);
+    switch (cred.kind) {
+      case 'token':
+        return cred.serial === serial ? {} : { refusal: 'notAuthorized' };
+      case 'enrollment':
+        if (!device) return { owner: cred.ownerId };
+        return device.ownerId === cred.ownerId && !this.fleet.locked.has(serial) ? {} : { refusal: 'notAuthorized' };
+      default:
+        // Old devices cannot send credentials: they keep working until their device gets a token.
+        return this.fleet.locked.has(serial) ? { refusal: 'notAuthorized' } : {};
+    }
   }
 
   /** Pings every socket once per interval; one that sent nothing since its previous ping is closed. */
@@ -108,9 +172,9 @@ export class DeviceServer {
     this.wss.close();
   }
 
-  private onConnection(ws: WebSocket, req: IncomingMessage): void {
+  private onConnection(ws: WebSocket, req: IncomingMessage, credential: DeviceCredential): void {
     const peer = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
-    const conn = new Connection(ws, peer, this.config.maxFramesPerSecond, this.nextSlice);
+    const conn = new Connection(ws, peer, this.config.maxFramesPerSecond, this.nextSlice, credential);
     this.nextSlice = (this.nextSlice + 1) % HEARTBEAT_SLICES;
     this.connections.add(conn);
     this.slices[conn.slice]?.add(conn);
@@ -153,7 +217,12 @@ export class DeviceServer {
       this.refuse(conn, frame.head, frame.reason);
       return;
     }
-    const refusal = this.ingest.admit(frame, conn, Date.now());
+    const allowed = this.authorize(conn, frame.serial);
+    if ('refusal' in allowed) {
+      this.refuse(conn, frame.head, allowed.refusal);
+      return;
+    }
+    const refusal = this.ingest.admit(frame, conn, Date.now(), allowed.owner);
     if (refusal) {
       this.refuse(conn, frame.head, refusal);
       return;

@@ -71,7 +71,7 @@ export class Ingest {
   }
 
   /** Queues an accepted frame for commit; returns why it is refused otherwise. */
-  admit(frame: ParsedFrame, sink: AnswerSink, received: number): ErrorReasonName | null {
+  admit(frame: ParsedFrame, sink: AnswerSink, received: number, owner?: number): ErrorReasonName | null {
     if (this.draining) return 'shuttingDown';
     const { serial } = frame;
     const device = this.fleet.get(serial);
@@ -85,7 +85,10 @@ export class Ingest {
     const last = this.clock.get(serial) ?? 0;
     const t = received > last ? received : last + 1;
     this.clock.set(serial, t);
-    this.commits.push({ serial, t, values: frame.values }, { sink, head: frame.head, received });
+    this.commits.push(
+      owner === undefined || device ? { serial, t, values: frame.values } : { serial, t, values: frame.values, owner },
+      { sink, head: frame.head, received },
+    );
     return null;
   }
 
@@ -104,10 +107,20 @@ export class Ingest {
     return this.commits.pending;
   }
 
+  /** Called for changes that concern open device sockets (revoked tokens, rejected devices), from any instance. */
+  onControl: ((change: DeviceChange) => void) | null = null;
+
+  /** Changes made here outside the frame path (ownership, rejection, tokens): applied, then sent to the others. */
+  applyLocal(changes: DeviceChange[]): void {
+    this.applyRemote(changes);
+    this.bus.publish(changes);
+  }
+
   /** Changes committed by another instance. */
   applyRemote(changes: readonly DeviceChange[]): void {
     const applied: Array<[DeviceState, DeviceChange]> = [];
     for (const change of changes) {
+      if (change.revokedToken !== undefined || change.removed) this.onControl?.(change);
       const device = this.fleet.apply(change);
       if (device) applied.push([device, change]);
       if (change.values && change.at > (this.clock.get(change.serial) ?? 0)) this.clock.set(change.serial, change.at);
@@ -185,7 +198,10 @@ export class Ingest {
           const values = emptyParams();
           for (const [name, value] of item.values) values[name] = value;
           change = { serial: item.serial, at: item.t, values, online: true, instance: this.instance };
-          if (!this.fleet.devices.has(item.serial)) change.createdAt = item.t;
+          if (!this.fleet.devices.has(item.serial)) {
+            change.createdAt = item.t;
+            if (item.owner !== undefined) change.owner = item.owner;
+          }
         }
         const device = this.fleet.apply(change);
         if (device) {

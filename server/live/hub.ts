@@ -1,7 +1,11 @@
 import type { Scalar } from '../../agent/protocol.ts';
+import { AuthError, canSee, type Scope, scopeKey } from '../auth/viewer.ts';
 import type { DeviceChange, DeviceState, Fleet } from '../state/fleet.ts';
 import { type Condition, compileWhere, type Predicate } from '../state/query.ts';
 import { QueueStream, UpdateStream } from './streams.ts';
+
+const ALL: Scope = { kind: 'all' };
+
 import { PendingBatch } from './update-batch.ts';
 
 /** What a deviceChanged subscriber receives. */
@@ -48,7 +52,10 @@ class View {
   }
 
   onChange(device: DeviceState, change: DeviceChange): void {
-    if (this.members === null || this.match === null) {
+    if (change.removed) {
+      if (this.members?.delete(device.serial) === false) return;
+      this.pending.leave(device.serial);
+    } else if (this.members === null || this.match === null) {
       this.pending.change(device, change, change.createdAt !== undefined);
     } else {
       const was = this.members.has(device.serial);
@@ -96,7 +103,7 @@ class View {
 /** Fans committed changes out to subscriptions; per-change work does not grow with subscribers. */
 export class LiveHub {
   private readonly views = new Map<string, View>();
-  private readonly watchers = new Map<string, Set<QueueStream<ChangeEvent>>>();
+  private readonly watchers = new Map<string, Map<QueueStream<ChangeEvent>, Scope>>();
   private changeSubscribers = 0;
 
   constructor(
@@ -120,16 +127,23 @@ export class LiveHub {
         online: device.online,
         lastSeen: device.lastSeen,
       };
-      for (const w of watching) w.deliver(event);
+      // Checked per change: the device may have changed owner or left the fleet since the subscription began.
+      for (const [w, scope] of watching) {
+        if (change.removed || !canSee(scope, device)) w.end(new AuthError('FORBIDDEN', 'this device is not yours to watch'));
+        else w.deliver(event);
+      }
     }
   }
 
-  /** A deviceUpdates stream; throws QueryError for a bad filter. */
-  subscribeUpdates(where: readonly Condition[]): UpdateStream {
-    const key = JSON.stringify(where.map((c) => [c.field, c.op, c.value ?? null]));
+  /** A deviceUpdates stream of the devices in scope; throws QueryError for a bad filter. */
+  subscribeUpdates(where: readonly Condition[], scope: Scope = ALL): UpdateStream {
+    const key = `${scopeKey(scope)}|${JSON.stringify(where.map((c) => [c.field, c.op, c.value ?? null]))}`;
     let view = this.views.get(key);
     if (!view) {
-      view = new View(where.length === 0 ? null : compileWhere(where), this.fleet, this.options.coalesceMs);
+      const match = where.length === 0 ? null : compileWhere(where);
+      const scoped: Predicate | null =
+        scope.kind === 'all' ? match : match ? (d) => canSee(scope, d) && match(d) : (d) => canSee(scope, d);
+      view = new View(scoped, this.fleet, this.options.coalesceMs);
       this.views.set(key, view);
     }
     const owner = view;
@@ -144,10 +158,11 @@ export class LiveHub {
     return stream;
   }
 
-  subscribeDevice(serial: string): QueueStream<ChangeEvent> {
+  /** Every change of one device; the caller checks the device is in scope before subscribing. */
+  subscribeDevice(serial: string, scope: Scope = ALL): QueueStream<ChangeEvent> {
     let watching = this.watchers.get(serial);
     if (!watching) {
-      watching = new Set();
+      watching = new Map();
       this.watchers.set(serial, watching);
     }
     const set = watching;
@@ -157,7 +172,7 @@ export class LiveHub {
       set.delete(stream);
       if (set.size === 0) this.watchers.delete(serial);
     });
-    set.add(stream);
+    set.set(stream, scope);
     return stream;
   }
 
@@ -170,6 +185,6 @@ export class LiveHub {
   /** Ends every subscription (server shutdown). */
   close(): void {
     for (const view of [...this.views.values()]) view.close();
-    for (const set of [...this.watchers.values()]) for (const s of [...set]) s.end();
+    for (const set of [...this.watchers.values()]) for (const s of [...set.keys()]) s.end();
   }
 }

@@ -16,6 +16,16 @@ export function diffFleets(current: Fleet, fresh: Fleet): DeviceChange[] {
         changed++;
       }
     }
+    if (mine && mine.ownerId !== d.ownerId) {
+      changes.push({
+        serial: d.serial,
+        at: Date.now(),
+        values: null,
+        online: mine.online,
+        instance: mine.instance,
+        owner: d.ownerId,
+      });
+    }
     if (!mine || changed > 0) {
       changes.push({
         serial: d.serial,
@@ -23,7 +33,7 @@ export function diffFleets(current: Fleet, fresh: Fleet): DeviceChange[] {
         values,
         online: d.online,
         instance: d.instance,
-        ...(mine ? {} : { createdAt: d.createdAt }),
+        ...(mine ? {} : { createdAt: d.createdAt, owner: d.ownerId }),
       });
     } else if (mine.online !== d.online) {
       changes.push({
@@ -34,6 +44,16 @@ export function diffFleets(current: Fleet, fresh: Fleet): DeviceChange[] {
         instance: d.online ? d.instance : mine.instance,
       });
     }
+  }
+  for (const serial of fresh.rejected) {
+    const mine = current.get(serial);
+    if (!current.rejected.has(serial))
+      changes.push({ serial, at: Date.now(), values: null, online: false, instance: mine?.instance ?? null, removed: true });
+  }
+  for (const serial of fresh.locked) {
+    const mine = current.get(serial);
+    if (!current.locked.has(serial) && mine)
+      changes.push({ serial, at: Date.now(), values: null, online: mine.online, instance: mine.instance, locked: true });
   }
   return changes;
 }

@@ -10,6 +10,8 @@ export interface DeviceState {
   online: boolean;
   /** The server instance holding the device's socket while it is online. */
   instance: string | null;
+  /** The user who owns it; null while unclaimed. */
+  ownerId: number | null;
   /** Latest value per parameter (no prototype, so any name is safe as a key). */
   params: Record<string, Scalar>;
   paramCount: number;
@@ -36,6 +38,14 @@ export interface DeviceChange {
   instance: string | null;
   /** Set when this change registered the device. */
   createdAt?: number;
+  /** Set when the owner changed (or a new device was registered to one); null: unclaimed. */
+  owner?: number | null;
+  /** Set when an admin rejected the device: it leaves the fleet. */
+  removed?: true;
+  /** Set when the device got its first token: from then on it must present one. */
+  locked?: true;
+  /** A token of this device was revoked: sockets that connected with it close. */
+  revokedToken?: number;
 }
 
 export function kindOf(value: Scalar): ParameterKind | null {
@@ -50,6 +60,10 @@ export function emptyParams(): Record<string, Scalar> {
 /** Every device and the parameter catalogue, as committed to storage. */
 export class Fleet {
   readonly devices = new Map<string, DeviceState>();
+  /** Serials that must present a device token (they have had one). */
+  readonly locked = new Set<string>();
+  /** Serials an admin rejected: refused at the door. */
+  readonly rejected = new Set<string>();
   readonly parameters = new Map<string, ParameterInfo>();
   /** Bumped by every applied change: cheap staleness check for cached query results. */
   version = 0;
@@ -70,6 +84,15 @@ export class Fleet {
   /** Applies one change; returns the device, or null when the change was stale and ignored. */
   apply(change: DeviceChange): DeviceState | null {
     let device = this.devices.get(change.serial);
+    if (change.locked) this.locked.add(change.serial);
+    if (change.removed) {
+      this.rejected.add(change.serial);
+      if (!device) return null;
+      this.devices.delete(change.serial);
+      this.version++;
+      return device;
+    }
+    if (device && change.owner !== undefined) device.ownerId = change.owner;
     if (change.values === null) {
       if (!device) return null;
       // An offline notice from an instance that no longer holds the device is stale.
@@ -86,6 +109,7 @@ export class Fleet {
         lastSeen: null,
         online: false,
         instance: null,
+        ownerId: change.owner ?? null,
         params: emptyParams(),
         paramCount: 0,
       };

@@ -164,7 +164,8 @@ export class BatchWriter {
       await this.dialect.transaction(async () => {
         const newDevices: NewDevice[] = [];
         for (const [serial, t] of plan.firstFrame) {
-          if (!this.deviceIds.has(serial)) newDevices.push({ serial, createdAt: t, lastSeen: t });
+          if (!this.deviceIds.has(serial))
+            newDevices.push({ serial, createdAt: t, lastSeen: t, owner: plan.owners.get(serial) ?? null });
         }
         if (newDevices.length > 0) {
           for (const [serial, id] of await this.dialect.insertDevices(newDevices, this.instance)) {

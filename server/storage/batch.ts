@@ -6,6 +6,8 @@ export interface FrameWrite {
   serial: string;
   t: number;
   values: Array<[string, Scalar]>;
+  /** The owner a new device is registered to (it came with an enrollment key). */
+  owner?: number;
 }
 
 /** A device's socket closed on this instance. */
@@ -22,6 +24,7 @@ export interface NewDevice {
   serial: string;
   createdAt: number;
   lastSeen: number;
+  owner: number | null;
 }
 
 export interface NewParameter {
@@ -45,6 +48,8 @@ export interface BatchPlan {
   offline: string[];
   /** First frame per device, for registering devices the writer does not know yet. */
   firstFrame: Map<string, number>;
+  /** The owner of a device registered by an enrolled frame. */
+  owners: Map<string, number>;
   /** First non-null value's kind per parameter name, and when it first appeared. */
   names: Map<string, NewParameter>;
   /** Latest value per device and parameter (only the last write of a batch reaches device_value). */
@@ -57,6 +62,7 @@ export function planBatch(items: readonly WriteItem[]): BatchPlan {
     seen: new Map(),
     offline: [],
     firstFrame: new Map(),
+    owners: new Map(),
     names: new Map(),
     latest: new Map(),
     history: [],
@@ -71,6 +77,7 @@ export function planBatch(items: readonly WriteItem[]): BatchPlan {
     lastEventOnline.set(serial, true);
     plan.seen.set(serial, Math.max(t, plan.seen.get(serial) ?? t));
     if (!plan.firstFrame.has(serial)) plan.firstFrame.set(serial, t);
+    if (item.owner !== undefined && !plan.owners.has(serial)) plan.owners.set(serial, item.owner);
     let latest = plan.latest.get(serial);
     if (!latest) {
       latest = new Map();

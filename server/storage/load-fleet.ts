@@ -6,12 +6,18 @@ const KINDS = new Set(['number', 'string', 'boolean']);
 
 /** Reads the committed state of every device and the parameter catalogue. */
 export async function loadFleet(db: Db): Promise<Fleet> {
-  const [devices, parameters, values] = await Promise.all([
-    db.device.findMany({ select: { id: true, serial: true, createdAt: true, lastSeen: true, online: true, instance: true } }),
+  const [devices, parameters, values, tokens, rejected] = await Promise.all([
+    db.device.findMany({
+      select: { id: true, serial: true, createdAt: true, lastSeen: true, online: true, instance: true, ownerId: true },
+    }),
     db.parameter.findMany(),
     db.deviceValue.findMany(),
+    db.deviceToken.findMany({ select: { device: { select: { serial: true } } }, distinct: ['deviceId'] }),
+    db.rejectedSerial.findMany({ select: { serial: true } }),
   ]);
   const fleet = new Fleet();
+  for (const t of tokens) fleet.locked.add(t.device.serial);
+  for (const r of rejected) fleet.rejected.add(r.serial);
   const byId = new Map<number, string>();
   for (const p of parameters) {
     byId.set(p.id, p.name);
@@ -20,6 +26,7 @@ export async function loadFleet(db: Db): Promise<Fleet> {
   }
   const states = new Map<number, Record<string, Scalar>>();
   for (const d of devices) {
+    if (fleet.rejected.has(d.serial)) continue;
     const params = emptyParams();
     states.set(d.id, params);
     fleet.load({
@@ -28,6 +35,7 @@ export async function loadFleet(db: Db): Promise<Fleet> {
       lastSeen: d.lastSeen?.getTime() ?? null,
       online: d.online,
       instance: d.instance,
+      ownerId: d.ownerId,
       params,
       paramCount: 0,
     });

@@ -55,10 +55,10 @@ export async function postgresDialect(url: string): Promise<Dialect> {
     async insertDevices(list, instance) {
       const serials = list.map((r) => r.serial);
       await run(
-        `INSERT INTO device (serial, created_at, last_seen, online, instance)
-         SELECT s, c::timestamp, l::timestamp, true, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS v(s, c, l)
+        `INSERT INTO device (serial, created_at, last_seen, online, instance, owner_id)
+         SELECT s, c::timestamp, l::timestamp, true, $4, o FROM unnest($1::text[], $2::text[], $3::text[], $5::int[]) AS v(s, c, l, o)
          ON CONFLICT (serial) DO NOTHING`,
-        [serials, list.map((r) => iso(r.createdAt)), list.map((r) => iso(r.lastSeen)), instance],
+        [serials, list.map((r) => iso(r.createdAt)), list.map((r) => iso(r.lastSeen)), instance, list.map((r) => r.owner)],
       );
       return rows<IdRow>('SELECT serial, id FROM device WHERE serial = ANY($1::text[])', [serials]);
     },

@@ -23,7 +23,7 @@ export function sqliteDialect(path: string, synchronous: SqliteSync): Dialect {
   const db = openSqliteFile(path, synchronous);
   // Dates are integer milliseconds, the format the Prisma client is configured to read.
   const insertDevice = db.prepare(
-    'INSERT INTO device (serial, created_at, last_seen, online, instance) VALUES (?, ?, ?, 1, ?) ON CONFLICT (serial) DO NOTHING',
+    'INSERT INTO device (serial, created_at, last_seen, online, instance, owner_id) VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (serial) DO NOTHING',
   );
   const deviceId = db.prepare('SELECT id FROM device WHERE serial = ?').pluck();
   const insertParam = db.prepare('INSERT INTO parameter (name, kind, first_seen) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING');
@@ -84,7 +84,7 @@ export function sqliteDialect(path: string, synchronous: SqliteSync): Dialect {
     },
     async insertDevices(rows: NewDevice[], instance: string) {
       return rows.map((r): IdRow => {
-        insertDevice.run(r.serial, r.createdAt, r.lastSeen, instance);
+        insertDevice.run(r.serial, r.createdAt, r.lastSeen, instance, r.owner);
         return [r.serial, deviceId.get(r.serial) as number];
       });
     },

@@ -12,11 +12,11 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** `npm start` as a real process (node --import tsx server/main.ts), on a free port. */
+/** `npm start` as a real process (node --import tsx server/main.ts), on a free port; lab mode unless env says otherwise. */
 export function spawnServer(flags: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts', '--port', '0', '--log-pretty', 'false', ...flags], {
     cwd: root,
-    env: { ...process.env, ...env },
+    env: { ...process.env, AUTH: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -30,9 +30,11 @@ export async function startServer(
     port: 0,
     logLevel: process.env.LOG_LEVEL ?? 'silent',
     dataDir: own?.path,
+    // Lab mode unless a test is about accounts: the other tests exercise everything else.
+    auth: 'off',
     ...settings,
   });
-  const app = await createApp(config, options);
+  const app = await createApp(config, { print: () => {}, ...options });
   const url = await app.listen();
   const ws = url.replace(/^http/, 'ws');
   return {

@@ -20,6 +20,10 @@ type Documents = {
     "\n  query DeviceDetail($serial: String!) {\n    device(serial: $serial) {\n      serial\n      online\n      lastSeen\n      createdAt\n      params\n    }\n  }\n": typeof types.DeviceDetailDocument,
     "\n  subscription DeviceChanges($serial: String!) {\n    deviceChanged(serial: $serial) {\n      at\n      values\n      online\n      lastSeen\n    }\n  }\n": typeof types.DeviceChangesDocument,
     "\n  query DeviceHistory($serial: String!, $names: [String!]!, $since: DateTime, $until: DateTime) {\n    device(serial: $serial) {\n      serial\n      histories(names: $names, since: $since, until: $until) {\n        name\n        points {\n          t\n          avg\n          min\n          max\n          count\n          value\n        }\n      }\n    }\n  }\n": typeof types.DeviceHistoryDocument,
+    "\n  query Me {\n    authRequired\n    me {\n      id\n      username\n      role\n    }\n  }\n": typeof types.MeDocument,
+    "\n  mutation SignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      id\n      username\n      role\n    }\n  }\n": typeof types.SignInDocument,
+    "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
+    "\n  mutation ChangePassword($current: String!, $next: String!) {\n    changePassword(current: $current, next: $next)\n  }\n": typeof types.ChangePasswordDocument,
 };
 const documents: Documents = {
     "\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        serial\n        online\n        lastSeen\n        createdAt\n        params\n      }\n    }\n  }\n": types.FleetPageDocument,
@@ -28,6 +32,10 @@ const documents: Documents = {
     "\n  query DeviceDetail($serial: String!) {\n    device(serial: $serial) {\n      serial\n      online\n      lastSeen\n      createdAt\n      params\n    }\n  }\n": types.DeviceDetailDocument,
     "\n  subscription DeviceChanges($serial: String!) {\n    deviceChanged(serial: $serial) {\n      at\n      values\n      online\n      lastSeen\n    }\n  }\n": types.DeviceChangesDocument,
     "\n  query DeviceHistory($serial: String!, $names: [String!]!, $since: DateTime, $until: DateTime) {\n    device(serial: $serial) {\n      serial\n      histories(names: $names, since: $since, until: $until) {\n        name\n        points {\n          t\n          avg\n          min\n          max\n          count\n          value\n        }\n      }\n    }\n  }\n": types.DeviceHistoryDocument,
+    "\n  query Me {\n    authRequired\n    me {\n      id\n      username\n      role\n    }\n  }\n": types.MeDocument,
+    "\n  mutation SignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      id\n      username\n      role\n    }\n  }\n": types.SignInDocument,
+    "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
+    "\n  mutation ChangePassword($current: String!, $next: String!) {\n    changePassword(current: $current, next: $next)\n  }\n": types.ChangePasswordDocument,
 };
 
 /**
@@ -68,6 +76,22 @@ export function graphql(source: "\n  subscription DeviceChanges($serial: String!
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query DeviceHistory($serial: String!, $names: [String!]!, $since: DateTime, $until: DateTime) {\n    device(serial: $serial) {\n      serial\n      histories(names: $names, since: $since, until: $until) {\n        name\n        points {\n          t\n          avg\n          min\n          max\n          count\n          value\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query DeviceHistory($serial: String!, $names: [String!]!, $since: DateTime, $until: DateTime) {\n    device(serial: $serial) {\n      serial\n      histories(names: $names, since: $since, until: $until) {\n        name\n        points {\n          t\n          avg\n          min\n          max\n          count\n          value\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    authRequired\n    me {\n      id\n      username\n      role\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    authRequired\n    me {\n      id\n      username\n      role\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      id\n      username\n      role\n    }\n  }\n"): (typeof documents)["\n  mutation SignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      id\n      username\n      role\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignOut {\n    signOut\n  }\n"): (typeof documents)["\n  mutation SignOut {\n    signOut\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChangePassword($current: String!, $next: String!) {\n    changePassword(current: $current, next: $next)\n  }\n"): (typeof documents)["\n  mutation ChangePassword($current: String!, $next: String!) {\n    changePassword(current: $current, next: $next)\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,0 +1,54 @@
+import type { Client } from '@urql/core';
+import { createSignal, Show } from 'solid-js';
+import { SignInMutation } from '../documents.ts';
+
+interface SignInProps {
+  client: Client;
+  onSignedIn: () => void;
+}
+
+/** The sign-in page: the session lands in an HttpOnly cookie the page itself never sees. */
+export function SignIn(props: SignInProps) {
+  const [problem, setProblem] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  let username: HTMLInputElement | undefined;
+  let password: HTMLInputElement | undefined;
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    const result = await props.client
+      .mutation(SignInMutation, { username: username?.value ?? '', password: password?.value ?? '' })
+      .toPromise();
+    setBusy(false);
+    if (result.data?.signIn) props.onSignedIn();
+    else setProblem(result.error?.graphQLErrors[0]?.message ?? result.error?.message ?? 'could not sign in');
+  };
+
+  return (
+    <main class="sign-in">
+      <h1>SMART-OS</h1>
+      <form onSubmit={submit} aria-label="Sign in">
+        <label>
+          Username
+          <input ref={username} name="username" autocomplete="username" required maxLength={64} />
+        </label>
+        <label>
+          Password
+          <input ref={password} name="password" type="password" autocomplete="current-password" required maxLength={256} />
+        </label>
+        <button type="submit" disabled={busy()}>
+          Sign in
+        </button>
+        <Show when={problem()}>
+          {(p) => (
+            <p class="error" role="alert">
+              {p()}
+            </p>
+          )}
+        </Show>
+      </form>
+      <p class="meta">First start: the admin password was printed once in the server's terminal (or set with ADMIN_PASSWORD).</p>
+    </main>
+  );
+}

@@ -1,0 +1,125 @@
+import type { KeyInfo, TokenInfo } from '../server/auth/credentials.ts';
+import { AuthError } from '../server/auth/viewer.ts';
+import { requireAdmin, requireScope, requireViewer } from './access.ts';
+import { builder } from './builder.ts';
+import { DeviceRef } from './device.ts';
+
+const DAY_MS = 86_400_000;
+
+const DeviceTokenRef = builder.objectRef<TokenInfo>('DeviceToken').implement({
+  description: 'A credential of one device; the secret itself is shown only when it is made.',
+  fields: (t) => ({
+    id: t.exposeInt('id'),
+    label: t.exposeString('label'),
+    createdAt: t.field({ type: 'DateTime', resolve: (k) => k.createdAt }),
+    expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (k) => k.expiresAt }),
+    revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (k) => k.revokedAt }),
+  }),
+});
+
+const NewDeviceTokenRef = builder.objectRef<{ secret: string; info: TokenInfo }>('NewDeviceToken').implement({
+  fields: (t) => ({
+    secret: t.exposeString('secret', { description: 'Give it to the device now: it is never shown again.' }),
+    token: t.field({ type: DeviceTokenRef, resolve: (n) => n.info }),
+  }),
+});
+
+const EnrollmentKeyRef = builder.objectRef<KeyInfo>('EnrollmentKey').implement({
+  description: 'A credential of an owner: a device connecting with it and a new serial becomes theirs.',
+  fields: (t) => ({
+    id: t.exposeInt('id'),
+    label: t.exposeString('label'),
+    owner: t.string({ nullable: true, resolve: async (k, _a, ctx) => (await ctx.accounts.usernameOf(k.ownerId)) ?? null }),
+    createdAt: t.field({ type: 'DateTime', resolve: (k) => k.createdAt }),
+    revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (k) => k.revokedAt }),
+  }),
+});
+
+const NewEnrollmentKeyRef = builder.objectRef<{ secret: string; info: KeyInfo }>('NewEnrollmentKey').implement({
+  fields: (t) => ({
+    secret: t.exposeString('secret', { description: 'Shown once.' }),
+    key: t.field({ type: EnrollmentKeyRef, resolve: (n) => n.info }),
+  }),
+});
+
+builder.objectField(DeviceRef, 'tokens', (t) =>
+  t.field({
+    type: [DeviceTokenRef],
+    description: 'Its tokens, revoked ones included (owner or admin).',
+    resolve: (d, _args, ctx) => ctx.deviceAdmin.tokens(d.serial, requireScope(ctx)),
+  }),
+);
+
+builder.mutationField('createDeviceToken', (t) =>
+  t.field({
+    type: NewDeviceTokenRef,
+    description: 'A token for one of your devices. From its first token on, the device must connect with a token of its own.',
+    args: {
+      serial: t.arg.string({ required: true }),
+      label: t.arg.string({ required: false }),
+      expiresInDays: t.arg.int({ required: false, description: 'None: it does not expire.' }),
+    },
+    resolve: (_root, { serial, label, expiresInDays }, ctx) => {
+      if (expiresInDays !== null && expiresInDays !== undefined && (expiresInDays < 1 || expiresInDays > 3650))
+        throw new AuthError('FORBIDDEN', 'expiresInDays is 1 to 3650');
+      const expiresAt = expiresInDays ? Date.now() + expiresInDays * DAY_MS : null;
+      return ctx.deviceAdmin.createToken(serial, requireScope(ctx), label ?? null, expiresAt);
+    },
+  }),
+);
+
+builder.mutationField('revokeDeviceToken', (t) =>
+  t.boolean({
+    description: 'Revokes a token; a device connected with it is disconnected at once.',
+    args: { id: t.arg.int({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      await ctx.deviceAdmin.revokeToken(id, requireScope(ctx));
+      return true;
+    },
+  }),
+);
+
+builder.queryField('enrollmentKeys', (t) =>
+  t.field({
+    type: [EnrollmentKeyRef],
+    description: 'Your enrollment keys (an admin sees everyone’s).',
+    resolve: (_root, _args, ctx) => {
+      const viewer = requireViewer(ctx);
+      return ctx.credentials.keysOf(viewer.role === 'admin' ? null : viewer.id);
+    },
+  }),
+);
+
+builder.mutationField('createEnrollmentKey', (t) =>
+  t.field({
+    type: NewEnrollmentKeyRef,
+    description: 'An enrollment key for yourself, or (admins) for another owner.',
+    args: { label: t.arg.string({ required: false }), owner: t.arg.string({ required: false }) },
+    resolve: async (_root, { label, owner }, ctx) => {
+      const viewer = requireViewer(ctx);
+      let ownerId = viewer.id;
+      if (owner && owner !== viewer.username) {
+        requireAdmin(ctx);
+        const user = await ctx.accounts.userByName(owner);
+        if (!user) throw new AuthError('FORBIDDEN', `no user ${owner}`);
+        ownerId = user.id;
+      }
+      return ctx.credentials.createKey(ownerId, label ?? null);
+    },
+  }),
+);
+
+builder.mutationField('revokeEnrollmentKey', (t) =>
+  t.boolean({
+    description: 'Revokes an enrollment key; devices registered with it stay registered.',
+    args: { id: t.arg.int({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      const viewer = requireViewer(ctx);
+      const key = await ctx.credentials.key(id);
+      if (!key || (viewer.role !== 'admin' && key.ownerId !== viewer.id))
+        throw new AuthError('FORBIDDEN', `no key ${id} of yours`);
+      await ctx.credentials.revokeKey(id);
+      return true;
+    },
+  }),
+);
