@@ -6,6 +6,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { data } from './support/graphql.ts';
 import { startServer, type TestServer, tempDir } from './support/server.ts';
+import { SessionClient } from './support/session.ts';
 import { eventually } from './support/wait.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -196,5 +197,30 @@ describe('the fleet emulator', () => {
     expect(badProfile.output()).toMatch(/invalid profile .*bad\.json:\n\s+parameters\.0\.name: names are/);
     expect(badProfile.output()).toMatch(/label: a string parameter needs values/);
     dir.remove();
+  });
+});
+
+describe('the fleet emulator against a server with accounts', () => {
+  it('finds the local enrollment key, so its devices belong to the admin without typing anything', async () => {
+    const server = await startServer({ auth: 'on', adminPassword: 'admin password 1', deviceAuth: 'required' });
+    try {
+      const base = ['--url', server.deviceUrl, '--devices', '3', '--min-sleep', '0.1', '--max-sleep', '0.3', '--duration', '1.5'];
+      const emulator = run([...base, '--data-dir', server.dataDir]);
+      expect(await emulator.exited).toBe(0);
+      expect(emulator.output()).toContain('using the local enrollment key');
+      const admin = new SessionClient(server.url);
+      await admin.signIn('admin', 'admin password 1');
+      const owners = await admin.gql<{ devices: { nodes: Array<{ owner: string }> } }>('{ devices { nodes { owner } } }');
+      expect(owners.data?.devices.nodes.map((n) => n.owner)).toEqual(['admin', 'admin', 'admin']);
+      // Without the key, a server that requires credentials refuses it with a clear message.
+      const refused = run([...base, '--data-dir', '/nonexistent']);
+      expect(await refused.exited).toBe(1);
+      expect(refused.output()).toMatch(/cannot connect to .*401/);
+      const bad = run([...base, '--token', 'nope']);
+      expect(await bad.exited).toBe(2);
+      expect(bad.output()).toContain('a device token starts with sos_d_');
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { BehaviourFactory } from './behaviour.ts';
 import { EmulatedFleet } from './fleet.ts';
+import { localEnrollmentKey } from './local-key.ts';
 import { loadProfile, ProfileError } from './profile.ts';
 import { fromProfile } from './profile-behaviour.ts';
 import { type Answers, askMissing, DEFAULT_ANSWERS } from './questions.ts';
@@ -26,6 +27,10 @@ Without flags, in a terminal, it asks the original emulator's questions.
   --init               send every value as INIT on the first connection
   --profile FILE       another kind of device (see agent/profiles/*.json); default: the SolMate
   --connect-rate N     new connections per second            [1000]
+  --token T            a device token (for one device: use with --devices 1 and its --serial-start)
+  --enroll-key K       an enrollment key: new devices are registered to its owner
+  --data-dir DIR       where a local server keeps enrollment.key  [data]
+                       (against 127.0.0.1 without --token or --enroll-key, that key is used)
   --help               this text
 `;
 
@@ -46,7 +51,17 @@ const flagsSchema = z
     init: z.boolean().default(false),
     profile: z.string().optional(),
     connectRate: z.coerce.number().int().min(1).max(100_000).default(1000),
+    token: z
+      .string()
+      .regex(/^sos_d_[\w-]{10,120}$/, 'a device token starts with sos_d_')
+      .optional(),
+    enrollKey: z
+      .string()
+      .regex(/^sos_e_[\w-]{10,120}$/, 'an enrollment key starts with sos_e_')
+      .optional(),
+    dataDir: z.string().min(1).default('data'),
   })
+  .refine((f) => !(f.token && f.enrollKey), { message: 'give --token or --enroll-key, not both' })
   .refine((f) => f.minSleep === undefined || f.maxSleep === undefined || f.minSleep <= f.maxSleep, {
     message: '--min-sleep must not exceed --max-sleep',
   });
@@ -73,6 +88,9 @@ function readFlags() {
         init: { type: 'boolean' },
         profile: { type: 'string' },
         'connect-rate': { type: 'string' },
+        token: { type: 'string' },
+        'enroll-key': { type: 'string' },
+        'data-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -92,9 +110,10 @@ function readFlags() {
 }
 
 /** One socket to the server first: a clear message beats ten thousand silent retries. */
-function probe(url: string): Promise<string | null> {
+function probe(url: string, credential: string | undefined): Promise<string | null> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { handshakeTimeout: 5000 });
+    const headers = credential ? { authorization: `Bearer ${credential}` } : undefined;
+    const ws = new WebSocket(url, { handshakeTimeout: 5000, headers });
     ws.once('message', () => {
       ws.close();
       resolve(null);
@@ -142,10 +161,19 @@ try {
   throw err;
 }
 
-const problem = await probe(flags.url);
-if (problem) fail(`cannot connect to ${flags.url}: ${problem}`, 1);
-
 const loopback = /^wss?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(flags.url);
+let credential = flags.token ?? flags.enrollKey;
+let problem: string | null;
+const local = credential === undefined && loopback ? localEnrollmentKey(flags.dataDir) : undefined;
+if (local && (await probe(flags.url, local)) === null) {
+  credential = local;
+  problem = null;
+  process.stderr.write(`using the local enrollment key in ${flags.dataDir}/enrollment.key\n`);
+} else {
+  // No local key, or it belongs to another server: go without, like the original devices.
+  problem = await probe(flags.url, credential);
+}
+if (problem) fail(`cannot connect to ${flags.url}: ${problem}`, 1);
 const fleet = new EmulatedFleet({
   url: flags.url,
   devices: answers.devices,
@@ -157,6 +185,7 @@ const fleet = new EmulatedFleet({
   maxSleepS: answers.maxSleep,
   rate: flags.rate,
   connectPerSecond: flags.connectRate,
+  credential,
   // One loopback address has about 28,000 ephemeral ports; beyond that, use more source addresses.
   localAddresses: loopback && answers.devices > 20_000 ? Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 1}`) : undefined,
 });

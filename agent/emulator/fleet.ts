@@ -17,6 +17,8 @@ export interface FleetOptions {
   connectPerSecond: number;
   /** Source addresses to spread sockets over (past the ephemeral port limit of one address). */
   localAddresses?: string[];
+  /** A device token or enrollment key every device sends (Authorization: Bearer). */
+  credential?: string;
   random?: () => number;
 }
 
@@ -119,6 +121,7 @@ export class EmulatedFleet {
       init: options.init,
       localAddress: addresses.length > 0 ? addresses[index % addresses.length] : undefined,
       minIntervalMs: 100,
+      headers: options.credential ? { authorization: `Bearer ${options.credential}` } : undefined,
     });
     this.devices.push(device);
     device.on('state', (to, from) => {

@@ -25,14 +25,14 @@ function adapterFactory(config: DatabaseConfig): SqlMigrationAwareDriverAdapterF
 }
 
 /** Migrates the database (offline, at every start) and opens the client the app reads with. */
-export async function openDatabase(config: DatabaseConfig, log: Logger): Promise<Db> {
+export async function openDatabase(config: DatabaseConfig, log: Logger, options: { migrate?: boolean } = {}): Promise<Db> {
   if (config.provider === 'sqlite') {
     const path = config.databaseUrl.slice('file:'.length);
     mkdirSync(dirname(path), { recursive: true });
     // WAL before anything else opens the file: readers and the writer thread then never block each other.
     openSqliteFile(path, config.sqliteSync).close();
   }
-  const applied = await applyMigrations(config.provider, adapterFactory(config));
+  const applied = options.migrate === false ? [] : await applyMigrations(config.provider, adapterFactory(config));
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
   const adapter = adapterFactory(config);
   return config.provider === 'postgres' ? (new PostgresClient({ adapter }) as unknown as Db) : new SqliteClient({ adapter });

@@ -11,8 +11,8 @@ export class TestDevice {
   readonly closed: Promise<{ code: number; reason: string }>;
   readonly opened: Promise<void>;
 
-  constructor(url: string, options: { autoPong?: boolean } = {}) {
-    this.ws = new WebSocket(url, { autoPong: options.autoPong ?? true });
+  constructor(url: string, options: { autoPong?: boolean; headers?: Record<string, string> } = {}) {
+    this.ws = new WebSocket(url, { autoPong: options.autoPong ?? true, headers: options.headers });
     this.opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve());
       this.ws.once('error', reject);
@@ -86,7 +86,10 @@ export class TestDevice {
 }
 
 /** Connects and consumes the welcome frame. */
-export async function connectDevice(url: string, options?: { autoPong?: boolean }): Promise<TestDevice> {
+export async function connectDevice(
+  url: string,
+  options?: { autoPong?: boolean; headers?: Record<string, string> },
+): Promise<TestDevice> {
   const device = new TestDevice(url, options);
   await device.opened;
   await device.next();
