@@ -431,11 +431,14 @@ describe.skipIf(!browserAvailable())('the dashboard with accounts', () => {
       await form.getByLabel('Password').fill('admin password 1');
       await form.getByRole('button', { name: 'Sign in' }).click();
       await expect.poll(() => rows(page)).toEqual(['mine-1', 'theirs-1']);
-      const assigned = await page.evaluate(
-        `fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: 'mutation { assignDevice(serial: "mine-1", owner: "alice") { owner } }' }) }).then((r) => r.json())`,
-      );
-      expect(assigned).toEqual({ data: { assignDevice: { owner: 'alice' } } });
+      // The admin gives mine-1 to alice from the unclaimed list.
+      await page.locator('.access summary').click();
+      const unclaimed = page.getByRole('region', { name: 'Unclaimed devices' });
+      await expect.poll(() => unclaimed.locator('li strong').allTextContents()).toEqual(['mine-1', 'theirs-1']);
+      await unclaimed.getByLabel('Owner for mine-1').selectOption('alice');
+      await unclaimed.locator('li', { hasText: 'mine-1' }).getByRole('button', { name: 'Assign' }).click();
+      await expect.poll(() => unclaimed.locator('li strong').allTextContents()).toEqual(['theirs-1']);
+      await page.locator('.access summary').click();
       await page.locator('.user-menu summary').click();
       await page.getByRole('button', { name: 'Sign out' }).click();
       await form.waitFor();
@@ -449,6 +452,16 @@ describe.skipIf(!browserAvailable())('the dashboard with accounts', () => {
       owned.set('battery', 51);
       await owned.flush();
       await expect.poll(() => cell(page, 'mine-1', 'battery').textContent()).toContain('51');
+      // She makes a token for her device: shown once, then listed, then revoked.
+      await page.getByRole('button', { name: 'mine-1', exact: true }).click();
+      const credentials = page.getByRole('region', { name: 'Credentials' });
+      await expect.poll(() => credentials.locator('.meta').first().textContent()).toBe('Owner: alice');
+      await credentials.getByLabel('Label').fill('field unit');
+      await credentials.getByRole('button', { name: 'New token' }).click();
+      await expect.poll(() => credentials.locator('.secret code').textContent()).toMatch(/^sos_d_[\w-]{43}$/);
+      await expect.poll(() => credentials.locator('.tokens li').first().textContent()).toContain('field unit');
+      await credentials.getByRole('button', { name: 'Revoke' }).click();
+      await expect.poll(() => credentials.locator('.tokens li').first().textContent()).toContain('revoked');
       // The cookie is HttpOnly: scripts on the page cannot read it.
       expect(await page.evaluate('document.cookie')).toBe('');
     } finally {

@@ -1,5 +1,6 @@
 import type { Client } from '@urql/core';
 import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-js';
+import { AccessPanel } from './components/AccessPanel.tsx';
 import { ColumnChooser } from './components/ColumnChooser.tsx';
 import { DevicePanel } from './components/DevicePanel.tsx';
 import { FilterBuilder } from './components/FilterBuilder.tsx';
@@ -92,6 +93,7 @@ export function App(props: AppProps) {
         <a class="graphiql" href="/graphql">
           GraphiQL
         </a>
+        <Show when={props.user}>{(user) => <AccessPanel client={props.http} admin={user().role === 'ADMIN'} />}</Show>
         <Show when={props.user}>
           {(user) => <UserMenu user={user()} client={props.http} onSignedOut={() => props.onSignedOut()} />}
         </Show>
@@ -132,7 +134,15 @@ export function App(props: AppProps) {
           />
         </div>
         <Show when={selected()} keyed>
-          {(serial) => <DevicePanel serial={serial} connection={props.connection} now={now} onClose={() => select(null)} />}
+          {(serial) => (
+            <DevicePanel
+              serial={serial}
+              connection={props.connection}
+              now={now}
+              onClose={() => select(null)}
+              signedIn={props.user !== null}
+            />
+          )}
         </Show>
       </main>
     </div>

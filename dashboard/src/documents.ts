@@ -113,3 +113,95 @@ export const ChangePasswordMutation = graphql(`
     changePassword(current: $current, next: $next)
   }
 `);
+
+export const DeviceCredentialsQuery = graphql(`
+  query DeviceCredentials($serial: String!) {
+    device(serial: $serial) {
+      serial
+      owner
+      tokens {
+        id
+        label
+        createdAt
+        expiresAt
+        revokedAt
+      }
+    }
+  }
+`);
+
+export const CreateDeviceTokenMutation = graphql(`
+  mutation CreateDeviceToken($serial: String!, $label: String, $expiresInDays: Int) {
+    createDeviceToken(serial: $serial, label: $label, expiresInDays: $expiresInDays) {
+      secret
+      token {
+        id
+      }
+    }
+  }
+`);
+
+export const RevokeDeviceTokenMutation = graphql(`
+  mutation RevokeDeviceToken($id: Int!) {
+    revokeDeviceToken(id: $id)
+  }
+`);
+
+export const AccessQuery = graphql(`
+  query Access($admin: Boolean!) {
+    enrollmentKeys {
+      id
+      label
+      owner
+      createdAt
+      revokedAt
+    }
+    users @include(if: $admin) {
+      id
+      username
+      role
+    }
+    unclaimedDevices @include(if: $admin) {
+      serial
+      lastSeen
+      online
+    }
+  }
+`);
+
+export const CreateEnrollmentKeyMutation = graphql(`
+  mutation CreateEnrollmentKey($label: String) {
+    createEnrollmentKey(label: $label) {
+      secret
+    }
+  }
+`);
+
+export const RevokeEnrollmentKeyMutation = graphql(`
+  mutation RevokeEnrollmentKey($id: Int!) {
+    revokeEnrollmentKey(id: $id)
+  }
+`);
+
+export const AssignDeviceMutation = graphql(`
+  mutation AssignDevice($serial: String!, $owner: String) {
+    assignDevice(serial: $serial, owner: $owner) {
+      serial
+      owner
+    }
+  }
+`);
+
+export const RejectDeviceMutation = graphql(`
+  mutation RejectDevice($serial: String!) {
+    rejectDevice(serial: $serial)
+  }
+`);
+
+export const CreateUserMutation = graphql(`
+  mutation CreateUser($username: String!, $password: String!, $role: Role!) {
+    createUser(username: $username, password: $password, role: $role) {
+      id
+    }
+  }
+`);

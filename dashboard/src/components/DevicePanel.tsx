@@ -14,6 +14,7 @@ import {
   validChoice,
   windowOf,
 } from '../time-range.ts';
+import { DeviceCredentials } from './DeviceCredentials.tsx';
 import { RangePicker } from './RangePicker.tsx';
 import { TrendChart } from './TrendChart.tsx';
 
@@ -22,6 +23,8 @@ interface DevicePanelProps {
   connection: Connection;
   now: Accessor<number>;
   onClose: () => void;
+  /** Someone is signed in: show the device's owner and tokens. */
+  signedIn: boolean;
 }
 
 interface LiveValues {
@@ -171,6 +174,9 @@ export function DevicePanel(props: DevicePanelProps) {
             )}
           </For>
         </dl>
+        <Show when={props.signedIn && device.loaded}>
+          <DeviceCredentials serial={props.serial} client={props.connection.client} />
+        </Show>
       </Show>
     </aside>
   );

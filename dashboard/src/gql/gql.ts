@@ -24,6 +24,15 @@ type Documents = {
     "\n  mutation SignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      id\n      username\n      role\n    }\n  }\n": typeof types.SignInDocument,
     "\n  mutation SignOut {\n    signOut\n  }\n": typeof types.SignOutDocument,
     "\n  mutation ChangePassword($current: String!, $next: String!) {\n    changePassword(current: $current, next: $next)\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  query DeviceCredentials($serial: String!) {\n    device(serial: $serial) {\n      serial\n      owner\n      tokens {\n        id\n        label\n        createdAt\n        expiresAt\n        revokedAt\n      }\n    }\n  }\n": typeof types.DeviceCredentialsDocument,
+    "\n  mutation CreateDeviceToken($serial: String!, $label: String, $expiresInDays: Int) {\n    createDeviceToken(serial: $serial, label: $label, expiresInDays: $expiresInDays) {\n      secret\n      token {\n        id\n      }\n    }\n  }\n": typeof types.CreateDeviceTokenDocument,
+    "\n  mutation RevokeDeviceToken($id: Int!) {\n    revokeDeviceToken(id: $id)\n  }\n": typeof types.RevokeDeviceTokenDocument,
+    "\n  query Access($admin: Boolean!) {\n    enrollmentKeys {\n      id\n      label\n      owner\n      createdAt\n      revokedAt\n    }\n    users @include(if: $admin) {\n      id\n      username\n      role\n    }\n    unclaimedDevices @include(if: $admin) {\n      serial\n      lastSeen\n      online\n    }\n  }\n": typeof types.AccessDocument,
+    "\n  mutation CreateEnrollmentKey($label: String) {\n    createEnrollmentKey(label: $label) {\n      secret\n    }\n  }\n": typeof types.CreateEnrollmentKeyDocument,
+    "\n  mutation RevokeEnrollmentKey($id: Int!) {\n    revokeEnrollmentKey(id: $id)\n  }\n": typeof types.RevokeEnrollmentKeyDocument,
+    "\n  mutation AssignDevice($serial: String!, $owner: String) {\n    assignDevice(serial: $serial, owner: $owner) {\n      serial\n      owner\n    }\n  }\n": typeof types.AssignDeviceDocument,
+    "\n  mutation RejectDevice($serial: String!) {\n    rejectDevice(serial: $serial)\n  }\n": typeof types.RejectDeviceDocument,
+    "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) {\n      id\n    }\n  }\n": typeof types.CreateUserDocument,
 };
 const documents: Documents = {
     "\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        serial\n        online\n        lastSeen\n        createdAt\n        params\n      }\n    }\n  }\n": types.FleetPageDocument,
@@ -36,6 +45,15 @@ const documents: Documents = {
     "\n  mutation SignIn($username: String!, $password: String!) {\n    signIn(username: $username, password: $password) {\n      id\n      username\n      role\n    }\n  }\n": types.SignInDocument,
     "\n  mutation SignOut {\n    signOut\n  }\n": types.SignOutDocument,
     "\n  mutation ChangePassword($current: String!, $next: String!) {\n    changePassword(current: $current, next: $next)\n  }\n": types.ChangePasswordDocument,
+    "\n  query DeviceCredentials($serial: String!) {\n    device(serial: $serial) {\n      serial\n      owner\n      tokens {\n        id\n        label\n        createdAt\n        expiresAt\n        revokedAt\n      }\n    }\n  }\n": types.DeviceCredentialsDocument,
+    "\n  mutation CreateDeviceToken($serial: String!, $label: String, $expiresInDays: Int) {\n    createDeviceToken(serial: $serial, label: $label, expiresInDays: $expiresInDays) {\n      secret\n      token {\n        id\n      }\n    }\n  }\n": types.CreateDeviceTokenDocument,
+    "\n  mutation RevokeDeviceToken($id: Int!) {\n    revokeDeviceToken(id: $id)\n  }\n": types.RevokeDeviceTokenDocument,
+    "\n  query Access($admin: Boolean!) {\n    enrollmentKeys {\n      id\n      label\n      owner\n      createdAt\n      revokedAt\n    }\n    users @include(if: $admin) {\n      id\n      username\n      role\n    }\n    unclaimedDevices @include(if: $admin) {\n      serial\n      lastSeen\n      online\n    }\n  }\n": types.AccessDocument,
+    "\n  mutation CreateEnrollmentKey($label: String) {\n    createEnrollmentKey(label: $label) {\n      secret\n    }\n  }\n": types.CreateEnrollmentKeyDocument,
+    "\n  mutation RevokeEnrollmentKey($id: Int!) {\n    revokeEnrollmentKey(id: $id)\n  }\n": types.RevokeEnrollmentKeyDocument,
+    "\n  mutation AssignDevice($serial: String!, $owner: String) {\n    assignDevice(serial: $serial, owner: $owner) {\n      serial\n      owner\n    }\n  }\n": types.AssignDeviceDocument,
+    "\n  mutation RejectDevice($serial: String!) {\n    rejectDevice(serial: $serial)\n  }\n": types.RejectDeviceDocument,
+    "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) {\n      id\n    }\n  }\n": types.CreateUserDocument,
 };
 
 /**
@@ -92,6 +110,42 @@ export function graphql(source: "\n  mutation SignOut {\n    signOut\n  }\n"): (
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ChangePassword($current: String!, $next: String!) {\n    changePassword(current: $current, next: $next)\n  }\n"): (typeof documents)["\n  mutation ChangePassword($current: String!, $next: String!) {\n    changePassword(current: $current, next: $next)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DeviceCredentials($serial: String!) {\n    device(serial: $serial) {\n      serial\n      owner\n      tokens {\n        id\n        label\n        createdAt\n        expiresAt\n        revokedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query DeviceCredentials($serial: String!) {\n    device(serial: $serial) {\n      serial\n      owner\n      tokens {\n        id\n        label\n        createdAt\n        expiresAt\n        revokedAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateDeviceToken($serial: String!, $label: String, $expiresInDays: Int) {\n    createDeviceToken(serial: $serial, label: $label, expiresInDays: $expiresInDays) {\n      secret\n      token {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateDeviceToken($serial: String!, $label: String, $expiresInDays: Int) {\n    createDeviceToken(serial: $serial, label: $label, expiresInDays: $expiresInDays) {\n      secret\n      token {\n        id\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeDeviceToken($id: Int!) {\n    revokeDeviceToken(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeDeviceToken($id: Int!) {\n    revokeDeviceToken(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Access($admin: Boolean!) {\n    enrollmentKeys {\n      id\n      label\n      owner\n      createdAt\n      revokedAt\n    }\n    users @include(if: $admin) {\n      id\n      username\n      role\n    }\n    unclaimedDevices @include(if: $admin) {\n      serial\n      lastSeen\n      online\n    }\n  }\n"): (typeof documents)["\n  query Access($admin: Boolean!) {\n    enrollmentKeys {\n      id\n      label\n      owner\n      createdAt\n      revokedAt\n    }\n    users @include(if: $admin) {\n      id\n      username\n      role\n    }\n    unclaimedDevices @include(if: $admin) {\n      serial\n      lastSeen\n      online\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateEnrollmentKey($label: String) {\n    createEnrollmentKey(label: $label) {\n      secret\n    }\n  }\n"): (typeof documents)["\n  mutation CreateEnrollmentKey($label: String) {\n    createEnrollmentKey(label: $label) {\n      secret\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeEnrollmentKey($id: Int!) {\n    revokeEnrollmentKey(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeEnrollmentKey($id: Int!) {\n    revokeEnrollmentKey(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AssignDevice($serial: String!, $owner: String) {\n    assignDevice(serial: $serial, owner: $owner) {\n      serial\n      owner\n    }\n  }\n"): (typeof documents)["\n  mutation AssignDevice($serial: String!, $owner: String) {\n    assignDevice(serial: $serial, owner: $owner) {\n      serial\n      owner\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RejectDevice($serial: String!) {\n    rejectDevice(serial: $serial)\n  }\n"): (typeof documents)["\n  mutation RejectDevice($serial: String!) {\n    rejectDevice(serial: $serial)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) {\n      id\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
