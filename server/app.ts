@@ -126,6 +126,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     options.print ?? ((t) => process.stdout.write(t)),
   );
   const deviceAdmin = new DeviceAdmin(db, fleet, ingest, credentials);
+  // Expired sessions are refused anyway; this only keeps the table small.
+  const sessionSweep = setInterval(
+    () => void accounts.pruneSessions().catch((err: Error) => log.warn({ err: err.message }, 'pruning expired sessions failed')),
+    3_600_000,
+  );
+  sessionSweep.unref();
   const devices = new DeviceServer(config, fleet, credentials, ingest, traffic, metrics, log.child({ ns: 'ingress' }));
   ingest.onControl = (change) => devices.control(change);
   const ALL: Scope = { kind: 'all' };
@@ -221,6 +227,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     : null;
 
   async function shutdown(): Promise<void> {
+    clearInterval(sessionSweep);
     server.close();
     server.closeIdleConnections();
     await ingest.drain();

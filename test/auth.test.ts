@@ -105,6 +105,25 @@ describe('accounts and ownership', () => {
     expect(code(await c.gql('{ parameters { name } }'))).toBe('UNAUTHENTICATED');
   });
 
+  it('forgets expired sessions: refused at once, and pruned from the table', async () => {
+    const c = new SessionClient(server.url);
+    await c.signIn('bob', PASS.bob);
+    const db = new Database(join(server.dataDir, 'smart-os.db'));
+    const before = db.prepare('SELECT count(*) FROM session').pluck().get() as number;
+    db.prepare('UPDATE session SET expires_at = ? WHERE user_id = (SELECT id FROM user WHERE username = ?)').run(
+      Date.now() - 1,
+      'bob',
+    );
+    db.close();
+    await new Promise((r) => setTimeout(r, 10_100)); // past the session cache
+    expect((await c.gql('{ me { username } }')).data).toEqual({ me: null });
+    expect(await server.app.accounts.pruneSessions()).toBeGreaterThanOrEqual(1);
+    const after = new Database(join(server.dataDir, 'smart-os.db'));
+    expect(after.prepare('SELECT count(*) FROM session').pluck().get()).toBeLessThan(before);
+    after.close();
+    await asBob.signIn('bob', PASS.bob); // the shared bob session was one of them
+  });
+
   it('locks sign-in after repeated failures, even with the right password', async () => {
     const c = new SessionClient(server.url);
     for (let i = 0; i < 5; i++) expect(code(await c.signIn('bob', `guess number ${i}`))).toBe('UNAUTHENTICATED');

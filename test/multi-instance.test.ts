@@ -73,6 +73,33 @@ describe.skipIf(!ready)('two server processes sharing PostgreSQL and Redis', () 
     await c.dispose();
   });
 
+  it('applies credential changes made on one instance to the device sockets of the other', async () => {
+    const old = await connectDevice(a.deviceUrl);
+    expect((await old.update(1, 'mi-tok', { battery: 1 })).ok).toBe(true);
+    const seen = await eventually(
+      () => data<DeviceView>(b.url, DEVICE, { s: 'mi-tok' }),
+      (v) => v.device !== null,
+    );
+    expect(seen.device).not.toBeNull();
+    const made = await data<{ createDeviceToken: { secret: string; token: { id: number } } }>(
+      b.url,
+      'mutation { createDeviceToken(serial: "mi-tok") { secret token { id } } }',
+    );
+    const { secret, token } = made.createDeviceToken;
+    // The device has a token now: instance a no longer takes its frames without one.
+    let msgid = 2;
+    const refused = await eventually(
+      () => old.update(msgid++, 'mi-tok', { battery: 2 }),
+      (answer) => !answer.ok,
+    );
+    expect(refused.ok).toBe(false);
+    const withToken = await connectDevice(a.deviceUrl, { headers: { authorization: `Bearer ${secret}` } });
+    expect((await withToken.update(1, 'mi-tok', { battery: 3 })).ok).toBe(true);
+    await data(b.url, `mutation { revokeDeviceToken(id: ${token.id}) }`);
+    expect((await withToken.closed).code).toBe(4003);
+    await old.close();
+  });
+
   it('catches up from the database when its Redis connection was lost', async () => {
     const admin = new Redis(REDIS_URL);
     const device = await connectDevice(a.deviceUrl);
