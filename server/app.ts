@@ -166,11 +166,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   };
   const graphql = createGraphQL(contextFor, config, metrics, log.child({ ns: 'graphql' }));
   // A signed-out session's live subscriptions end with it.
+  const sessionOfSocket = new WeakMap<object, string>();
   accounts.onSignOut((hash) => {
-    for (const ws of graphql.wss.clients) {
-      const token = (ws as unknown as { sessionHash?: string }).sessionHash;
-      if (token === hash) ws.close(4403, 'signed out');
-    }
+    for (const ws of graphql.wss.clients) if (sessionOfSocket.get(ws) === hash) ws.close(4403, 'signed out');
   });
   const routes = createRoutes({
     graphql: graphql.yoga,
@@ -207,7 +205,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }
       graphql.wss.handleUpgrade(req, socket, head, (ws) => {
         const token = sessionToken(req.headers);
-        if (token) Object.assign(ws, { sessionHash: hashSecret(token) });
+        if (token) sessionOfSocket.set(ws, hashSecret(token));
         graphql.wss.emit('connection', ws, req);
       });
     } else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');

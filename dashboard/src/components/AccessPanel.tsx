@@ -1,4 +1,4 @@
-import type { Client } from '@urql/core';
+import type { Client, CombinedError } from '@urql/core';
 import { createSignal, For, Show } from 'solid-js';
 import {
   AccessQuery,
@@ -8,6 +8,7 @@ import {
   RejectDeviceMutation,
   RevokeEnrollmentKeyMutation,
 } from '../documents.ts';
+import { errorText } from '../errors.ts';
 import { localDateTime } from '../format.ts';
 
 interface AccessData {
@@ -15,9 +16,6 @@ interface AccessData {
   users?: Array<{ id: number; username: string; role: string }>;
   unclaimedDevices?: Array<{ serial: string; lastSeen?: string | null; online: boolean }>;
 }
-
-const errorOf = (e: { graphQLErrors: Array<{ message: string }>; message: string } | undefined) =>
-  e ? (e.graphQLErrors[0]?.message ?? e.message) : null;
 
 /** Enrollment keys for everyone; for admins also the unclaimed devices and the accounts. */
 export function AccessPanel(props: { client: Client; admin: boolean }) {
@@ -31,12 +29,12 @@ export function AccessPanel(props: { client: Client; admin: boolean }) {
 
   const load = async () => {
     const r = await props.client.query(AccessQuery, { admin: props.admin }).toPromise();
-    setProblem(errorOf(r.error));
+    setProblem(errorText(r.error));
     setData((r.data as AccessData | undefined) ?? null);
   };
-  const act = async (run: () => Promise<{ error?: Parameters<typeof errorOf>[0] }>) => {
+  const act = async (run: () => Promise<{ error?: CombinedError }>) => {
     const r = await run();
-    setProblem(errorOf(r.error));
+    setProblem(errorText(r.error));
     await load();
   };
 

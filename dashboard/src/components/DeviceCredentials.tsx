@@ -1,6 +1,7 @@
 import type { Client } from '@urql/core';
 import { createSignal, For, onMount, Show } from 'solid-js';
 import { CreateDeviceTokenMutation, DeviceCredentialsQuery, RevokeDeviceTokenMutation } from '../documents.ts';
+import { errorText } from '../errors.ts';
 import { localDateTime } from '../format.ts';
 
 interface Token {
@@ -10,9 +11,6 @@ interface Token {
   expiresAt?: string | null;
   revokedAt?: string | null;
 }
-
-const errorOf = (e: { graphQLErrors: Array<{ message: string }>; message: string } | undefined) =>
-  e ? (e.graphQLErrors[0]?.message ?? e.message) : null;
 
 /** The device's owner and tokens: a new token is shown once, a revoked one disconnects the device. */
 export function DeviceCredentials(props: { serial: string; client: Client }) {
@@ -25,7 +23,7 @@ export function DeviceCredentials(props: { serial: string; client: Client }) {
 
   const load = async () => {
     const r = await props.client.query(DeviceCredentialsQuery, { serial: props.serial }).toPromise();
-    setProblem(errorOf(r.error));
+    setProblem(errorText(r.error));
     setOwner(r.data?.device?.owner ?? null);
     setTokens(r.data?.device?.tokens ?? []);
   };
@@ -37,13 +35,13 @@ export function DeviceCredentials(props: { serial: string; client: Client }) {
     const r = await props.client
       .mutation(CreateDeviceTokenMutation, { serial: props.serial, label: label?.value || null, expiresInDays })
       .toPromise();
-    setProblem(errorOf(r.error));
+    setProblem(errorText(r.error));
     setSecret(r.data?.createDeviceToken.secret ?? null);
     await load();
   };
   const revoke = async (id: number) => {
     const r = await props.client.mutation(RevokeDeviceTokenMutation, { id }).toPromise();
-    setProblem(errorOf(r.error));
+    setProblem(errorText(r.error));
     await load();
   };
 

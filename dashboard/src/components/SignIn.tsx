@@ -1,6 +1,7 @@
 import type { Client } from '@urql/core';
 import { createSignal, Show } from 'solid-js';
 import { SignInMutation } from '../documents.ts';
+import { errorText } from '../errors.ts';
 
 interface SignInProps {
   client: Client;
@@ -22,7 +23,7 @@ export function SignIn(props: SignInProps) {
       .toPromise();
     setBusy(false);
     if (result.data?.signIn) props.onSignedIn();
-    else setProblem(result.error?.graphQLErrors[0]?.message ?? result.error?.message ?? 'could not sign in');
+    else setProblem(errorText(result.error) ?? 'could not sign in');
   };
 
   return (

@@ -1,6 +1,7 @@
 import type { Client } from '@urql/core';
 import { createSignal, Show } from 'solid-js';
 import { ChangePasswordMutation, SignOutMutation } from '../documents.ts';
+import { errorText } from '../errors.ts';
 
 export interface SignedInUser {
   username: string;
@@ -28,7 +29,7 @@ export function UserMenu(props: UserMenuProps) {
     const r = await props.client
       .mutation(ChangePasswordMutation, { current: current?.value ?? '', next: next?.value ?? '' })
       .toPromise();
-    setMessage(r.data?.changePassword ? 'Password changed.' : (r.error?.graphQLErrors[0]?.message ?? 'could not change it'));
+    setMessage(r.data?.changePassword ? 'Password changed.' : (errorText(r.error) ?? 'could not change it'));
     if (r.data?.changePassword && current && next) {
       current.value = '';
       next.value = '';
