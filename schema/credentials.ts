@@ -1,5 +1,6 @@
 import type { KeyInfo, TokenInfo } from '../server/auth/credentials.ts';
 import { AuthError } from '../server/auth/viewer.ts';
+import { QueryError } from '../server/state/query.ts';
 import { requireAdmin, requireScope, requireViewer } from './access.ts';
 import { builder } from './builder.ts';
 import { DeviceRef } from './device.ts';
@@ -61,7 +62,7 @@ builder.mutationField('createDeviceToken', (t) =>
     },
     resolve: (_root, { serial, label, expiresInDays }, ctx) => {
       if (expiresInDays !== null && expiresInDays !== undefined && (expiresInDays < 1 || expiresInDays > 3650))
-        throw new AuthError('FORBIDDEN', 'expiresInDays is 1 to 3650');
+        throw new QueryError('expiresInDays is 1 to 3650');
       const expiresAt = expiresInDays ? Date.now() + expiresInDays * DAY_MS : null;
       return ctx.deviceAdmin.createToken(serial, requireScope(ctx), label ?? null, expiresAt);
     },

@@ -124,6 +124,19 @@ describe('accounts and ownership', () => {
     await asBob.signIn('bob', PASS.bob); // the shared bob session was one of them
   });
 
+  it('answers bad account input with BAD_USER_INPUT and the reason', async () => {
+    const create = (u: string, p: string) =>
+      asAdmin.gql(`mutation { createUser(username: "${u}", password: "${p}", role: OWNER) { id } }`);
+    const short = await create('carol', 'short');
+    expect([code(short), short.errors?.[0]?.message]).toEqual(['BAD_USER_INPUT', 'a password has at least 10 characters']);
+    expect(await create('no spaces please', 'long enough pw')).toMatchObject({
+      errors: [{ message: 'a username is 1 to 64 letters, digits or _ . @ -' }],
+    });
+    expect((await create('alice', 'long enough pw')).errors?.[0]?.message).toBe('alice exists already');
+    const days = await asAdmin.gql('mutation { createDeviceToken(serial: "a1", expiresInDays: 0) { secret } }');
+    expect([code(days), days.errors?.[0]?.message]).toEqual(['BAD_USER_INPUT', 'expiresInDays is 1 to 3650']);
+  });
+
   it('locks sign-in after repeated failures, even with the right password', async () => {
     const c = new SessionClient(server.url);
     for (let i = 0; i < 5; i++) expect(code(await c.signIn('bob', `guess number ${i}`))).toBe('UNAUTHENTICATED');

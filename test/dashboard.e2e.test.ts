@@ -280,6 +280,7 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
     await writer.compactAll();
     await writer.close();
 
+    await page.clock.install(); // real time, until the test moves it on
     await open();
     await page.getByRole('button', { name: 'd010', exact: true }).click();
     const panel = page.getByRole('complementary', { name: 'Device d010' });
@@ -319,8 +320,12 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
     await panel.getByLabel('To').fill(await local(end - 60 * 60_000));
     await panel.getByRole('button', { name: 'Show' }).click();
     await expect.poll(() => panel.locator('.range-custom .error').textContent()).toBe('The end must be after the start.');
-    await panel.getByLabel('From').fill(await local(end - 90 * 60_000));
-    await panel.getByLabel('To').fill(await local(end - 60 * 60_000));
+    const [from, to] = [await local(end - 90 * 60_000), await local(end - 60 * 60_000)];
+    await panel.getByLabel('From').fill(from);
+    await panel.getByLabel('To').fill(to);
+    // A minute passes while the person is typing: the clock must not overwrite the inputs.
+    await page.clock.fastForward(65_000);
+    expect([await panel.getByLabel('From').inputValue(), await panel.getByLabel('To').inputValue()]).toEqual([from, to]);
     await panel.getByRole('button', { name: 'Show' }).click();
     await expect.poll(() => panel.locator('.trends').getAttribute('aria-busy')).toBe('false');
     // Minutes in the inputs: 30 minutes of 5-second values, give or take the edges.

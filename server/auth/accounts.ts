@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { QueryError } from '../state/query.ts';
 import type { Db } from '../storage/database.ts';
 import { hashPassword, MAX_PASSWORD_LENGTH, passwordProblem, verifyPassword } from './passwords.ts';
 import { hashSecret, MAX_SECRET_LENGTH, newSecret } from './secrets.ts';
@@ -68,11 +69,11 @@ export class Accounts {
   }
 
   async createUser(username: string, password: string, role: Role): Promise<Viewer> {
-    if (!USERNAME_PATTERN.test(username)) throw new AuthError('FORBIDDEN', 'a username is 1 to 64 letters, digits or _ . @ -');
-    if (!ROLES.includes(role)) throw new AuthError('FORBIDDEN', 'role is admin or owner');
+    if (!USERNAME_PATTERN.test(username)) throw new QueryError('a username is 1 to 64 letters, digits or _ . @ -');
+    if (!ROLES.includes(role)) throw new QueryError('role is admin or owner');
     const problem = passwordProblem(password);
-    if (problem) throw new AuthError('FORBIDDEN', problem);
-    if (await this.db.user.findUnique({ where: { username } })) throw new AuthError('FORBIDDEN', `${username} exists already`);
+    if (problem) throw new QueryError(problem);
+    if (await this.db.user.findUnique({ where: { username } })) throw new QueryError(`${username} exists already`);
     const user = await this.db.user.create({
       data: { username, passwordHash: await hashPassword(password), role, createdAt: new Date(), passwordChangedAt: new Date() },
     });
@@ -166,7 +167,7 @@ export class Accounts {
   /** For admins and the reset CLI: no current password asked. */
   async setPassword(userId: number, next: string, keepToken?: string): Promise<void> {
     const problem = passwordProblem(next);
-    if (problem) throw new AuthError('FORBIDDEN', problem);
+    if (problem) throw new QueryError(problem);
     await this.db.user.update({
       where: { id: userId },
       data: { passwordHash: await hashPassword(next), passwordChangedAt: new Date() },

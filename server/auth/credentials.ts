@@ -1,3 +1,4 @@
+import { QueryError } from '../state/query.ts';
 import type { Db } from '../storage/database.ts';
 import { hashSecret, MAX_SECRET_LENGTH, newSecret, SECRET_PREFIX } from './secrets.ts';
 import { AuthError } from './viewer.ts';
@@ -27,7 +28,7 @@ export interface KeyInfo {
 const LABEL_MAX = 100;
 const label = (text: string | null | undefined, fallback: string) => {
   const t = (text ?? '').trim();
-  if (t.length > LABEL_MAX) throw new AuthError('FORBIDDEN', `a label has at most ${LABEL_MAX} characters`);
+  if (t.length > LABEL_MAX) throw new QueryError(`a label has at most ${LABEL_MAX} characters`);
   return t || fallback;
 };
 
@@ -59,7 +60,7 @@ export class Credentials {
     text: string | null,
     expiresAt: number | null,
   ): Promise<{ secret: string; info: TokenInfo }> {
-    if (expiresAt !== null && expiresAt <= Date.now()) throw new AuthError('FORBIDDEN', 'the expiry is in the past');
+    if (expiresAt !== null && expiresAt <= Date.now()) throw new QueryError('the expiry is in the past');
     const secret = newSecret('deviceToken');
     const row = await this.db.deviceToken.create({
       data: {

@@ -1,4 +1,4 @@
-import { type Accessor, createSignal, For, Show } from 'solid-js';
+import { type Accessor, createSignal, For, Show, untrack } from 'solid-js';
 import { customRange, exportHref, PRESETS, type RangeChoice, toLocalInput, windowOf } from '../time-range.ts';
 
 interface RangePickerProps {
@@ -15,7 +15,8 @@ export function RangePicker(props: RangePickerProps) {
   let sinceInput: HTMLInputElement | undefined;
   let untilInput: HTMLInputElement | undefined;
   const customOpen = () => editing() || props.choice.preset === 'custom';
-  const initial = () => windowOf(props.choice.range, props.now());
+  // Read once when the form opens: a clock tick must not overwrite what the person is typing.
+  const initial = () => untrack(() => windowOf(props.choice.range, props.now()));
 
   const apply = (e: SubmitEvent) => {
     e.preventDefault();
