@@ -9,7 +9,8 @@ export default defineConfig({
   plugins: [solid()],
   server: {
     host: '127.0.0.1',
-    proxy: { '/graphql': { target: backend, ws: true } },
+    // Host is kept as it is: the server accepts GraphQL sockets only from pages of the host they ask.
+    proxy: { '/graphql': { target: backend, ws: true }, '/export.csv': backend, '/export.ndjson': backend },
   },
   build: {
     outDir: 'dist',
