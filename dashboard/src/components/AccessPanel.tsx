@@ -10,6 +10,7 @@ import {
 } from '../documents.ts';
 import { errorText } from '../errors.ts';
 import { localDateTime } from '../format.ts';
+import { RevokeOrRevoked, SecretOnce } from './Secrets.tsx';
 
 interface AccessData {
   enrollmentKeys: Array<{ id: number; label: string; owner?: string | null; createdAt: string; revokedAt?: string | null }>;
@@ -90,15 +91,10 @@ export function AccessPanel(props: { client: Client; admin: boolean }) {
               {(k) => (
                 <li>
                   {k.label} ({k.owner}) · {localDateTime(k.createdAt)}
-                  <Show when={!k.revokedAt} fallback={<span class="meta"> · revoked</span>}>
-                    {' '}
-                    <button
-                      type="button"
-                      onClick={() => void act(() => props.client.mutation(RevokeEnrollmentKeyMutation, { id: k.id }).toPromise())}
-                    >
-                      Revoke
-                    </button>
-                  </Show>
+                  <RevokeOrRevoked
+                    revokedAt={k.revokedAt}
+                    onRevoke={() => void act(() => props.client.mutation(RevokeEnrollmentKeyMutation, { id: k.id }).toPromise())}
+                  />
                 </li>
               )}
             </For>
@@ -123,13 +119,7 @@ export function AccessPanel(props: { client: Client; admin: boolean }) {
             </label>
             <button type="submit">New key</button>
           </form>
-          <Show when={secret()}>
-            {(s) => (
-              <p class="secret" role="status">
-                Shown once: <code>{s()}</code>
-              </p>
-            )}
-          </Show>
+          <SecretOnce secret={secret()}>Shown once:</SecretOnce>
         </section>
         <Show when={props.admin}>
           <section aria-label="Accounts">

@@ -3,6 +3,7 @@ import { createSignal, For, onMount, Show } from 'solid-js';
 import { CreateDeviceTokenMutation, DeviceCredentialsQuery, RevokeDeviceTokenMutation } from '../documents.ts';
 import { errorText } from '../errors.ts';
 import { localDateTime } from '../format.ts';
+import { RevokeOrRevoked, SecretOnce } from './Secrets.tsx';
 
 interface Token {
   id: number;
@@ -55,12 +56,7 @@ export function DeviceCredentials(props: { serial: string; client: Client }) {
             <li>
               {t.label} · made {localDateTime(t.createdAt)}
               {t.expiresAt ? ` · expires ${localDateTime(t.expiresAt)}` : ''}
-              <Show when={!t.revokedAt} fallback={<span class="meta"> · revoked</span>}>
-                {' '}
-                <button type="button" onClick={() => void revoke(t.id)}>
-                  Revoke
-                </button>
-              </Show>
+              <RevokeOrRevoked revokedAt={t.revokedAt} onRevoke={() => void revoke(t.id)} />
             </li>
           )}
         </For>
@@ -76,13 +72,7 @@ export function DeviceCredentials(props: { serial: string; client: Client }) {
         </label>
         <button type="submit">New token</button>
       </form>
-      <Show when={secret()}>
-        {(s) => (
-          <p class="secret" role="status">
-            Give this to the device now; it is not shown again: <code>{s()}</code>
-          </p>
-        )}
-      </Show>
+      <SecretOnce secret={secret()}>Give this to the device now; it is not shown again:</SecretOnce>
       <Show when={problem()}>{(p) => <p class="error">{p()}</p>}</Show>
     </section>
   );
