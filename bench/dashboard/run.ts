@@ -1,16 +1,15 @@
 // `npm run bench:dashboard -- [--devices 10000] [--rate 2000] [--seconds 30]`
 // A real browser on the dashboard of a server with N devices: how fast a page switch and a new filter show
 // their rows, and how smooth the page stays while the fleet sends `rate` frames per second.
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import type { DevicesJob } from '../ingest/devices.ts';
+import { quantile, root, type ServerProc, startServerProcess } from '../server-process.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const { values: args } = parseArgs({
   options: {
     devices: { type: 'string', default: '10000' },
@@ -22,43 +21,9 @@ const { values: args } = parseArgs({
 const devices = Number(args.devices);
 const rate = Number(args.rate);
 
-function startServer(dataDir: string): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(
-    process.execPath,
-    [
-      '--max-semi-space-size=64',
-      '--import',
-      'tsx',
-      'server/main.ts',
-      '--auth',
-      'off',
-      '--port',
-      '0',
-      '--log-pretty',
-      'false',
-      '--data-dir',
-      dataDir,
-    ],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let out = '';
-  return new Promise((resolve, reject) => {
-    proc.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (m?.[1]) resolve({ proc, url: m[1] });
-    });
-    proc.once('exit', (code) => reject(new Error(`server exited ${code}`)));
-  });
+function startServer(dataDir: string): Promise<ServerProc> {
+  return startServerProcess(['--data-dir', dataDir], ['--max-semi-space-size=64']);
 }
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
-};
 
 // In-page code goes as text: tsx wraps named functions in a helper the browser does not have.
 const ARM_ROW_WATCH = `(() => {

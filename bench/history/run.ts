@@ -1,14 +1,9 @@
-// `npm run bench:history -- [--dir data-bench-history] [--queries 300] [--export-devices 100]`
-// Against a history seeded by `npm run bench:history:seed`: a real server process, trends over HTTP
-// GraphQL one after another (the latency a dashboard sees), then streamed exports.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { quantile, root, rssBytes, startServerProcess } from '../server-process.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const { values: args } = parseArgs({
   options: {
     dir: { type: 'string', default: 'data-bench-history' },
@@ -22,29 +17,6 @@ const queries = Number(args.queries);
 const warmup = Number(args.warmup);
 const DAY = 86_400_000;
 
-function startServer(): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: root,
-    env: { ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'info', LOG_PRETTY: 'false', AUTH: 'off' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  return new Promise((done, fail) => {
-    proc.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (m?.[1]) done({ proc, url: m[1] });
-    });
-    proc.once('exit', (code) => fail(new Error(`server exited ${code}: ${out}`)));
-  });
-}
-
-const rssBytes = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
 // What the seed wrote: serials and parameter names, and how many points there are.
 const db = new Database(join(dir, 'smart-os.db'), { readonly: true });
 const serials = db.prepare('SELECT serial FROM device ORDER BY serial').pluck().all() as string[];
@@ -54,7 +26,7 @@ db.close();
 if (serials.length === 0) throw new Error(`no devices in ${dir}: run npm run bench:history:seed first`);
 console.log(`history: ${totalPoints.toLocaleString('en')} points, ${serials.length} devices × ${names.length} parameters`);
 
-const server = await startServer();
+const server = await startServerProcess([], [], { DATA_DIR: dir, LOG_LEVEL: 'info' });
 const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)] as T;
 
 const TREND = `query Trend($serial: String!, $name: String!, $since: DateTime, $until: DateTime, $bucket: Int) {
@@ -98,12 +70,11 @@ for (const c of cases) {
     times.push(r.ms);
     points += r.points;
   }
-  times.sort((a, b) => a - b);
   const row = {
-    p50: +percentile(times, 50).toFixed(1),
-    p95: +percentile(times, 95).toFixed(1),
-    p99: +percentile(times, 99).toFixed(1),
-    max: +(times.at(-1) ?? 0).toFixed(1),
+    p50: +quantile(times, 0.5).toFixed(1),
+    p95: +quantile(times, 0.95).toFixed(1),
+    p99: +quantile(times, 0.99).toFixed(1),
+    max: +Math.max(...times).toFixed(1),
     pointsPerAnswer: Math.round(points / queries),
   };
   trends[c.label] = row;

@@ -1,17 +1,16 @@
 // `npm run bench:ingest -- [--devices 10000] [--rate 20000] [--duration 60] ...`
 // Real device sockets and real deviceUpdates subscribers against real server processes on this machine.
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { root, rssBytes, type ServerProc, startServerProcess } from '../server-process.ts';
 import type { DevicesJob, FromDevices } from './devices.ts';
 import { Histogram } from './histogram.ts';
 import type { FromSubscribers, SubscribersJob } from './subscribers.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const { values: args } = parseArgs({
   options: {
     devices: { type: 'string', default: '10000' },
@@ -39,44 +38,15 @@ const instances = Number(args.instances);
 const workers = Number(args.workers);
 const label = args.label ?? `${args.database}-${devicesTotal}d-${rate}fps-${instances}i`;
 
-interface ServerProc {
-  proc: ChildProcess;
-  url: string;
-}
-
 function startServer(flags: string[]): Promise<ServerProc> {
   const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench/results/profiles')}`] : [];
-  const proc = spawn(
-    process.execPath,
-    [...profiling, ...(args['node-flag'] ?? []), '--import', 'tsx', 'server/main.ts', ...flags],
-    {
-      cwd: root,
-      // Lab mode: the subscribers do not sign in (a session costs one cached lookup per request).
-      env: { ...process.env, AUTH: 'off' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  return new Promise((resolve, reject) => {
-    proc.stdout?.on('data', (c: Buffer) => {
-      if (process.env.BENCH_SERVER_STDOUT) process.stdout.write(c);
-      out += c.toString();
-      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
-      if (m?.[1]) resolve({ proc, url: m[1] });
-    });
-    proc.stderr?.on('data', (c: Buffer) => process.stderr.write(c));
-    proc.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
+  return startServerProcess(flags, [...profiling, ...(args['node-flag'] ?? [])]);
 }
 
 function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]); // utime + stime
-}
-function rssBytes(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(m?.[1] ?? 0) * 1024;
 }
 function machineTicks(): { busy: number; total: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.split(/\s+/).slice(1).map(Number) ?? [];

@@ -28,8 +28,8 @@ export async function bootstrapAccounts(
     try {
       await accounts.createUser('admin', password, 'admin');
     } catch (err) {
-      // Another instance starting at the same moment made it first.
-      if ((err as { code?: string }).code === 'P2002' || (err as Error).message.includes('exists already')) return;
+      // Another instance starting at the same moment made it first (whichever way the race showed).
+      if ((await accounts.userCount()) > 0) return;
       throw err;
     }
     if (config.adminPassword) log.info('created the admin account with ADMIN_PASSWORD');

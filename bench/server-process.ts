@@ -1,0 +1,44 @@
+// What every benchmark needs of a real server process: start it, find its URL, read its memory.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+
+export interface ServerProc {
+  proc: ChildProcess;
+  url: string;
+}
+
+/**
+ * `server/main.ts` on a free port, in lab mode (`AUTH=off`: load generators do not sign in; a session
+ * costs one cached lookup per request). Resolves with the URL it logs once it listens.
+ */
+export function startServerProcess(flags: string[], nodeFlags: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerProc> {
+  const proc = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'server/main.ts', ...flags], {
+    cwd: root,
+    env: { ...process.env, AUTH: 'off', PORT: '0', LOG_PRETTY: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    proc.stdout?.on('data', (c: Buffer) => {
+      if (process.env.BENCH_SERVER_STDOUT) process.stdout.write(c);
+      out += c.toString();
+      const m = /"url":"(http:\/\/[^"]+)"/.exec(out);
+      if (m?.[1]) resolve({ proc, url: m[1] });
+    });
+    proc.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+}
+
+export function rssBytes(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m?.[1] ?? 0) * 1024;
+}
+
+/** The q-quantile (0..1) of a list of samples. */
+export function quantile(samples: readonly number[], q: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
