@@ -1,18 +1,9 @@
 import { EventEmitter } from 'eventemitter3';
 import { WebSocket } from 'ws';
+import { CloseCode, ErrorReason } from '../protocol/codes.ts';
+import { formatDeviceFrame, formatMsgId, parseAnswer } from '../protocol/frames.ts';
+import { DEFAULT_LIMITS, nameProblem, type Scalar, SERIAL_PATTERN, valueProblem } from '../protocol/values.ts';
 import { reconnectDelay } from './backoff.ts';
-import {
-  CloseCode,
-  DEFAULT_LIMITS,
-  ErrorReason,
-  formatDeviceFrame,
-  formatMsgId,
-  nameProblem,
-  parseAnswer,
-  type Scalar,
-  SERIAL_PATTERN,
-  valueProblem,
-} from './protocol.ts';
 
 /**
  * The connection state of a device. Transitions:

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
-import { parseAnswer } from './protocol.ts';
+import { parseAnswer } from '../protocol/frames.ts';
 
 const defaultFile = fileURLToPath(new URL('../../shared/fixtures/seed-traffic.jsonl', import.meta.url));
 const { values } = parseArgs({

@@ -1,22 +1,23 @@
-import { AuthError, canSee, type Scope, type Viewer } from '../server/auth/viewer.ts';
+import { canSee, type Scope, type Viewer } from '../server/auth/viewer.ts';
+import { ForbiddenError, UnauthenticatedError } from '../server/errors.ts';
 import type { DeviceState } from '../server/state/fleet.ts';
 import type { Context } from './builder.ts';
 
 /** The devices this request may see; not signed in is an error, not an empty fleet. */
 export function requireScope(ctx: Context): Scope {
-  if (!ctx.scope) throw new AuthError('UNAUTHENTICATED', 'sign in first');
+  if (!ctx.scope) throw new UnauthenticatedError('sign in first');
   return ctx.scope;
 }
 
 export function requireViewer(ctx: Context): Viewer {
-  if (!ctx.viewer) throw new AuthError('UNAUTHENTICATED', 'sign in first');
+  if (!ctx.viewer) throw new UnauthenticatedError('sign in first');
   return ctx.viewer;
 }
 
 /** Admins only (and everyone in lab mode). */
 export function requireAdmin(ctx: Context): void {
   if (ctx.authOff) return;
-  if (requireViewer(ctx).role !== 'admin') throw new AuthError('FORBIDDEN', 'only an admin may do this');
+  if (requireViewer(ctx).role !== 'admin') throw new ForbiddenError('only an admin may do this');
 }
 
 export function isVisible(ctx: Context, device: DeviceState): boolean {

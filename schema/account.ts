@@ -1,4 +1,5 @@
-import { AuthError, type Role, type Viewer } from '../server/auth/viewer.ts';
+import type { Role, Viewer } from '../server/auth/viewer.ts';
+import { ForbiddenError } from '../server/errors.ts';
 import { sessionCookie } from '../server/http/session-cookie.ts';
 import { requireAdmin, requireViewer } from './access.ts';
 import { builder } from './builder.ts';
@@ -35,7 +36,7 @@ builder.mutationField('signIn', (t) =>
     description: 'Checks the password and sets the session cookie (HTTP only). Failed attempts are limited.',
     args: { username: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
     resolve: async (_root, { username, password }, ctx) => {
-      if (!ctx.http) throw new AuthError('FORBIDDEN', 'sign in over HTTP, not over the subscription socket');
+      if (!ctx.http) throw new ForbiddenError('sign in over HTTP, not over the subscription socket');
       const session = await ctx.accounts.signIn(username, password, ctx.http.address);
       ctx.http.setCookie(sessionCookie(session.token, session.expiresAt, ctx.http.secure));
       return session.viewer;
@@ -47,7 +48,7 @@ builder.mutationField('signOut', (t) =>
   t.boolean({
     description: 'Ends this session (and its live subscriptions) and clears the cookie.',
     resolve: async (_root, _args, ctx) => {
-      if (!ctx.http) throw new AuthError('FORBIDDEN', 'sign out over HTTP');
+      if (!ctx.http) throw new ForbiddenError('sign out over HTTP');
       await ctx.accounts.signOut(ctx.http.token);
       ctx.http.setCookie(sessionCookie(null, 0, ctx.http.secure));
       return true;

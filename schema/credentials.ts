@@ -1,11 +1,9 @@
 import type { KeyInfo, TokenInfo } from '../server/auth/credentials.ts';
-import { AuthError } from '../server/auth/viewer.ts';
-import { QueryError } from '../server/state/query.ts';
+import { BadInputError, ForbiddenError } from '../server/errors.ts';
+import { DAY_MS } from '../server/time.ts';
 import { requireAdmin, requireScope, requireViewer } from './access.ts';
 import { builder } from './builder.ts';
 import { DeviceRef } from './device.ts';
-
-const DAY_MS = 86_400_000;
 
 const DeviceTokenRef = builder.objectRef<TokenInfo>('DeviceToken').implement({
   description: 'A credential of one device; the secret itself is shown only when it is made.',
@@ -62,7 +60,7 @@ builder.mutationField('createDeviceToken', (t) =>
     },
     resolve: (_root, { serial, label, expiresInDays }, ctx) => {
       if (expiresInDays !== null && expiresInDays !== undefined && (expiresInDays < 1 || expiresInDays > 3650))
-        throw new QueryError('expiresInDays is 1 to 3650');
+        throw new BadInputError('expiresInDays is 1 to 3650');
       const expiresAt = expiresInDays ? Date.now() + expiresInDays * DAY_MS : null;
       return ctx.deviceAdmin.createToken(serial, requireScope(ctx), label ?? null, expiresAt);
     },
@@ -102,7 +100,7 @@ builder.mutationField('createEnrollmentKey', (t) =>
       if (owner && owner !== viewer.username) {
         requireAdmin(ctx);
         const user = await ctx.accounts.userByName(owner);
-        if (!user) throw new AuthError('FORBIDDEN', `no user ${owner}`);
+        if (!user) throw new ForbiddenError(`no user ${owner}`);
         ownerId = user.id;
       }
       return ctx.credentials.createKey(ownerId, label ?? null);
@@ -117,8 +115,7 @@ builder.mutationField('revokeEnrollmentKey', (t) =>
     resolve: async (_root, { id }, ctx) => {
       const viewer = requireViewer(ctx);
       const key = await ctx.credentials.key(id);
-      if (!key || (viewer.role !== 'admin' && key.ownerId !== viewer.id))
-        throw new AuthError('FORBIDDEN', `no key ${id} of yours`);
+      if (!key || (viewer.role !== 'admin' && key.ownerId !== viewer.id)) throw new ForbiddenError(`no key ${id} of yours`);
       await ctx.credentials.revokeKey(id);
       return true;
     },

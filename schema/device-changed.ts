@@ -1,4 +1,5 @@
-import { AuthError, canSee } from '../server/auth/viewer.ts';
+import { canSee } from '../server/auth/viewer.ts';
+import { ForbiddenError } from '../server/errors.ts';
 import type { ChangeEvent } from '../server/live/hub.ts';
 import { requireScope } from './access.ts';
 import { builder } from './builder.ts';
@@ -27,8 +28,7 @@ builder.subscriptionField('deviceChanged', (t) =>
       const scope = requireScope(ctx);
       // An owner may watch only a device that is theirs now; admins may wait for one to appear.
       const device = ctx.fleet.get(serial);
-      if (scope.kind === 'owner' && (!device || !canSee(scope, device)))
-        throw new AuthError('FORBIDDEN', `no device ${serial} of yours`);
+      if (scope.kind === 'owner' && (!device || !canSee(scope, device))) throw new ForbiddenError(`no device ${serial} of yours`);
       return ctx.hub.subscribeDevice(serial, scope);
     },
     resolve: (event) => event,

@@ -1,11 +1,11 @@
+import { BadInputError } from '../server/errors.ts';
 import type { Point } from '../server/history/aggregate.ts';
 import type { HistoryQuery } from '../server/history/history-service.ts';
 import type { DeviceState } from '../server/state/fleet.ts';
-import { QueryError } from '../server/state/query.ts';
+import { DAY_MS } from '../server/time.ts';
 import { builder } from './builder.ts';
 import { DeviceRef } from './device.ts';
 
-const DAY_MS = 86_400_000;
 const MAX_NAMES = 50;
 
 const PointRef = builder.objectRef<Point>('Point').implement({
@@ -78,7 +78,7 @@ builder.objectField(DeviceRef, 'histories', (t) =>
     description: 'The trends of several parameters over the same range, read together.',
     args: { names: t.arg.stringList({ required: true }), ...rangeArgs(t) },
     resolve: async (device, args, ctx) => {
-      if (args.names.length > MAX_NAMES) throw new QueryError(`at most ${MAX_NAMES} names`);
+      if (args.names.length > MAX_NAMES) throw new BadInputError(`at most ${MAX_NAMES} names`);
       const loaded = await ctx.history.loadMany(
         args.names.map((name) => query(device, name, args, ctx.fleet.parameters.get(name)?.kind === 'number')),
       );

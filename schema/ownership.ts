@@ -1,4 +1,4 @@
-import { AuthError } from '../server/auth/viewer.ts';
+import { ForbiddenError } from '../server/errors.ts';
 import { requireAdmin } from './access.ts';
 import { builder } from './builder.ts';
 import { DeviceRef } from './device.ts';
@@ -32,12 +32,12 @@ builder.mutationField('assignDevice', (t) =>
       let ownerId: number | null = null;
       if (owner) {
         const user = await ctx.accounts.userByName(owner);
-        if (!user) throw new AuthError('FORBIDDEN', `no user ${owner}`);
+        if (!user) throw new ForbiddenError(`no user ${owner}`);
         ownerId = user.id;
       }
       await ctx.deviceAdmin.assign(serial, ownerId);
       const device = ctx.fleet.get(serial);
-      if (!device) throw new AuthError('FORBIDDEN', `no device ${serial}`);
+      if (!device) throw new ForbiddenError(`no device ${serial}`);
       return device;
     },
   }),

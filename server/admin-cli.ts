@@ -1,13 +1,15 @@
 // `npm run admin -- reset-password [--username admin] [--data-dir data] [--database-url …]`
 // Sets a new password (ADMIN_PASSWORD when given, else a random one printed once) and ends that
 // user's sessions. Works while the server runs: sessions elsewhere end within 10 s.
+
 import { existsSync } from 'node:fs';
 import { Accounts, sessionMsOf } from './auth/accounts.ts';
 import { randomPassword } from './auth/passwords.ts';
-import { AuthError } from './auth/viewer.ts';
 import { ConfigError, configFromProcess } from './config.ts';
+import { ForbiddenError } from './errors.ts';
 import { createLogger } from './logger.ts';
 import { openDatabase } from './storage/database.ts';
+import { sqliteFile } from './storage/sqlite-url.ts';
 
 const USAGE = 'usage: npm run admin -- reset-password [--username NAME] [--data-dir DIR] [--database-url URL]\n';
 
@@ -34,7 +36,7 @@ if (config === 'help') {
 }
 const log = createLogger('warn', false);
 // A running server holds the SQLite file: an existing one was migrated by it, and is not migrated again here.
-const existing = config.provider === 'sqlite' && existsSync(config.databaseUrl.slice('file:'.length));
+const existing = config.provider === 'sqlite' && existsSync(sqliteFile(config.databaseUrl));
 const db = await openDatabase(config, log, { migrate: !existing });
 const accounts = new Accounts(db, sessionMsOf(config.sessionDays));
 const password = config.adminPassword ?? randomPassword();
@@ -42,7 +44,7 @@ try {
   const user = await accounts.userByName(username);
   if (user) await accounts.setPassword(user.id, password);
   else if (username === 'admin') await accounts.createUser('admin', password, 'admin');
-  else throw new AuthError('FORBIDDEN', `no user ${username}`);
+  else throw new ForbiddenError(`no user ${username}`);
 } catch (err) {
   process.stderr.write(`smart-os admin: ${(err as Error).message}\n`);
   await db.$disconnect();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { isSqliteUrl, sqliteFile } from './storage/sqlite-url.ts';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const bool = z.union([
@@ -122,9 +123,9 @@ export function parseConfig(input: Partial<Record<SettingName, unknown>>): Confi
   const parsed = result.data as Parsed;
   const dataDir = resolve(parsed.dataDir);
   let databaseUrl = parsed.databaseUrl ?? `file:${join(dataDir, 'smart-os.db')}`;
-  const provider = databaseUrl.startsWith('file:') ? 'sqlite' : 'postgres';
+  const provider = isSqliteUrl(databaseUrl) ? 'sqlite' : 'postgres';
   if (provider === 'sqlite') {
-    const path = databaseUrl.slice('file:'.length);
+    const path = sqliteFile(databaseUrl);
     if (path === '' || path === ':memory:') {
       throw new ConfigError('invalid configuration:\n  DATABASE_URL: SQLite needs a file, not memory');
     }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloseCode, ErrorReason } from '../agent/protocol.ts';
+import { CloseCode, ErrorReason } from '../protocol/codes.ts';
 import { hashPassword, verifyPassword } from '../server/auth/passwords.ts';
 import { connectDevice, TestDevice } from './support/device.ts';
 import { Subscription } from './support/graphql.ts';

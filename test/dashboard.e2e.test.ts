@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectionState, createDevice, type Device } from '../agent/device.ts';
 import { EmulatedFleet } from '../agent/emulator/fleet.ts';
 import { solmate } from '../agent/emulator/solmate.ts';
-import type { Scalar } from '../agent/protocol.ts';
+import type { Scalar } from '../protocol/values.ts';
 import type { FrameWrite } from '../server/storage/batch.ts';
 import { BatchWriter } from '../server/storage/batch-writer.ts';
 import { sqliteDialect } from '../server/storage/sqlite-dialect.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionState, createDevice, type Device } from '../agent/device.ts';
-import type { Scalar } from '../agent/protocol.ts';
+import type { Scalar } from '../protocol/values.ts';
 import { parseConfig } from '../server/config.ts';
 import { csvField, exportLines } from '../server/history/export.ts';
 import { HistoryService } from '../server/history/history-service.ts';
@@ -10,6 +10,7 @@ import { Fleet } from '../server/state/fleet.ts';
 import { BatchWriter } from '../server/storage/batch-writer.ts';
 import { openDatabase } from '../server/storage/database.ts';
 import { sqliteDialect } from '../server/storage/sqlite-dialect.ts';
+import { sqliteFile } from '../server/storage/sqlite-url.ts';
 import { startServer, type TestServer, tempDir } from './support/server.ts';
 
 /** RFC 4180, to read back what the export wrote. */
@@ -145,7 +146,7 @@ describe('export of a long history', () => {
   it('pages through more rows than one page, in order, none twice, moved or not', async () => {
     const config = parseConfig({ dataDir: dir.path });
     const db = await openDatabase(config, createLogger('silent', false));
-    const path = config.databaseUrl.slice('file:'.length);
+    const path = sqliteFile(config.databaseUrl);
     const writer = new BatchWriter(sqliteDialect(path, 'NORMAL'), 'x', { rows: 1e9, ms: 1e9 });
     await writer.open();
     const start = Date.parse('2024-01-01T00:00:00Z');

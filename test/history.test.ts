@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Scalar } from '../agent/protocol.ts';
+import type { Scalar } from '../protocol/values.ts';
 import { parseConfig } from '../server/config.ts';
 import { BucketStream, bucketRaw, type Point } from '../server/history/aggregate.ts';
 import { chooseBucket, type HistoryQuery, HistoryService, sourceFor } from '../server/history/history-service.ts';
@@ -12,6 +12,7 @@ import { BatchWriter, type Dialect } from '../server/storage/batch-writer.ts';
 import { type Db, openDatabase } from '../server/storage/database.ts';
 import { postgresDialect } from '../server/storage/postgres-dialect.ts';
 import { sqliteDialect } from '../server/storage/sqlite-dialect.ts';
+import { sqliteFile } from '../server/storage/sqlite-url.ts';
 import { providers } from './support/providers.ts';
 
 const START = Date.parse('2024-03-17T09:00:00Z');
@@ -129,9 +130,7 @@ for (const provider of await providers()) {
       database = await provider.create();
       db = await openDatabase(parseConfig({ databaseUrl: database.url, dataDir: '/tmp' }), createLogger('silent', false));
       const dialect: Dialect =
-        provider.name === 'sqlite'
-          ? sqliteDialect(database.url.slice('file:'.length), 'FULL')
-          : await postgresDialect(database.url);
+        provider.name === 'sqlite' ? sqliteDialect(sqliteFile(database.url), 'FULL') : await postgresDialect(database.url);
       writer = new BatchWriter(dialect, 'h', { rows: 1e9, ms: 1e9 });
       await writer.open();
       const sorted = [...all].sort((a, b) => a.t - b.t);
@@ -146,7 +145,7 @@ for (const provider of await providers()) {
       for (let i = 0; i < sorted.length; i += 500) await writer.write(frames(sorted.slice(i, i + 500).filter((s) => s.t < cut)));
       await writer.compactAll();
       await writer.write(frames(sorted.filter((s) => s.t >= cut)));
-      const real = provider.name === 'sqlite' ? sqliteHistory(database.url.slice('file:'.length)) : postgresHistory(database.url);
+      const real = provider.name === 'sqlite' ? sqliteHistory(sqliteFile(database.url)) : postgresHistory(database.url);
       calls = {};
       source = Object.fromEntries(
         Object.entries(real).map(([k, f]) => [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Scalar } from '../agent/protocol.ts';
+import type { Scalar } from '../protocol/values.ts';
 import { LiveHub } from '../server/live/hub.ts';
 import { type DeviceChange, emptyParams, Fleet } from '../server/state/fleet.ts';
 

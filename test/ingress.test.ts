@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloseCode, ErrorReason, formatDeviceFrame } from '../agent/protocol.ts';
+import { CloseCode, ErrorReason } from '../protocol/codes.ts';
+import { formatDeviceFrame } from '../protocol/frames.ts';
 import { connectDevice } from './support/device.ts';
 import { data } from './support/graphql.ts';
 import { startServer, type TestServer } from './support/server.ts';

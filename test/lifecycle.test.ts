@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { CloseCode, formatDeviceFrame, parseAnswer } from '../agent/protocol.ts';
+import { CloseCode } from '../protocol/codes.ts';
+import { formatDeviceFrame, parseAnswer } from '../protocol/frames.ts';
 import { connectDevice } from './support/device.ts';
 import { data } from './support/graphql.ts';
 import { spawnServer } from './support/process.ts';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatDeviceFrame } from '../agent/protocol.ts';
+import { formatDeviceFrame } from '../protocol/frames.ts';
 import { printedSchema, schemaFile } from '../schema/print.ts';
 import { connectDevice } from './support/device.ts';
 import { startServer, type TestServer } from './support/server.ts';

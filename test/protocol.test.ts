@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type ErrorReason,
-  formatAck,
-  formatDeviceFrame,
-  formatError,
-  formatMsgId,
-  parseAnswer,
-  parseDeviceFrame,
-} from '../agent/protocol.ts';
+import type { ErrorReason } from '../protocol/codes.ts';
+import { formatAck, formatDeviceFrame, formatError, formatMsgId, parseAnswer, parseDeviceFrame } from '../protocol/frames.ts';
 
 const frame = (type: string, message: unknown) => JSON.stringify({ type, message });
 

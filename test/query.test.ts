@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Scalar } from '../agent/protocol.ts';
+import type { Scalar } from '../protocol/values.ts';
+import { BadInputError } from '../server/errors.ts';
 import { type DeviceState, emptyParams, Fleet } from '../server/state/fleet.ts';
-import { type Condition, type FilterOp, type Order, QueryError, runQuery } from '../server/state/query.ts';
+import { type Condition, type FilterOp, type Order, runQuery } from '../server/state/query.ts';
 import { parseSeedQuery } from '../server/state/seed-query.ts';
 
 const T0 = Date.parse('2024-03-17T12:00:00.000Z');
@@ -88,7 +89,7 @@ describe('filters', () => {
   });
 
   it('refuses a comparison without a value and a time that is not one', () => {
-    expect(() => serials(where('battery', 'GT'))).toThrow(new QueryError('GT on battery needs a value'));
+    expect(() => serials(where('battery', 'GT'))).toThrow(new BadInputError('GT on battery needs a value'));
     expect(() => serials(where('lastSeen', 'GT', 'yesterday'))).toThrow(/ISO 8601/);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WELCOME_MESSAGE } from '../agent/protocol.ts';
+import { WELCOME_MESSAGE } from '../protocol/frames.ts';
 import { connectDevice, TestDevice } from './support/device.ts';
 import { seedTraffic } from './support/fixtures.ts';
 import { data } from './support/graphql.ts';

@@ -7,6 +7,7 @@ import { type Db, openDatabase } from '../server/storage/database.ts';
 import { loadFleet } from '../server/storage/load-fleet.ts';
 import { postgresDialect } from '../server/storage/postgres-dialect.ts';
 import { sqliteDialect } from '../server/storage/sqlite-dialect.ts';
+import { sqliteFile } from '../server/storage/sqlite-url.ts';
 import { providers } from './support/providers.ts';
 
 const T = Date.parse('2024-03-17T12:00:00.000Z');
@@ -24,7 +25,7 @@ for (const provider of await providers()) {
 
     const dialect = (): Promise<Dialect> =>
       provider.name === 'sqlite'
-        ? Promise.resolve(sqliteDialect(database.url.slice('file:'.length), 'FULL'))
+        ? Promise.resolve(sqliteDialect(sqliteFile(database.url), 'FULL'))
         : postgresDialect(database.url);
 
     async function writer(instance: string, wrap: (d: Dialect) => Dialect = (d) => d): Promise<BatchWriter> {

@@ -1,4 +1,4 @@
-import type { Scalar } from '../protocol.ts';
+import type { Scalar } from '../../protocol/values.ts';
 import type { Pattern } from './patterns.ts';
 
 /** What an emulated device reports: its values at start, and what changes on each tick. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { nameProblem } from '../protocol.ts';
+import { nameProblem } from '../../protocol/values.ts';
 
 const name = z
   .string()

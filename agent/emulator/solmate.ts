@@ -1,4 +1,4 @@
-import type { Scalar } from '../protocol.ts';
+import type { Scalar } from '../../protocol/values.ts';
 import { type Behaviour, type BehaviourFactory, pick, type ValueShape } from './behaviour.ts';
 import { valueAt, type Wave } from './patterns.ts';
 

@@ -1,6 +1,7 @@
 // `npm run bench:history:seed -- [--dir data-bench-history] [--devices 1000] [--params 5] [--days 7] [--every 60]`
 // Writes a history straight into a SQLite database (not through the live path): every point of every
 // device and parameter in `history`, plus the minute and hour rollups the writer would have kept.
+
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,6 +9,7 @@ import Database from 'better-sqlite3';
 import { parseConfig } from '../../server/config.ts';
 import { createLogger } from '../../server/logger.ts';
 import { openDatabase } from '../../server/storage/database.ts';
+import { sqliteFile } from '../../server/storage/sqlite-url.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,7 +33,7 @@ const config = parseConfig({ dataDir: dir });
 const prisma = await openDatabase(config, createLogger('warn', false));
 await prisma.$disconnect();
 
-const path = config.databaseUrl.slice('file:'.length);
+const path = sqliteFile(config.databaseUrl);
 const db = new Database(path);
 // A bulk load: nothing else reads the file until it is done.
 db.pragma('journal_mode = OFF');

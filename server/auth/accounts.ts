@@ -1,13 +1,13 @@
 import type { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { QueryError } from '../state/query.ts';
+import { BadInputError, ForbiddenError, UnauthenticatedError } from '../errors.ts';
 import type { Db } from '../storage/database.ts';
+import { DAY_MS } from '../time.ts';
 import { hashPassword, MAX_PASSWORD_LENGTH, passwordProblem, verifyPassword } from './passwords.ts';
 import { hashSecret, MAX_SECRET_LENGTH, newSecret } from './secrets.ts';
-import { AuthError, ROLES, type Role, type Viewer } from './viewer.ts';
+import { ROLES, type Role, type Viewer } from './viewer.ts';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/;
-const DAY_MS = 86_400_000;
 /** How long a session read from the database is trusted before it is read again (sign-outs elsewhere). */
 const SESSION_CACHE_MS = 10_000;
 const SESSION_CACHE_MAX = 10_000;
@@ -69,11 +69,11 @@ export class Accounts {
   }
 
   async createUser(username: string, password: string, role: Role): Promise<Viewer> {
-    if (!USERNAME_PATTERN.test(username)) throw new QueryError('a username is 1 to 64 letters, digits or _ . @ -');
-    if (!ROLES.includes(role)) throw new QueryError('role is admin or owner');
+    if (!USERNAME_PATTERN.test(username)) throw new BadInputError('a username is 1 to 64 letters, digits or _ . @ -');
+    if (!ROLES.includes(role)) throw new BadInputError('role is admin or owner');
     const problem = passwordProblem(password);
-    if (problem) throw new QueryError(problem);
-    if (await this.db.user.findUnique({ where: { username } })) throw new QueryError(`${username} exists already`);
+    if (problem) throw new BadInputError(problem);
+    if (await this.db.user.findUnique({ where: { username } })) throw new BadInputError(`${username} exists already`);
     const user = await this.db.user.create({
       data: { username, passwordHash: await hashPassword(password), role, createdAt: new Date(), passwordChangedAt: new Date() },
     });
@@ -116,7 +116,7 @@ export class Accounts {
         if (err instanceof RateLimiterRes) throw tooMany(err.msBeforeNext);
         throw err;
       }
-      throw new AuthError('UNAUTHENTICATED', 'wrong username or password');
+      throw new UnauthenticatedError('wrong username or password');
     }
     await this.userLimiter.delete(userKey);
     const token = newSecret('session');
@@ -160,14 +160,14 @@ export class Accounts {
   async changePassword(viewer: Viewer, current: string, next: string, keepToken: string | undefined): Promise<void> {
     const user = await this.db.user.findUnique({ where: { id: viewer.id } });
     if (!user || !(await verifyPassword(current.slice(0, MAX_PASSWORD_LENGTH), user.passwordHash)))
-      throw new AuthError('FORBIDDEN', 'the current password is wrong');
+      throw new ForbiddenError('the current password is wrong');
     await this.setPassword(user.id, next, keepToken);
   }
 
   /** For admins and the reset CLI: no current password asked. */
   async setPassword(userId: number, next: string, keepToken?: string): Promise<void> {
     const problem = passwordProblem(next);
-    if (problem) throw new QueryError(problem);
+    if (problem) throw new BadInputError(problem);
     await this.db.user.update({
       where: { id: userId },
       data: { passwordHash: await hashPassword(next), passwordChangedAt: new Date() },
@@ -182,14 +182,21 @@ export class Accounts {
   }
 
   /** Housekeeping: expired sessions go. */
+  /** Prunes expired sessions every interval (they are refused anyway; this keeps the table small). */
+  pruneEvery(ms: number, onError: (err: Error) => void): () => void {
+    const timer = setInterval(() => void this.pruneSessions().catch(onError), ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   async pruneSessions(): Promise<number> {
     const { count } = await this.db.session.deleteMany({ where: { expiresAt: { lt: new Date() } } });
     return count;
   }
 }
 
-function tooMany(ms: number): AuthError {
-  return new AuthError('FORBIDDEN', `too many failed sign-ins; try again in ${Math.ceil(ms / 1000)} s`);
+function tooMany(ms: number): ForbiddenError {
+  return new ForbiddenError(`too many failed sign-ins; try again in ${Math.ceil(ms / 1000)} s`);
 }
 
 export const sessionMsOf = (days: number): number => days * DAY_MS;

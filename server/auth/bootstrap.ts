@@ -18,7 +18,7 @@ export async function bootstrapAccounts(
   accounts: Accounts,
   credentials: Credentials,
   log: Logger,
-  print: (text: string) => void,
+  print: (text: string) => void = (t) => process.stdout.write(t),
 ): Promise<void> {
   if (config.auth === 'off') {
     log.warn('AUTH=off: LAB MODE. Anyone who can reach this server sees and controls every device without signing in.');

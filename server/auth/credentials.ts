@@ -1,7 +1,6 @@
-import { QueryError } from '../state/query.ts';
+import { BadInputError, UnauthenticatedError } from '../errors.ts';
 import type { Db } from '../storage/database.ts';
 import { hashSecret, MAX_SECRET_LENGTH, newSecret, SECRET_PREFIX } from './secrets.ts';
-import { AuthError } from './viewer.ts';
 
 /** What a device socket proved at connect. */
 export type DeviceCredential =
@@ -28,7 +27,7 @@ export interface KeyInfo {
 const LABEL_MAX = 100;
 const label = (text: string | null | undefined, fallback: string) => {
   const t = (text ?? '').trim();
-  if (t.length > LABEL_MAX) throw new QueryError(`a label has at most ${LABEL_MAX} characters`);
+  if (t.length > LABEL_MAX) throw new BadInputError(`a label has at most ${LABEL_MAX} characters`);
   return t || fallback;
 };
 
@@ -39,20 +38,20 @@ export class Credentials {
   /** The credential a connecting device presents; throws when it is presented but not valid. */
   async authenticate(secret: string | null): Promise<DeviceCredential> {
     if (secret === null) return { kind: 'none' };
-    if (secret.length > MAX_SECRET_LENGTH) throw new AuthError('UNAUTHENTICATED', 'unknown credential');
+    if (secret.length > MAX_SECRET_LENGTH) throw new UnauthenticatedError('unknown credential');
     const hash = hashSecret(secret);
     if (secret.startsWith(SECRET_PREFIX.deviceToken)) {
       const t = await this.db.deviceToken.findUnique({ where: { tokenHash: hash }, include: { device: true } });
-      if (!t || t.revokedAt) throw new AuthError('UNAUTHENTICATED', 'unknown or revoked token');
-      if (t.expiresAt && t.expiresAt.getTime() <= Date.now()) throw new AuthError('UNAUTHENTICATED', 'expired token');
+      if (!t || t.revokedAt) throw new UnauthenticatedError('unknown or revoked token');
+      if (t.expiresAt && t.expiresAt.getTime() <= Date.now()) throw new UnauthenticatedError('expired token');
       return { kind: 'token', tokenId: t.id, serial: t.device.serial };
     }
     if (secret.startsWith(SECRET_PREFIX.enrollmentKey)) {
       const k = await this.db.enrollmentKey.findUnique({ where: { keyHash: hash } });
-      if (!k || k.revokedAt) throw new AuthError('UNAUTHENTICATED', 'unknown or revoked enrollment key');
+      if (!k || k.revokedAt) throw new UnauthenticatedError('unknown or revoked enrollment key');
       return { kind: 'enrollment', keyId: k.id, ownerId: k.ownerId };
     }
-    throw new AuthError('UNAUTHENTICATED', 'unknown credential');
+    throw new UnauthenticatedError('unknown credential');
   }
 
   async createToken(
@@ -60,7 +59,7 @@ export class Credentials {
     text: string | null,
     expiresAt: number | null,
   ): Promise<{ secret: string; info: TokenInfo }> {
-    if (expiresAt !== null && expiresAt <= Date.now()) throw new QueryError('the expiry is in the past');
+    if (expiresAt !== null && expiresAt <= Date.now()) throw new BadInputError('the expiry is in the past');
     const secret = newSecret('deviceToken');
     const row = await this.db.deviceToken.create({
       data: {

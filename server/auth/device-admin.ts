@@ -1,18 +1,19 @@
-import type { Ingest } from '../ingress/ingest.ts';
+import { ForbiddenError } from '../errors.ts';
+import type { Changes } from '../live/changes.ts';
 import type { DeviceChange, Fleet } from '../state/fleet.ts';
 import type { Db } from '../storage/database.ts';
 import type { Credentials, TokenInfo } from './credentials.ts';
-import { AuthError, canSee, type Scope } from './viewer.ts';
+import { canSee, type Scope } from './viewer.ts';
 
 /**
  * What changes who may see or write for a device: owners, rejection, tokens. Each change is stored,
- * then applied here and sent to the other instances like a committed frame.
+ * then committed through `Changes` like a frame: applied here and sent to the other instances.
  */
 export class DeviceAdmin {
   constructor(
     private readonly db: Db,
     private readonly fleet: Fleet,
-    private readonly ingest: Ingest,
+    private readonly changes: Changes,
     private readonly credentials: Credentials,
   ) {}
 
@@ -31,28 +32,28 @@ export class DeviceAdmin {
   /** The device's row id, when the scope may manage it. */
   async deviceId(serial: string, scope: Scope): Promise<number> {
     const device = this.fleet.get(serial);
-    if (!device || !canSee(scope, device)) throw new AuthError('FORBIDDEN', `no device ${serial} of yours`);
+    if (!device || !canSee(scope, device)) throw new ForbiddenError(`no device ${serial} of yours`);
     const row = await this.db.device.findUnique({ where: { serial }, select: { id: true } });
-    if (!row) throw new AuthError('FORBIDDEN', `no device ${serial} of yours`);
+    if (!row) throw new ForbiddenError(`no device ${serial} of yours`);
     return row.id;
   }
 
   async assign(serial: string, ownerId: number | null): Promise<void> {
-    if (!this.fleet.get(serial)) throw new AuthError('FORBIDDEN', `no device ${serial}`);
+    if (!this.fleet.get(serial)) throw new ForbiddenError(`no device ${serial}`);
     await this.db.device.update({ where: { serial }, data: { ownerId } });
-    this.ingest.applyLocal([this.control(serial, { owner: ownerId })]);
+    this.changes.commit([this.control(serial, { owner: ownerId })]);
   }
 
   /** The device leaves the fleet and its socket closes; its serial is refused from now on. Its history is kept. */
   async reject(serial: string): Promise<void> {
     await this.db.rejectedSerial.upsert({ where: { serial }, create: { serial, rejectedAt: new Date() }, update: {} });
-    this.ingest.applyLocal([this.control(serial, { removed: true })]);
+    this.changes.commit([this.control(serial, { removed: true })]);
   }
 
   async createToken(serial: string, scope: Scope, label: string | null, expiresAt: number | null) {
     const id = await this.deviceId(serial, scope);
     const made = await this.credentials.createToken(id, label, expiresAt);
-    if (!this.fleet.locked.has(serial)) this.ingest.applyLocal([this.control(serial, { locked: true })]);
+    if (!this.fleet.locked.has(serial)) this.changes.commit([this.control(serial, { locked: true })]);
     return made;
   }
 
@@ -64,8 +65,8 @@ export class DeviceAdmin {
     const token = await this.credentials.token(id);
     const device = token ? this.fleet.get(token.serial) : undefined;
     if (!token || (scope.kind === 'owner' && device?.ownerId !== scope.ownerId))
-      throw new AuthError('FORBIDDEN', `no token ${id} of yours`);
+      throw new ForbiddenError(`no token ${id} of yours`);
     await this.credentials.revokeToken(id);
-    this.ingest.applyLocal([this.control(token.serial, { revokedToken: id })]);
+    this.changes.commit([this.control(token.serial, { revokedToken: id })]);
   }
 }

@@ -20,12 +20,11 @@ export function scopeKey(scope: Scope): string {
   return scope.kind === 'all' ? 'all' : `owner:${scope.ownerId}`;
 }
 
-/** Not signed in, or not allowed: its message goes to the client as it is, with a code. */
-export class AuthError extends Error {
-  constructor(
-    readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN',
-    message: string,
-  ) {
-    super(message);
-  }
+/** Every device: admins, and everyone with AUTH=off. */
+export const ALL_DEVICES: Scope = { kind: 'all' };
+
+/** What a request may see: admins everything, owners their own, nobody nothing (unless AUTH=off). */
+export function scopeOf(viewer: Viewer | null, authOff: boolean): Scope | null {
+  if (viewer) return viewer.role === 'admin' ? ALL_DEVICES : { kind: 'owner', ownerId: viewer.id };
+  return authOff ? ALL_DEVICES : null;
 }

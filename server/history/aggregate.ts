@@ -1,4 +1,4 @@
-import type { Scalar } from '../../agent/protocol.ts';
+import type { Scalar } from '../../protocol/values.ts';
 import { type RawRow, type RollupRow, rowValue } from './rows.ts';
 
 /** A point of a trend: one raw value (count 1), or the summary of a bucket starting at t. */

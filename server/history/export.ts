@@ -1,15 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Scalar } from '../../agent/protocol.ts';
+import type { Scalar } from '../../protocol/values.ts';
 import { canSee, type Scope } from '../auth/viewer.ts';
+import { BadInputError } from '../errors.ts';
 import type { Fleet } from '../state/fleet.ts';
-import { QueryError } from '../state/query.ts';
+import { DAY_MS } from '../time.ts';
 import { BucketStream, bucketOf, bucketRollups, type Point } from './aggregate.ts';
 import { type HistoryService, sourceFor } from './history-service.ts';
 import { type HistorySource, pairKey, type RawRow, ROLLUP_WIDTH, rowValue } from './rows.ts';
 
 const PAGE = 10_000;
 const MAX_LIST = 10_000;
-const DAY_MS = 86_400_000;
 
 export type ExportFormat = 'csv' | 'ndjson';
 
@@ -34,7 +34,7 @@ function time(url: URL, key: string): number | undefined {
   const v = url.searchParams.get(key);
   if (v === null || v === '') return undefined;
   const ms = /^-?\d+$/.test(v) ? Number(v) : Date.parse(v);
-  if (!Number.isFinite(ms)) throw new QueryError(`${key} must be an ISO 8601 time or milliseconds`);
+  if (!Number.isFinite(ms)) throw new BadInputError(`${key} must be an ISO 8601 time or milliseconds`);
   return ms;
 }
 
@@ -45,11 +45,12 @@ export function parseExportRequest(url: URL, fleet: Fleet): ExportRequest {
   const bucket = url.searchParams.get('bucket');
   const bucketMs = bucket === null || bucket === '' ? null : Number(bucket) * 1000;
   if (bucketMs !== null && (!Number.isInteger(bucketMs / 1000) || bucketMs < 1000))
-    throw new QueryError('bucket is whole seconds, at least 1');
+    throw new BadInputError('bucket is whole seconds, at least 1');
   const devices = list(url, 'device');
   const params = list(url, 'param');
-  if (devices.length > MAX_LIST || params.length > MAX_LIST) throw new QueryError(`at most ${MAX_LIST} devices and parameters`);
-  if (until < since) throw new QueryError('until is before since');
+  if (devices.length > MAX_LIST || params.length > MAX_LIST)
+    throw new BadInputError(`at most ${MAX_LIST} devices and parameters`);
+  if (until < since) throw new BadInputError('until is before since');
   return {
     devices: devices.length > 0 ? [...new Set(devices)].sort() : [...fleet.devices.keys()].sort(),
     params: params.length > 0 ? [...new Set(params)].sort() : [...fleet.parameters.keys()].sort(),

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { QueryError } from '../state/query.ts';
+import { BadInputError } from '../errors.ts';
 import { bucketOf, bucketRaw, bucketRollups, type Point, rawPoints } from './aggregate.ts';
 import { type HistorySource, type Pair, pairKey, ROLLUP_WIDTH, type RollupTable } from './rows.ts';
 
@@ -91,13 +91,13 @@ export class HistoryService {
   }
 
   validate(q: HistoryQuery): void {
-    if (!Number.isFinite(q.since) || !Number.isFinite(q.until)) throw new QueryError('since and until must be valid times');
-    if (q.until < q.since) throw new QueryError('until is before since');
+    if (!Number.isFinite(q.since) || !Number.isFinite(q.until)) throw new BadInputError('since and until must be valid times');
+    if (q.until < q.since) throw new BadInputError('until is before since');
     if (q.bucketMs === null) return;
     if (!Number.isInteger(q.bucketMs / S) || q.bucketMs < S)
-      throw new QueryError('bucketSeconds must be a whole number of seconds, at least 1');
+      throw new BadInputError('bucketSeconds must be a whole number of seconds, at least 1');
     if ((q.until - q.since) / q.bucketMs > this.limits.maxBuckets) {
-      throw new QueryError(`at most ${this.limits.maxBuckets} buckets: widen bucketSeconds or narrow the range`);
+      throw new BadInputError(`at most ${this.limits.maxBuckets} buckets: widen bucketSeconds or narrow the range`);
     }
   }
 
@@ -148,7 +148,7 @@ export class HistoryService {
             const rows = raw.get(pairKey(p.pair)) ?? [];
             results[p.index] =
               rows.length > this.limits.maxRawRows
-                ? new QueryError('too many raw values for buckets under a minute: narrow the range or widen the bucket')
+                ? new BadInputError('too many raw values for buckets under a minute: narrow the range or widen the bucket')
                 : bucketRaw(rows, width);
           }
         } else {

@@ -1,4 +1,4 @@
-import type { Scalar } from '../../agent/protocol.ts';
+import type { Scalar } from '../../protocol/values.ts';
 
 /** One accepted value as stored: numbers in num, anything else as JSON text. */
 export interface RawRow {

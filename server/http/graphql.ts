@@ -8,11 +8,18 @@ import { createYoga, maskError, type Plugin, type YogaLogger } from 'graphql-yog
 import { WebSocketServer } from 'ws';
 import type { Context } from '../../schema/builder.ts';
 import { schema } from '../../schema/index.ts';
-import { AuthError } from '../auth/viewer.ts';
+import { type Accounts, sessionMsOf } from '../auth/accounts.ts';
+import type { Credentials } from '../auth/credentials.ts';
+import type { DeviceAdmin } from '../auth/device-admin.ts';
+import { scopeOf } from '../auth/viewer.ts';
 import type { Config } from '../config.ts';
+import { ClientError } from '../errors.ts';
+import type { HistoryService } from '../history/history-service.ts';
+import type { LiveHub } from '../live/hub.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import { QueryError } from '../state/query.ts';
+import type { Fleet } from '../state/fleet.ts';
+import { clientAddress, sessionToken, viaHttps } from './session-cookie.ts';
 import { expandSharedData, sharedDataReplacer } from './shared-json.ts';
 import { sharedSubscribe } from './shared-subscribe.ts';
 
@@ -55,10 +62,9 @@ function rootCause(error: unknown): unknown {
  */
 function maskErrors(error: unknown, message: string, isDev?: boolean): Error {
   const cause = rootCause(error);
-  if ((cause instanceof QueryError || cause instanceof AuthError) && error instanceof Error) {
+  if (cause instanceof ClientError && error instanceof Error) {
     const located = error as Error & { extensions?: Record<string, unknown> };
-    if (located.extensions && !Object.isFrozen(located.extensions))
-      located.extensions.code = cause instanceof AuthError ? cause.code : 'BAD_USER_INPUT';
+    if (located.extensions && !Object.isFrozen(located.extensions)) located.extensions.code = cause.code;
     return located;
   }
   return maskError(error, message, isDev);
@@ -75,6 +81,45 @@ export interface RequestInfo {
   cookies: string[] | null;
   /** The URL as the client used it, when known. */
   url: string;
+}
+
+export interface ContextDeps {
+  fleet: Fleet;
+  hub: LiveHub;
+  history: HistoryService;
+  accounts: Accounts;
+  credentials: Credentials;
+  deviceAdmin: DeviceAdmin;
+  config: Pick<Config, 'auth' | 'sessionDays' | 'secureCookies'>;
+}
+
+/** Each request's context: who asks (from the session cookie), what they may see, and the services. */
+export function contextFactory(deps: ContextDeps): (request: RequestInfo) => Promise<Context> {
+  const { config } = deps;
+  return async ({ req, cookies, url }) => {
+    const token = sessionToken(req.headers);
+    const viewer = await deps.accounts.viewerOf(token);
+    return {
+      fleet: deps.fleet,
+      hub: deps.hub,
+      history: deps.history.loader(),
+      viewer,
+      scope: scopeOf(viewer, config.auth === 'off'),
+      authOff: config.auth === 'off',
+      sessionMs: sessionMsOf(config.sessionDays),
+      accounts: deps.accounts,
+      credentials: deps.credentials,
+      deviceAdmin: deps.deviceAdmin,
+      http: cookies
+        ? {
+            token,
+            address: clientAddress(req.socket.remoteAddress),
+            secure: config.secureCookies === 'always' || viaHttps(req.headers, url),
+            setCookie: (c) => cookies.push(c),
+          }
+        : null,
+    };
+  };
 }
 
 /** GraphQL over HTTP (Yoga, with GraphiQL that works offline) and over graphql-ws, same schema and context. */

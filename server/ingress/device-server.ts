@@ -1,17 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import {
-  CloseCode,
-  ErrorReason,
-  type ErrorReasonName,
-  formatError,
-  formatWelcome,
-  parseDeviceFrame,
-} from '../../agent/protocol.ts';
+import { CloseCode, ErrorReason, type ErrorReasonName } from '../../protocol/codes.ts';
+import { formatError, formatWelcome, parseDeviceFrame } from '../../protocol/frames.ts';
 import type { Credentials, DeviceCredential } from '../auth/credentials.ts';
-import { AuthError } from '../auth/viewer.ts';
 import type { Config } from '../config.ts';
+import { UnauthenticatedError } from '../errors.ts';
+import type { Changes } from '../live/changes.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { DeviceChange, Fleet } from '../state/fleet.ts';
@@ -75,7 +70,9 @@ export class DeviceServer {
     private readonly traffic: TrafficLog,
     private readonly metrics: Metrics,
     private readonly log: Logger,
+    changes: Changes,
   ) {
+    changes.onControl((change) => this.control(change));
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -103,7 +100,7 @@ export class DeviceServer {
     this.credentials.authenticate(secret).then(
       (credential) => this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req, credential)),
       (err: Error) => {
-        if (err instanceof AuthError) refuse(err.message);
+        if (err instanceof UnauthenticatedError) refuse(err.message);
         else {
           this.log.error({ err }, 'checking a device credential failed');
           socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
@@ -113,7 +110,7 @@ export class DeviceServer {
   }
 
   /** Revoked tokens and rejected devices: their sockets close at once. */
-  control(change: DeviceChange): void {
+  private control(change: DeviceChange): void {
     for (const conn of this.connections) {
       const revoked =
         change.revokedToken !== undefined && conn.credential.kind === 'token' && conn.credential.tokenId === change.revokedToken;

@@ -1,15 +1,9 @@
 import { setImmediate } from 'node:timers/promises';
-import {
-  ErrorReason,
-  type ErrorReasonName,
-  formatAck,
-  formatError,
-  type ParsedFrame,
-  type Scalar,
-} from '../../agent/protocol.ts';
+import { ErrorReason, type ErrorReasonName } from '../../protocol/codes.ts';
+import { formatAck, formatError, type ParsedFrame } from '../../protocol/frames.ts';
+import type { Scalar } from '../../protocol/values.ts';
 import type { Config } from '../config.ts';
-import type { ChangeBus } from '../live/bus.ts';
-import type { LiveHub } from '../live/hub.ts';
+import type { Changes } from '../live/changes.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { type DeviceChange, type DeviceState, emptyParams, type Fleet } from '../state/fleet.ts';
@@ -36,12 +30,12 @@ export type IngestLimits = Pick<
 >;
 
 /**
- * The hot path after parsing: admit a frame, group-commit it, then (and only then) apply it to
- * the fleet, answer OK, and fan it out to local subscribers and other instances.
+ * The hot path after parsing: admit a frame, group-commit it, then (and only then) answer OK and
+ * hand the committed change to `Changes`, which applies it here and sends it to the other instances.
  */
 export class Ingest {
   private readonly commits: GroupCommit<Ticket | null>;
-  /** Newest accepted time per device, so history times are unique per device. */
+  /** Newest time admitted here per device, so history times are unique per device (with the fleet's lastSeen). */
   private readonly clock = new Map<string, number>();
   /** Admitted but not committed yet: devices, and parameter names new to a device or to the catalogue. */
   private readonly pendingDevices = new Set<string>();
@@ -51,8 +45,7 @@ export class Ingest {
 
   constructor(
     private readonly fleet: Fleet,
-    private readonly hub: LiveHub,
-    private readonly bus: ChangeBus,
+    private readonly changes: Changes,
     store: CommitTarget,
     private readonly limits: IngestLimits,
     private readonly instance: string,
@@ -82,7 +75,7 @@ export class Ingest {
     const refusal = this.admitNames(serial, device, frame.values);
     if (refusal) return refusal;
     if (!device) this.pendingDevices.add(serial);
-    const last = this.clock.get(serial) ?? 0;
+    const last = Math.max(this.clock.get(serial) ?? 0, device?.lastSeen ?? 0);
     const t = received > last ? received : last + 1;
     this.clock.set(serial, t);
     this.commits.push(
@@ -105,27 +98,6 @@ export class Ingest {
 
   get pending(): number {
     return this.commits.pending;
-  }
-
-  /** Called for changes that concern open device sockets (revoked tokens, rejected devices), from any instance. */
-  onControl: ((change: DeviceChange) => void) | null = null;
-
-  /** Changes made here outside the frame path (ownership, rejection, tokens): applied, then sent to the others. */
-  applyLocal(changes: DeviceChange[]): void {
-    this.applyRemote(changes);
-    this.bus.publish(changes);
-  }
-
-  /** Changes committed by another instance. */
-  applyRemote(changes: readonly DeviceChange[]): void {
-    const applied: Array<[DeviceState, DeviceChange]> = [];
-    for (const change of changes) {
-      if (change.revokedToken !== undefined || change.removed) this.onControl?.(change);
-      const device = this.fleet.apply(change);
-      if (device) applied.push([device, change]);
-      if (change.values && change.at > (this.clock.get(change.serial) ?? 0)) this.clock.set(change.serial, change.at);
-    }
-    this.hub.publish(applied);
   }
 
   private admitNames(
@@ -181,31 +153,28 @@ export class Ingest {
       this.metrics.errors.inc({ reason: 'storageFailed' }, tickets.filter(Boolean).length);
       return;
     }
-    const applied: Array<[DeviceState, DeviceChange]> = [];
-    const changes: DeviceChange[] = [];
     // A large batch is answered in slices, letting the event loop read frames in between.
+    const created = new Set<string>();
     for (let start = 0; start < items.length; start += ANSWER_SLICE) {
       if (start > 0) await setImmediate();
       const now = Date.now();
+      const end = Math.min(items.length, start + ANSWER_SLICE);
+      const changes: DeviceChange[] = [];
       let acked = 0;
-      for (let i = start; i < Math.min(items.length, start + ANSWER_SLICE); i++) {
+      for (let i = start; i < end; i++) {
         const item = items[i] as WriteItem;
-        let change: DeviceChange;
         if (isOffline(item)) {
-          change = { serial: item.serial, at: now, values: null, online: false, instance: this.instance };
+          changes.push({ serial: item.serial, at: now, values: null, online: false, instance: this.instance });
         } else {
           this.settle(item);
           const values = emptyParams();
           for (const [name, value] of item.values) values[name] = value;
-          change = { serial: item.serial, at: item.t, values, online: true, instance: this.instance };
-          if (!this.fleet.devices.has(item.serial)) {
+          const change: DeviceChange = { serial: item.serial, at: item.t, values, online: true, instance: this.instance };
+          if (!this.fleet.devices.has(item.serial) && !created.has(item.serial)) {
+            created.add(item.serial);
             change.createdAt = item.t;
             if (item.owner !== undefined) change.owner = item.owner;
           }
-        }
-        const device = this.fleet.apply(change);
-        if (device) {
-          applied.push([device, change]);
           changes.push(change);
         }
         const ticket = tickets[i];
@@ -216,8 +185,8 @@ export class Ingest {
         }
       }
       this.metrics.acks.inc({ result: 'ok' }, acked);
+      // In the same turn as the answers: a client that reads after an OK sees the value.
+      this.changes.commit(changes);
     }
-    this.hub.publish(applied);
-    if (changes.length > 0) this.bus.publish(changes);
   }
 }

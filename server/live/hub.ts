@@ -1,10 +1,9 @@
-import type { Scalar } from '../../agent/protocol.ts';
-import { AuthError, canSee, type Scope, scopeKey } from '../auth/viewer.ts';
+import type { Scalar } from '../../protocol/values.ts';
+import { ALL_DEVICES, canSee, type Scope, scopeKey } from '../auth/viewer.ts';
+import { ForbiddenError } from '../errors.ts';
 import type { DeviceChange, DeviceState, Fleet } from '../state/fleet.ts';
 import { type Condition, compileWhere, type Predicate } from '../state/query.ts';
 import { QueueStream, UpdateStream } from './streams.ts';
-
-const ALL: Scope = { kind: 'all' };
 
 import { PendingBatch } from './update-batch.ts';
 
@@ -129,14 +128,14 @@ export class LiveHub {
       };
       // Checked per change: the device may have changed owner or left the fleet since the subscription began.
       for (const [w, scope] of watching) {
-        if (change.removed || !canSee(scope, device)) w.end(new AuthError('FORBIDDEN', 'this device is not yours to watch'));
+        if (change.removed || !canSee(scope, device)) w.end(new ForbiddenError('this device is not yours to watch'));
         else w.deliver(event);
       }
     }
   }
 
-  /** A deviceUpdates stream of the devices in scope; throws QueryError for a bad filter. */
-  subscribeUpdates(where: readonly Condition[], scope: Scope = ALL): UpdateStream {
+  /** A deviceUpdates stream of the devices in scope; throws BadInputError for a bad filter. */
+  subscribeUpdates(where: readonly Condition[], scope: Scope = ALL_DEVICES): UpdateStream {
     const key = `${scopeKey(scope)}|${JSON.stringify(where.map((c) => [c.field, c.op, c.value ?? null]))}`;
     let view = this.views.get(key);
     if (!view) {
@@ -159,7 +158,7 @@ export class LiveHub {
   }
 
   /** Every change of one device; the caller checks the device is in scope before subscribing. */
-  subscribeDevice(serial: string, scope: Scope = ALL): QueueStream<ChangeEvent> {
+  subscribeDevice(serial: string, scope: Scope = ALL_DEVICES): QueueStream<ChangeEvent> {
     let watching = this.watchers.get(serial);
     if (!watching) {
       watching = new Map();

@@ -1,16 +1,14 @@
-import type { Ingest } from '../ingress/ingest.ts';
 import type { Logger } from '../logger.ts';
 import type { DeviceChange, Fleet } from '../state/fleet.ts';
 import type { Db } from '../storage/database.ts';
-import type { ChangeBus } from './bus.ts';
+import type { Changes } from './changes.ts';
 import type { InstanceRegistry } from './instance-registry.ts';
 
 export interface SweeperDeps {
   registry: InstanceRegistry;
   fleet: Fleet;
   db: Db;
-  ingest: Ingest;
-  bus: ChangeBus;
+  changes: Changes;
   instance: string;
   intervalMs: number;
   log: Logger;
@@ -18,7 +16,7 @@ export interface SweeperDeps {
 
 /** Every interval: devices shown online on instances that are gone are taken offline, everywhere. */
 export function startPresenceSweeper(deps: SweeperDeps): { stop(): void } {
-  const { registry, fleet, db, ingest, bus, instance, log } = deps;
+  const { registry, fleet, db, changes: apply, instance, log } = deps;
   let running = false;
   const sweep = async () => {
     const holders = new Set<string>();
@@ -39,8 +37,7 @@ export function startPresenceSweeper(deps: SweeperDeps): { stop(): void } {
           changes.push({ serial: d.serial, at: now, values: null, online: false, instance: gone });
       }
       log.warn({ instance: gone, devices: changes.length, stored: count }, 'instance is gone; its devices are offline');
-      ingest.applyRemote(changes);
-      bus.publish(changes);
+      apply.commit(changes);
     }
   };
   const timer = setInterval(() => {

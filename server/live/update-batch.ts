@@ -1,4 +1,4 @@
-import type { Scalar } from '../../agent/protocol.ts';
+import type { Scalar } from '../../protocol/values.ts';
 import type { DeviceChange, DeviceState } from '../state/fleet.ts';
 import { emptyParams } from '../state/fleet.ts';
 

@@ -1,4 +1,4 @@
-import type { Scalar } from '../../agent/protocol.ts';
+import type { Scalar } from '../../protocol/values.ts';
 
 export type ParameterKind = 'number' | 'string' | 'boolean';
 
@@ -67,6 +67,12 @@ export class Fleet {
   readonly parameters = new Map<string, ParameterInfo>();
   /** Bumped by every applied change: cheap staleness check for cached query results. */
   version = 0;
+
+  onlineCount(): number {
+    let n = 0;
+    for (const d of this.devices.values()) if (d.online) n++;
+    return n;
+  }
 
   get(serial: string): DeviceState | undefined {
     return this.devices.get(serial);

@@ -1,4 +1,5 @@
-import type { Scalar } from '../../agent/protocol.ts';
+import type { Scalar } from '../../protocol/values.ts';
+import { BadInputError } from '../errors.ts';
 import type { DeviceState } from './fleet.ts';
 
 export const FILTER_OPS = ['CONTAINS', 'EQUALS', 'NOT_EQUALS', 'LT', 'GT', 'LTE', 'GTE', 'STARTS_WITH', 'IS_NULL'] as const;
@@ -14,11 +15,6 @@ export interface Condition {
 export interface Order {
   field: string;
   direction: Direction;
-}
-
-/** A query the caller got wrong; its message is shown to the caller as is. */
-export class QueryError extends Error {
-  override name = 'QueryError';
 }
 
 export type Predicate = (device: DeviceState) => boolean;
@@ -45,7 +41,8 @@ export function getterFor(field: string): Getter {
 
 function timeOperand(field: string, value: string): number {
   const ms = /^-?\d+$/.test(value) ? Number(value) : Date.parse(value);
-  if (!Number.isFinite(ms)) throw new QueryError(`${field} compares with an ISO 8601 date-time or milliseconds, not "${value}"`);
+  if (!Number.isFinite(ms))
+    throw new BadInputError(`${field} compares with an ISO 8601 date-time or milliseconds, not "${value}"`);
   return ms;
 }
 
@@ -66,7 +63,7 @@ function compareText(a: string, b: string): number {
  * never matches, except NOT_EQUALS (it is not equal) and IS_NULL.
  */
 export function compileWhere(conditions: readonly Condition[]): Predicate {
-  if (conditions.length > MAX_CONDITIONS) throw new QueryError(`at most ${MAX_CONDITIONS} conditions`);
+  if (conditions.length > MAX_CONDITIONS) throw new BadInputError(`at most ${MAX_CONDITIONS} conditions`);
   if (conditions.length === 0) return () => true;
   const tests = conditions.map(compileCondition);
   if (tests.length === 1) return tests[0] as Predicate;
@@ -82,7 +79,7 @@ function compileCondition(c: Condition): Predicate {
     const want = c.value == null || c.value.toLowerCase() !== 'false';
     return (d) => (get(d) == null) === want;
   }
-  if (c.value == null) throw new QueryError(`${c.op} on ${c.field} needs a value`);
+  if (c.value == null) throw new BadInputError(`${c.op} on ${c.field} needs a value`);
   const text = c.value;
   if (TIME_FIELDS.has(c.field)) return compileTime(c.op, get, text, c.field);
   const lower = text.toLowerCase();
@@ -172,7 +169,7 @@ export type Comparator = (a: DeviceState, b: DeviceState) => number;
 
 /** Several keys; nulls last in either direction; serial breaks ties so pages are stable. */
 export function compileOrder(orders: readonly Order[]): Comparator {
-  if (orders.length > MAX_ORDERS) throw new QueryError(`at most ${MAX_ORDERS} sort keys`);
+  if (orders.length > MAX_ORDERS) throw new BadInputError(`at most ${MAX_ORDERS} sort keys`);
   const keys = orders.map((o) => ({ get: getterFor(o.field), sign: o.direction === 'DESC' ? -1 : 1 }));
   return (a, b) => {
     for (const key of keys) {
@@ -207,9 +204,9 @@ export const MAX_LIMIT = 500;
 
 export function runQuery(devices: Iterable<DeviceState>, req: PageRequest): Page {
   if (!Number.isInteger(req.limit) || req.limit < 0 || req.limit > MAX_LIMIT) {
-    throw new QueryError(`limit must be between 0 and ${MAX_LIMIT}`);
+    throw new BadInputError(`limit must be between 0 and ${MAX_LIMIT}`);
   }
-  if (!Number.isInteger(req.offset) || req.offset < 0) throw new QueryError('offset must not be negative');
+  if (!Number.isInteger(req.offset) || req.offset < 0) throw new BadInputError('offset must not be negative');
   const match = compileWhere(req.where);
   const compare = compileOrder(req.orderBy);
   const matched: DeviceState[] = [];

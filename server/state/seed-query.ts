@@ -1,4 +1,5 @@
-import { type Condition, type FilterOp, type Order, QueryError } from './query.ts';
+import { BadInputError } from '../errors.ts';
+import type { Condition, FilterOp, Order } from './query.ts';
 
 // The original browser protocol's query strings: "filter:<field>:<op>:<value>" and
 // "sort:<field>:<dir>:<abc|123>". Its docs disagree on the sort direction; its code's docstring
@@ -45,22 +46,22 @@ export function parseSeedQuery(items: readonly string[]): SeedQuery {
   for (const item of items) {
     const [kind, rawField = '', op = '', value = ''] = splitN(item, 4);
     const field = SEED_FIELDS[rawField] ?? rawField;
-    if (field === '') throw new QueryError(`"${item}": missing field name`);
+    if (field === '') throw new BadInputError(`"${item}": missing field name`);
     if (kind === 'filter') {
       const mapped = SEED_OPS[op];
       if (!mapped) {
-        throw new QueryError(`"${item}": unknown filter operator "${op}", use one of ${Object.keys(SEED_OPS).join(' ')}`);
+        throw new BadInputError(`"${item}": unknown filter operator "${op}", use one of ${Object.keys(SEED_OPS).join(' ')}`);
       }
       where.push({ field, op: mapped, value });
     } else if (kind === 'sort') {
       if (op !== '<' && op !== '>')
-        throw new QueryError(`"${item}": unknown sort direction "${op}", use < (ascending) or > (descending)`);
+        throw new BadInputError(`"${item}": unknown sort direction "${op}", use < (ascending) or > (descending)`);
       if (value !== '' && value !== 'abc' && value !== '123') {
-        throw new QueryError(`"${item}": unknown sort kind "${value}", use abc or 123`);
+        throw new BadInputError(`"${item}": unknown sort kind "${value}", use abc or 123`);
       }
       orderBy.push({ field, direction: op === '<' ? 'ASC' : 'DESC' });
     } else {
-      throw new QueryError(`"${item}": must start with filter: or sort:`);
+      throw new BadInputError(`"${item}": must start with filter: or sort:`);
     }
   }
   return { where, orderBy };

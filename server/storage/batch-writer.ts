@@ -1,4 +1,5 @@
 import type { ParameterKind } from '../state/fleet.ts';
+import { DAY_MS } from '../time.ts';
 import { historyColumns, type NewDevice, type NewParameter, planBatch, type WriteItem } from './batch.ts';
 
 export type IdRow = [key: string, id: number];
@@ -49,7 +50,7 @@ export interface Retention {
   hourMs: number;
 }
 
-export const DEFAULT_RETENTION: Retention = { rawMs: 7 * 86_400_000, minuteMs: 90 * 86_400_000, hourMs: 0 };
+export const DEFAULT_RETENTION: Retention = { rawMs: 7 * DAY_MS, minuteMs: 90 * DAY_MS, hourMs: 0 };
 
 /** Pairs pruned per step, and how often a pruning pass starts. */
 const PRUNE_PAIRS = 200;

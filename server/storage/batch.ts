@@ -1,4 +1,4 @@
-import type { Scalar } from '../../agent/protocol.ts';
+import type { Scalar } from '../../protocol/values.ts';
 import { kindOf, type ParameterKind } from '../state/fleet.ts';
 
 /** An accepted frame on its way to storage. `t` is unique per device (the server keeps it increasing). */

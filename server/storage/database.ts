@@ -9,6 +9,7 @@ import { applyMigrations } from '../../prisma/migrations.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { openSqliteFile } from './sqlite-dialect.ts';
+import { sqliteFile } from './sqlite-url.ts';
 
 /**
  * The Prisma client the app reads with. Both providers' clients are generated from one model, so
@@ -27,7 +28,7 @@ function adapterFactory(config: DatabaseConfig): SqlMigrationAwareDriverAdapterF
 /** Migrates the database (offline, at every start) and opens the client the app reads with. */
 export async function openDatabase(config: DatabaseConfig, log: Logger, options: { migrate?: boolean } = {}): Promise<Db> {
   if (config.provider === 'sqlite') {
-    const path = config.databaseUrl.slice('file:'.length);
+    const path = sqliteFile(config.databaseUrl);
     mkdirSync(dirname(path), { recursive: true });
     // WAL before anything else opens the file: readers and the writer thread then never block each other.
     openSqliteFile(path, config.sqliteSync).close();

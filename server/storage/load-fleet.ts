@@ -1,4 +1,4 @@
-import type { Scalar } from '../../agent/protocol.ts';
+import type { Scalar } from '../../protocol/values.ts';
 import { emptyParams, Fleet, type ParameterKind } from '../state/fleet.ts';
 import type { Db } from './database.ts';
 

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { DAY_MS } from '../time.ts';
 import type { WriteItem } from './batch.ts';
 import type { FromWriter, ToWriter, WriterOptions } from './writer-protocol.ts';
 
@@ -16,6 +18,21 @@ const tsxApi = pathToFileURL(
 // Workers do not inherit the TypeScript loader from every runner (vitest, tsx), so the thread
 // registers it itself before importing its entry.
 const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
+
+/** The writer thread's options from the configuration. */
+export function writerOptions(config: Config, instance: string): WriterOptions {
+  return {
+    provider: config.provider,
+    url: config.databaseUrl,
+    sqliteSync: config.sqliteSync,
+    instance,
+    retention: {
+      rawMs: config.retentionRawDays * DAY_MS,
+      minuteMs: config.retentionMinuteDays * DAY_MS,
+      hourMs: config.retentionHourDays * DAY_MS,
+    },
+  };
+}
 
 /** The main thread's handle on the writer thread. */
 export class WriterClient {

@@ -1,9 +1,11 @@
 // Entry of the writer thread: owns the only write connection and runs one group commit at a time.
+
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WriteItem } from './batch.ts';
 import { BatchWriter, type Dialect } from './batch-writer.ts';
 import { postgresDialect } from './postgres-dialect.ts';
 import { sqliteDialect } from './sqlite-dialect.ts';
+import { sqliteFile } from './sqlite-url.ts';
 import type { FromWriter, ToWriter, WriterOptions } from './writer-protocol.ts';
 
 const port = parentPort;
@@ -13,7 +15,7 @@ const options = workerData as WriterOptions;
 
 async function openDialect(): Promise<Dialect> {
   return options.provider === 'sqlite'
-    ? sqliteDialect(options.url.slice('file:'.length), options.sqliteSync)
+    ? sqliteDialect(sqliteFile(options.url), options.sqliteSync)
     : postgresDialect(options.url);
 }
 

@@ -1,5 +1,6 @@
 import { WebSocket } from 'ws';
-import { type Answer, formatDeviceFrame, parseAnswer, type Scalar } from '../../agent/protocol.ts';
+import { type Answer, formatDeviceFrame, parseAnswer } from '../../protocol/frames.ts';
+import type { Scalar } from '../../protocol/values.ts';
 
 /** A raw device socket for tests: every text frame received is queued and can be awaited. */
 export class TestDevice {

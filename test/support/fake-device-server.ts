@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { formatAck, formatError, formatWelcome, type ParsedFrame, parseDeviceFrame } from '../../agent/protocol.ts';
+import { formatAck, formatError, formatWelcome, type ParsedFrame, parseDeviceFrame } from '../../protocol/frames.ts';
 
 export type Reply = { ok: true } | { ok: false; reason: string } | 'none';
 

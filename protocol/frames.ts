@@ -1,5 +1,16 @@
-// The device protocol (v1, docs/device-protocol.md), shared by the server and the agent so that
-// both sides read and write frames with the same code. No Node-only imports: it runs on devices too.
+// The device protocol v1 (docs/device-protocol.md): the frames, how they are parsed and written.
+// Shared by the server and the agent so that both sides read and write frames with the same code.
+// No Node-only imports: it runs on devices too.
+import type { ErrorReasonName } from './codes.ts';
+import {
+  DEFAULT_LIMITS,
+  nameProblem,
+  type ProtocolLimits,
+  type Scalar,
+  SERIAL_PATTERN,
+  TRANSPORT_KEYS,
+  valueProblem,
+} from './values.ts';
 
 /** Every frame on the device socket, by its `type`. */
 export interface Frames {
@@ -21,88 +32,7 @@ export const WELCOME_MESSAGE = "Welcome to SMART-Server - SolMate Real-Time ObSe
 
 export const DEVICE_PATHS: readonly string[] = ['/update/', '/update'];
 
-/** WebSocket close codes this protocol uses. */
-export const CloseCode = {
-  normal: 1000,
-  /** Server shutting down, or the agent stopping. */
-  goingAway: 1001,
-  /** Invalid UTF-8 in a text frame. */
-  invalidPayload: 1007,
-  /** Flooding: more frames per second than the server allows. */
-  policyViolation: 1008,
-  /** A frame over the size limit. */
-  messageTooBig: 1009,
-  internalError: 1011,
-  /** The same device connected again on another socket; the newer one wins. */
-  replaced: 4001,
-  /** No pong within the heartbeat interval. */
-  heartbeatTimeout: 4002,
-  /** The token this socket connected with was revoked, or an admin rejected the device. */
-  credentialsRevoked: 4003,
-} as const;
-
-export type CloseCodeName = keyof typeof CloseCode;
-
-/** Why a frame was answered ERROR: the `reason` key of the answer. */
-export const ErrorReason = {
-  notText: 'binary frames are not supported, send JSON text',
-  notJson: 'frame is not valid JSON',
-  notEnvelope: 'frame must be a JSON object with "type" and "message"',
-  unsupportedType: 'unsupported frame type, expected INIT or UPDT',
-  messageNotString: 'message must be a string "<msgid>:<serial>:<json body>"',
-  badHead: 'message must look like "<msgid>:<serial>:<json body>"',
-  badMsgId: 'msgid must be 4 to 20 decimal digits',
-  badSerial: 'serial must be 1 to 64 characters of A-Z a-z 0-9 . _ -',
-  bodyNotJson: 'body is not valid JSON',
-  bodyNotObject: 'body must be a JSON object',
-  badName: 'parameter names must be 1 to 64 characters of A-Z a-z 0-9 . _ -',
-  reservedName: 'parameter name is reserved (serial, online, lastSeen, createdAt)',
-  notFinite: 'numbers must be finite',
-  stringTooLong: 'string value longer than the limit',
-  tooManyParameters: 'device has too many parameters',
-  catalogueFull: 'the server knows too many parameter names to add another',
-  tooManyDevices: 'the server has reached its device limit',
-  unknownDevice: 'unknown device: this server does not register new devices',
-  notAuthorized: 'the credentials of this connection do not allow writing for this serial',
-  rejected: 'an admin rejected this device',
-  shuttingDown: 'server is shutting down, send again after reconnecting',
-  storageFailed: 'the update could not be stored, send it again',
-} as const;
-
-export type ErrorReasonName = keyof typeof ErrorReason;
-
-export type Scalar = number | string | boolean | null;
-
-/**
- * Transport internals the original devices put in INIT bodies (their object's whole attribute
- * dict); they are not device parameters. `serial_number` repeats the head's serial.
- */
-export const TRANSPORT_KEYS: ReadonlySet<string> = new Set([
-  'server_url',
-  'websocket',
-  'connected',
-  'publish',
-  'message_id',
-  'message_queue',
-  'tasks',
-  'serial_number',
-]);
-
-/** Names a device parameter may not take: they are the built-in fields of a device. */
-export const RESERVED_NAMES: ReadonlySet<string> = new Set(['serial', 'online', 'lastSeen', 'createdAt']);
-
-export interface ProtocolLimits {
-  /** Longest string value, in UTF-8 bytes. */
-  maxStringBytes: number;
-}
-
-export const DEFAULT_LIMITS: ProtocolLimits = { maxStringBytes: 1024 };
-
 const MSGID = /^\d{4,20}$/;
-const NAME = /^[A-Za-z0-9._-]{1,64}$/;
-/** Serials: old devices use 4 digits; the protocol allows this. */
-export const SERIAL_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
-
 export interface ParsedFrame {
   ok: true;
   type: DeviceFrameType;
@@ -125,39 +55,6 @@ export type FrameParse = ParsedFrame | RejectedFrame;
 
 function reject(head: string | null, reason: ErrorReasonName): RejectedFrame {
   return { ok: false, head, reason };
-}
-
-/** True when the string's UTF-8 encoding is longer than max bytes. */
-function longerThan(s: string, max: number): boolean {
-  if (s.length * 3 <= max) return false; // a UTF-16 unit never takes more than 3 bytes
-  if (s.length > max) return true;
-  let bytes = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    // Surrogate pairs: 2 units, 4 bytes, so 2 bytes per unit.
-    bytes += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3;
-  }
-  return bytes > max;
-}
-
-/** Why a parameter name is not acceptable (after the leading underscore is dropped), or null. */
-export function nameProblem(name: string): 'badName' | 'reservedName' | null {
-  if (!NAME.test(name)) return 'badName';
-  return RESERVED_NAMES.has(name) ? 'reservedName' : null;
-}
-
-/** Why a value cannot be stored, or null; `notScalar` for objects and arrays. */
-export function valueProblem(value: unknown, limits: ProtocolLimits): 'notFinite' | 'stringTooLong' | 'notScalar' | null {
-  switch (typeof value) {
-    case 'number':
-      return Number.isFinite(value) ? null : 'notFinite';
-    case 'string':
-      return longerThan(value, limits.maxStringBytes) ? 'stringTooLong' : null;
-    case 'boolean':
-      return null;
-    default:
-      return value === null ? null : 'notScalar';
-  }
 }
 
 /** The body's storable values, or the rejection of the first unacceptable entry. */

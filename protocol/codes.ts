@@ -1,0 +1,52 @@
+// Code tables of the device protocol: WebSocket close codes and the reasons of ERROR answers.
+// Devices match on these names and numbers; never renumber or reword one, only add.
+
+/** WebSocket close codes this protocol uses. */
+export const CloseCode = {
+  normal: 1000,
+  /** Server shutting down, or the agent stopping. */
+  goingAway: 1001,
+  /** Invalid UTF-8 in a text frame. */
+  invalidPayload: 1007,
+  /** Flooding: more frames per second than the server allows. */
+  policyViolation: 1008,
+  /** A frame over the size limit. */
+  messageTooBig: 1009,
+  internalError: 1011,
+  /** The same device connected again on another socket; the newer one wins. */
+  replaced: 4001,
+  /** No pong within the heartbeat interval. */
+  heartbeatTimeout: 4002,
+  /** The token this socket connected with was revoked, or an admin rejected the device. */
+  credentialsRevoked: 4003,
+} as const;
+
+export type CloseCodeName = keyof typeof CloseCode;
+
+/** Why a frame was answered ERROR: the `reason` key of the answer. */
+export const ErrorReason = {
+  notText: 'binary frames are not supported, send JSON text',
+  notJson: 'frame is not valid JSON',
+  notEnvelope: 'frame must be a JSON object with "type" and "message"',
+  unsupportedType: 'unsupported frame type, expected INIT or UPDT',
+  messageNotString: 'message must be a string "<msgid>:<serial>:<json body>"',
+  badHead: 'message must look like "<msgid>:<serial>:<json body>"',
+  badMsgId: 'msgid must be 4 to 20 decimal digits',
+  badSerial: 'serial must be 1 to 64 characters of A-Z a-z 0-9 . _ -',
+  bodyNotJson: 'body is not valid JSON',
+  bodyNotObject: 'body must be a JSON object',
+  badName: 'parameter names must be 1 to 64 characters of A-Z a-z 0-9 . _ -',
+  reservedName: 'parameter name is reserved (serial, online, lastSeen, createdAt)',
+  notFinite: 'numbers must be finite',
+  stringTooLong: 'string value longer than the limit',
+  tooManyParameters: 'device has too many parameters',
+  catalogueFull: 'the server knows too many parameter names to add another',
+  tooManyDevices: 'the server has reached its device limit',
+  unknownDevice: 'unknown device: this server does not register new devices',
+  notAuthorized: 'the credentials of this connection do not allow writing for this serial',
+  rejected: 'an admin rejected this device',
+  shuttingDown: 'server is shutting down, send again after reconnecting',
+  storageFailed: 'the update could not be stored, send it again',
+} as const;
+
+export type ErrorReasonName = keyof typeof ErrorReason;

@@ -1,0 +1,48 @@
+import type { DeviceChange, DeviceState, Fleet } from '../state/fleet.ts';
+import type { ChangeBus } from './bus.ts';
+import type { LiveHub } from './hub.ts';
+
+/** Who wants to hear of changes that concern open device sockets (revoked tokens, rejected devices). */
+export type ControlListener = (change: DeviceChange) => void;
+
+/**
+ * The one place a committed change takes effect: the fleet state, the subscribers (hub), the device
+ * sockets it concerns, and (for changes made here) the other instances (bus). Everything that changes
+ * a device goes through here: ingest, presence, device administration, and whatever comes later.
+ */
+export class Changes {
+  private readonly controls: ControlListener[] = [];
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly hub: LiveHub,
+    private readonly bus: ChangeBus,
+  ) {}
+
+  /** Device sockets register here; they close when their token is revoked or their device rejected. */
+  onControl(listener: ControlListener): void {
+    this.controls.push(listener);
+  }
+
+  /** Changes stored by this instance: applied here, then sent to the other instances. */
+  commit(changes: DeviceChange[]): void {
+    if (changes.length === 0) return;
+    this.apply(changes);
+    this.bus.publish(changes);
+  }
+
+  /** Changes another instance committed, or a resynchronisation found: applied here only. */
+  receive(changes: readonly DeviceChange[]): void {
+    this.apply(changes);
+  }
+
+  private apply(changes: readonly DeviceChange[]): void {
+    const applied: Array<[DeviceState, DeviceChange]> = [];
+    for (const change of changes) {
+      if (change.revokedToken !== undefined || change.removed) for (const l of this.controls) l(change);
+      const device = this.fleet.apply(change);
+      if (device) applied.push([device, change]);
+    }
+    this.hub.publish(applied);
+  }
+}
