@@ -2,12 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../server/config.ts';
 import { createLogger } from '../server/logger.ts';
 import type { FrameWrite, WriteItem } from '../server/storage/batch.ts';
-import { BatchWriter, type Dialect, LOG_BUCKETS } from '../server/storage/batch-writer.ts';
+import { BatchWriter } from '../server/storage/batch-writer.ts';
 import { type Db, openDatabase } from '../server/storage/database.ts';
+import type { Dialect } from '../server/storage/dialect.ts';
 import { loadFleet } from '../server/storage/load-fleet.ts';
 import { postgresDialect } from '../server/storage/postgres-dialect.ts';
 import { sqliteDialect } from '../server/storage/sqlite-dialect.ts';
 import { sqliteFile } from '../server/storage/sqlite-url.ts';
+import { LOG_BUCKETS } from '../server/storage/tables.ts';
 import { providers } from './support/providers.ts';
 
 const T = Date.parse('2024-03-17T12:00:00.000Z');

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../server/config.ts';
 import { createLogger } from '../server/logger.ts';
-import { DEFAULT_RETENTION } from '../server/storage/batch-writer.ts';
 import { openDatabase } from '../server/storage/database.ts';
+import { DEFAULT_RETENTION } from '../server/storage/maintenance.ts';
 import { WriterClient } from '../server/storage/writer-client.ts';
 import { tempDir } from './support/server.ts';
 import { eventually } from './support/wait.ts';

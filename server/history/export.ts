@@ -3,10 +3,11 @@ import type { Scalar } from '../../protocol/values.ts';
 import { canSee, type Scope } from '../auth/viewer.ts';
 import { BadInputError } from '../errors.ts';
 import type { Fleet } from '../state/fleet.ts';
+import { ROLLUP_WIDTH, type RollupTable } from '../storage/tables.ts';
 import { DAY_MS } from '../time.ts';
 import { BucketStream, bucketOf, bucketRollups, type Point } from './aggregate.ts';
 import { type HistoryService, sourceFor } from './history-service.ts';
-import { type HistorySource, pairKey, type RawRow, ROLLUP_WIDTH, rowValue } from './rows.ts';
+import { type HistorySource, pairKey, type RawRow, rowValue } from './rows.ts';
 
 const PAGE = 10_000;
 const MAX_LIST = 10_000;
@@ -129,7 +130,7 @@ export async function* exportLines(
       const width = req.bucketMs;
       if (width !== null && sourceFor(width, numeric) !== 'raw') {
         // A pair's rollups are bounded by their retention: read at once.
-        const table = sourceFor(width, numeric) as 'rollup_minute' | 'rollup_hour';
+        const table = sourceFor(width, numeric) as RollupTable;
         const unit = ROLLUP_WIDTH[table];
         const from = bucketOf(req.since, unit);
         const to = bucketOf(req.until + unit - 1, unit);

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import { BadInputError } from '../errors.ts';
+import { ROLLUP_WIDTH, type RollupTable } from '../storage/tables.ts';
 import { bucketOf, bucketRaw, bucketRollups, type Point, rawPoints } from './aggregate.ts';
-import { type HistorySource, type Pair, pairKey, ROLLUP_WIDTH, type RollupTable } from './rows.ts';
+import { type HistorySource, type Pair, pairKey } from './rows.ts';
 
 /** One trend: a device's parameter over [since, until), raw or in buckets of bucketMs. */
 export interface HistoryQuery {

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { LOG_BUCKETS } from '../storage/batch-writer.ts';
-import { byPair, type HistorySource, type Pair, type RawRow, type RollupRow, type RollupTable } from './rows.ts';
+import { HISTORY_TABLE, LOG_BUCKETS, LOG_TABLE, logBucket, type RollupTable } from '../storage/tables.ts';
+import { byPair, type HistorySource, type Pair, type RawRow, type RollupRow } from './rows.ts';
 
 // bigint columns (t, bucket) as numbers: milliseconds fit in 2^53.
 const asNumber = (v: string) => Number(v);
@@ -34,9 +34,9 @@ export function postgresHistory(url: string): HistorySource {
            SELECT x.d, x.p, h.t, h.num, h.text, row_number() OVER (PARTITION BY x.d, x.p ORDER BY h.t) AS rn
            FROM unnest($1::int[], $2::int[]) AS x(d, p)
            CROSS JOIN LATERAL (
-             SELECT t, num, text FROM history WHERE device_id = x.d AND param_id = x.p AND t >= $3 AND t < $4
+             SELECT t, num, text FROM ${HISTORY_TABLE} WHERE device_id = x.d AND param_id = x.p AND t >= $3 AND t < $4
              UNION ALL
-             SELECT t, num, text FROM history_log WHERE bucket = x.d % ${LOG_BUCKETS} AND device_id = x.d AND param_id = x.p AND t >= $3 AND t < $4
+             SELECT t, num, text FROM ${LOG_TABLE} WHERE bucket = x.d % ${LOG_BUCKETS} AND device_id = x.d AND param_id = x.p AND t >= $3 AND t < $4
            ) h
          ) ranked WHERE rn <= $5 ORDER BY d, p, t`,
         [...columns(pairs), from, to, limit],
@@ -45,11 +45,11 @@ export function postgresHistory(url: string): HistorySource {
     },
     async rawPage(pair, from, to, afterT, limit) {
       return query<RawRow>(
-        `SELECT t, num, text FROM history WHERE device_id = $1 AND param_id = $2 AND t >= $3 AND t < $4 AND t > $5
+        `SELECT t, num, text FROM ${HISTORY_TABLE} WHERE device_id = $1 AND param_id = $2 AND t >= $3 AND t < $4 AND t > $5
          UNION ALL
-         SELECT t, num, text FROM history_log WHERE bucket = $6 AND device_id = $1 AND param_id = $2 AND t >= $3 AND t < $4 AND t > $5
+         SELECT t, num, text FROM ${LOG_TABLE} WHERE bucket = $6 AND device_id = $1 AND param_id = $2 AND t >= $3 AND t < $4 AND t > $5
          ORDER BY t LIMIT $7`,
-        [pair.deviceId, pair.paramId, from, to, afterT, pair.deviceId % LOG_BUCKETS, limit],
+        [pair.deviceId, pair.paramId, from, to, afterT, logBucket(pair.deviceId), limit],
       );
     },
     async rollups(table: RollupTable, pairs, from, to) {
@@ -66,7 +66,7 @@ export function postgresHistory(url: string): HistorySource {
       const rows = await query<{ d: number; p: number } & RawRow>(
         `SELECT l.device_id AS d, l.param_id AS p, l.t, l.num, l.text
          FROM unnest($1::int[], $2::int[]) AS x(d, p)
-         JOIN history_log l ON l.bucket = x.d % ${LOG_BUCKETS} AND l.device_id = x.d AND l.param_id = x.p AND l.t >= $3 AND l.t < $4
+         JOIN ${LOG_TABLE} l ON l.bucket = x.d % ${LOG_BUCKETS} AND l.device_id = x.d AND l.param_id = x.p AND l.t >= $3 AND l.t < $4
          ORDER BY l.device_id, l.param_id, l.t`,
         [...columns(pairs), from, to],
       );

@@ -1,4 +1,5 @@
 import type { Scalar } from '../../protocol/values.ts';
+import type { RollupTable } from '../storage/tables.ts';
 
 /** One accepted value as stored: numbers in num, anything else as JSON text. */
 export interface RawRow {
@@ -22,10 +23,6 @@ export interface Pair {
   deviceId: number;
   paramId: number;
 }
-
-export type RollupTable = 'rollup_minute' | 'rollup_hour';
-
-export const ROLLUP_WIDTH: Record<RollupTable, number> = { rollup_minute: 60_000, rollup_hour: 3_600_000 };
 
 /** How history reads its rows; one implementation per database. Ranges are [from, to). */
 export interface HistorySource {

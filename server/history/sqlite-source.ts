@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { LOG_BUCKETS } from '../storage/batch-writer.ts';
-import { byPair, type HistorySource, type Pair, type RawRow, type RollupRow, type RollupTable } from './rows.ts';
+import { HISTORY_TABLE, LOG_TABLE, logBucket, type RollupTable } from '../storage/tables.ts';
+import { byPair, type HistorySource, type Pair, type RawRow, type RollupRow } from './rows.ts';
 
 /**
  * History reads on SQLite: a read-only connection of its own (WAL: never blocked by the writer thread).
@@ -15,13 +15,13 @@ export function sqliteHistory(path: string): HistorySource {
   );
   const rawOne = db.prepare(
     `SELECT t, num, text FROM (
-       SELECT t, num, text FROM history WHERE device_id = @d AND param_id = @p AND t >= @from AND t < @to AND t > @after
+       SELECT t, num, text FROM ${HISTORY_TABLE} WHERE device_id = @d AND param_id = @p AND t >= @from AND t < @to AND t > @after
        UNION ALL
-       SELECT t, num, text FROM history_log WHERE bucket = @b AND device_id = @d AND param_id = @p AND t >= @from AND t < @to AND t > @after
+       SELECT t, num, text FROM ${LOG_TABLE} WHERE bucket = @b AND device_id = @d AND param_id = @p AND t >= @from AND t < @to AND t > @after
      ) ORDER BY t LIMIT @limit`,
   );
   const logOne = db.prepare(
-    'SELECT t, num, text FROM history_log WHERE bucket = @b AND device_id = @d AND param_id = @p AND t >= @from AND t < @to ORDER BY t',
+    `SELECT t, num, text FROM ${LOG_TABLE} WHERE bucket = @b AND device_id = @d AND param_id = @p AND t >= @from AND t < @to ORDER BY t`,
   );
   const rollupOne = {
     rollup_minute: db.prepare(
@@ -34,7 +34,7 @@ export function sqliteHistory(path: string): HistorySource {
   const args = (p: Pair, from: number, to: number, after = -1, limit = -1) => ({
     d: p.deviceId,
     p: p.paramId,
-    b: p.deviceId % LOG_BUCKETS,
+    b: logBucket(p.deviceId),
     from,
     to,
     after,

@@ -1,6 +1,7 @@
 import pg from 'pg';
-import { type Dialect, type IdRow, LOG_BUCKETS, type ParamRow } from './batch-writer.ts';
+import type { Dialect, IdRow, ParamRow } from './dialect.ts';
 import { rollupUpsert } from './rollup-sql.ts';
+import { HISTORY_TABLE, LOG_BUCKETS, LOG_TABLE, ROLLUPS } from './tables.ts';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -8,16 +9,19 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * One bucket of the log into history and the rollups, in one statement: every sub-statement sees the
  * same rows the DELETE took.
  */
+const upserts = ROLLUPS.map((r) => rollupUpsert('postgres', r.table, r.width, 'moved', 'true'));
 const MOVE_SQL = `WITH moved AS (
-    DELETE FROM history_log WHERE bucket = $1 RETURNING device_id, param_id, t, num, text
+    DELETE FROM ${LOG_TABLE} WHERE bucket = $1 RETURNING device_id, param_id, t, num, text
   ),
   raw AS (
-    INSERT INTO history (device_id, param_id, t, num, text)
+    INSERT INTO ${HISTORY_TABLE} (device_id, param_id, t, num, text)
     SELECT device_id, param_id, t, num, text FROM moved ORDER BY device_id, param_id, t
     ON CONFLICT (device_id, param_id, t) DO UPDATE SET num = EXCLUDED.num, text = EXCLUDED.text
-  ),
-  minute AS (${rollupUpsert('postgres', 'rollup_minute', 60_000, 'moved', 'true')})
-  ${rollupUpsert('postgres', 'rollup_hour', 3_600_000, 'moved', 'true')}`;
+  )${upserts
+    .slice(0, -1)
+    .map((u, i) => `,\n  up${i} AS (${u})`)
+    .join('')}
+  ${upserts.at(-1)}`;
 
 /** Advisory lock space of the history log moves (any constant unique to this use). */
 const MOVE_LOCK = 0x5a4f53;
@@ -97,7 +101,7 @@ export async function postgresDialect(url: string): Promise<Dialect> {
     },
     async appendHistory(deviceIds, paramIds, ts, nums, texts) {
       await run(
-        `INSERT INTO history_log (bucket, t, device_id, param_id, num, text)
+        `INSERT INTO ${LOG_TABLE} (bucket, t, device_id, param_id, num, text)
          SELECT d % ${LOG_BUCKETS}, t, d, p, n, x FROM unnest($1::int[], $2::int[], $3::bigint[], $4::float8[], $5::text[]) AS v(d, p, t, n, x)
          ON CONFLICT (bucket, t, device_id, param_id) DO UPDATE SET num = EXCLUDED.num, text = EXCLUDED.text`,
         [deviceIds, paramIds, ts, nums, texts],
@@ -126,9 +130,8 @@ export async function postgresDialect(url: string): Promise<Dialect> {
       const devices = list.map(([d]) => d);
       const params = list.map(([, p]) => p);
       const tables: Array<[string, string, number | null]> = [
-        ['history', 't', cuts.raw],
-        ['rollup_minute', 'bucket', cuts.minute],
-        ['rollup_hour', 'bucket', cuts.hour],
+        [HISTORY_TABLE, 't', cuts.raw],
+        ...ROLLUPS.map((r): [string, string, number | null] => [r.table, 'bucket', cuts[r.retention]]),
       ];
       for (const [table, column, cut] of tables) {
         if (cut === null) continue;
@@ -140,7 +143,7 @@ export async function postgresDialect(url: string): Promise<Dialect> {
       }
     },
     async logRows() {
-      const [row] = await rows<[string]>('SELECT count(*) FROM history_log', []);
+      const [row] = await rows<[string]>(`SELECT count(*) FROM ${LOG_TABLE}`, []);
       return Number(row?.[0] ?? 0);
     },
     async close() {

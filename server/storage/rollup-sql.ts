@@ -1,15 +1,17 @@
-/** The rollup tables and the width of their buckets, ms. */
-export const ROLLUPS = [
-  { table: 'rollup_minute', width: 60_000 },
-  { table: 'rollup_hour', width: 3_600_000 },
-] as const;
+import type { RollupTable } from './tables.ts';
 
 /**
  * An upsert that folds raw rows (`from`: a table or CTE with device_id, param_id, t, num, filtered by
  * `where`) into a rollup table: min, max, sum and count add up; `last` is the value with the newest t.
  * SQLite and PostgreSQL differ only in how two values are compared.
  */
-export function rollupUpsert(dialect: 'sqlite' | 'postgres', table: string, width: number, from: string, where: string): string {
+export function rollupUpsert(
+  dialect: 'sqlite' | 'postgres',
+  table: RollupTable,
+  width: number,
+  from: string,
+  where: string,
+): string {
   const [least, greatest] = dialect === 'sqlite' ? ['min', 'max'] : ['LEAST', 'GREATEST'];
   const old = (column: string) => (dialect === 'sqlite' ? column : `${table}.${column}`);
   return `INSERT INTO ${table} (device_id, param_id, bucket, min, max, sum, count, last, last_t)

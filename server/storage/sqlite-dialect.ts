@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
 import type { ParameterKind } from '../state/fleet.ts';
 import type { NewDevice, NewParameter } from './batch.ts';
-import { type Dialect, type IdRow, LOG_BUCKETS, type ParamRow, type PruneCuts } from './batch-writer.ts';
-import { ROLLUPS, rollupUpsert } from './rollup-sql.ts';
+import type { Dialect, IdRow, ParamRow, PruneCuts } from './dialect.ts';
+import { rollupUpsert } from './rollup-sql.ts';
+import { HISTORY_TABLE, LOG_TABLE, logBucket, ROLLUPS } from './tables.ts';
 
 export type SqliteSync = 'FULL' | 'NORMAL';
 
@@ -35,24 +36,24 @@ export function sqliteDialect(path: string, synchronous: SqliteSync): Dialect {
     'INSERT INTO device_value (device_id, param_id, value) VALUES (?, ?, ?) ON CONFLICT (device_id, param_id) DO UPDATE SET value = excluded.value',
   );
   const appendHistory = db.prepare(
-    `INSERT INTO history_log (bucket, t, device_id, param_id, num, text) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO ${LOG_TABLE} (bucket, t, device_id, param_id, num, text) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (bucket, t, device_id, param_id) DO UPDATE SET num = excluded.num, text = excluded.text`,
   );
   const moveRows = db.prepare(
-    `INSERT INTO history (device_id, param_id, t, num, text)
-     SELECT device_id, param_id, t, num, text FROM history_log WHERE bucket = ? ORDER BY device_id, param_id, t
+    `INSERT INTO ${HISTORY_TABLE} (device_id, param_id, t, num, text)
+     SELECT device_id, param_id, t, num, text FROM ${LOG_TABLE} WHERE bucket = ? ORDER BY device_id, param_id, t
      ON CONFLICT (device_id, param_id, t) DO UPDATE SET num = excluded.num, text = excluded.text`,
   );
-  const rollups = ROLLUPS.map((r) => db.prepare(rollupUpsert('sqlite', r.table, r.width, 'history_log', 'bucket = ?')));
-  const dropMoved = db.prepare('DELETE FROM history_log WHERE bucket = ?');
+  const rollups = ROLLUPS.map((r) => db.prepare(rollupUpsert('sqlite', r.table, r.width, LOG_TABLE, 'bucket = ?')));
+  const dropMoved = db.prepare(`DELETE FROM ${LOG_TABLE} WHERE bucket = ?`);
   const move = db.transaction((bucket: number) => {
     moveRows.run(bucket);
     for (const rollup of rollups) rollup.run(bucket);
     dropMoved.run(bucket);
   });
-  const logRows = db.prepare('SELECT count(*) FROM history_log').pluck();
+  const logRows = db.prepare(`SELECT count(*) FROM ${LOG_TABLE}`).pluck();
   const pairs = db.prepare('SELECT device_id, param_id FROM device_value ORDER BY device_id, param_id').raw();
-  const pruneRaw = db.prepare('DELETE FROM history WHERE device_id = ? AND param_id = ? AND t < ?');
+  const pruneRaw = db.prepare(`DELETE FROM ${HISTORY_TABLE} WHERE device_id = ? AND param_id = ? AND t < ?`);
   const pruneRollup = ROLLUPS.map((r) =>
     db.prepare(`DELETE FROM ${r.table} WHERE device_id = ? AND param_id = ? AND bucket < ?`),
   );
@@ -110,7 +111,7 @@ export function sqliteDialect(path: string, synchronous: SqliteSync): Dialect {
     async appendHistory(deviceIds, paramIds, ts, nums, texts) {
       for (let i = 0; i < deviceIds.length; i++) {
         const device = deviceIds[i] as number;
-        appendHistory.run(device % LOG_BUCKETS, ts[i], device, paramIds[i], nums[i], texts[i]);
+        appendHistory.run(logBucket(device), ts[i], device, paramIds[i], nums[i], texts[i]);
       }
     },
     async moveToHistory(bucket) {

@@ -1,4 +1,4 @@
-import type { Retention } from './batch-writer.ts';
+import type { Retention } from './maintenance.ts';
 import type { SqliteSync } from './sqlite-dialect.ts';
 
 /** What the writer thread is started with. */

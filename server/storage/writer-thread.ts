@@ -2,7 +2,8 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WriteItem } from './batch.ts';
-import { BatchWriter, type Dialect } from './batch-writer.ts';
+import { BatchWriter } from './batch-writer.ts';
+import type { Dialect } from './dialect.ts';
 import { postgresDialect } from './postgres-dialect.ts';
 import { sqliteDialect } from './sqlite-dialect.ts';
 import { sqliteFile } from './sqlite-url.ts';
