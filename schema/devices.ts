@@ -1,5 +1,5 @@
+import { parseLegacyQuery } from '../server/state/legacy-query.ts';
 import { MAX_LIMIT, type Page, runQuery } from '../server/state/query.ts';
-import { parseSeedQuery } from '../server/state/seed-query.ts';
 import { visibleDevices } from './access.ts';
 import { builder } from './builder.ts';
 import { ConditionInput, OrderInput } from './conditions.ts';
@@ -21,17 +21,22 @@ builder.queryField('devices', (t) =>
       orderBy: t.arg({ type: [OrderInput], required: false }),
       offset: t.arg.int({ required: false, defaultValue: 0 }),
       limit: t.arg.int({ required: false, defaultValue: 20, description: `At most ${MAX_LIMIT}.` }),
-      seedQuery: t.arg.stringList({
+      legacyQuery: t.arg.stringList({
         required: false,
         description:
-          'The original query strings, e.g. "filter:serial_number:=:0", "sort:battery:>:123"; and-ed with where, sorted after orderBy.',
+          'The original dashboard\'s query strings, e.g. "filter:serial_number:=:0", "sort:battery:>:123"; and-ed with where, sorted after orderBy.',
+      }),
+      seedQuery: t.arg.stringList({
+        required: false,
+        deprecationReason: 'Use legacyQuery (the same strings).',
+        description: 'The old name of legacyQuery; both may be given and are joined.',
       }),
     },
     resolve: (_root, args, ctx) => {
-      const seed = parseSeedQuery(args.seedQuery ?? []);
+      const legacy = parseLegacyQuery([...(args.legacyQuery ?? []), ...(args.seedQuery ?? [])]);
       return runQuery(visibleDevices(ctx), {
-        where: [...(args.where ?? []), ...seed.where],
-        orderBy: [...(args.orderBy ?? []), ...seed.orderBy],
+        where: [...(args.where ?? []), ...legacy.where],
+        orderBy: [...(args.orderBy ?? []), ...legacy.orderBy],
         offset: args.offset ?? 0,
         limit: args.limit ?? 20,
       });

@@ -67,6 +67,23 @@ describe('GraphQL queries over HTTP', () => {
     expect(exact.devices.nodes.map((n) => n.serial)).toEqual(['0001']);
   });
 
+  it('takes them as legacyQuery too, joined with the deprecated seedQuery', async () => {
+    const query = `query($legacy: [String!], $seed: [String!]) {
+      devices(legacyQuery: $legacy, seedQuery: $seed) { nodes { serial } }
+    }`;
+    const res = await gql<{ devices: { nodes: Array<{ serial: string }> } }>(server.url, query, {
+      legacy: ['filter:serial_number:=:0', 'sort:serial_number:>:abc'],
+      seed: ['filter:serial_number:^:00'],
+    });
+    expect(res.data?.devices.nodes.map((n) => n.serial)).toEqual(['0010', '0002', '0001']);
+    const introspected = await gql<{
+      __type: { fields: Array<{ name: string; args: Array<{ name: string; isDeprecated: boolean }> }> };
+    }>(server.url, '{ __type(name: "Query") { fields { name args(includeDeprecated: true) { name isDeprecated } } } }');
+    const args = introspected.data?.__type.fields.find((f) => f.name === 'devices')?.args ?? [];
+    expect(args.find((a) => a.name === 'legacyQuery')?.isDeprecated).toBe(false);
+    expect(args.find((a) => a.name === 'seedQuery')?.isDeprecated).toBe(true);
+  });
+
   it('answers a caller mistake with a clear error', async () => {
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{ seed: ['filter:battery:~:3'] }, /unknown filter operator "~"/],

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Scalar } from '../protocol/values.ts';
 import { BadInputError } from '../server/errors.ts';
 import { type DeviceState, emptyParams, Fleet } from '../server/state/fleet.ts';
+import { parseLegacyQuery } from '../server/state/legacy-query.ts';
 import { type Condition, type FilterOp, type Order, runQuery } from '../server/state/query.ts';
-import { parseSeedQuery } from '../server/state/seed-query.ts';
 
 const T0 = Date.parse('2024-03-17T12:00:00.000Z');
 
@@ -150,7 +150,7 @@ describe('pages', () => {
 describe('seed query strings', () => {
   it('maps the original operators and names', () => {
     expect(
-      parseSeedQuery(['filter:serial_number:=:0', 'filter:country:==:IT', 'filter:serial_number:^:00', 'sort:battery:>:123']),
+      parseLegacyQuery(['filter:serial_number:=:0', 'filter:country:==:IT', 'filter:serial_number:^:00', 'sort:battery:>:123']),
     ).toEqual({
       where: [
         { field: 'serial', op: 'CONTAINS', value: '0' },
@@ -162,11 +162,11 @@ describe('seed query strings', () => {
   });
 
   it('keeps colons in the value', () => {
-    expect(parseSeedQuery(['filter:local_time:^:2024-03-17 12:10']).where[0]?.value).toBe('2024-03-17 12:10');
+    expect(parseLegacyQuery(['filter:local_time:^:2024-03-17 12:10']).where[0]?.value).toBe('2024-03-17 12:10');
   });
 
   it('sorts ascending with < and maps the seed built-in names', () => {
-    expect(parseSeedQuery(['sort:last_status_update:<:abc', 'sort:manufacturing_date:>'])).toEqual({
+    expect(parseLegacyQuery(['sort:last_status_update:<:abc', 'sort:manufacturing_date:>'])).toEqual({
       where: [],
       orderBy: [
         { field: 'lastSeen', direction: 'ASC' },
@@ -176,9 +176,9 @@ describe('seed query strings', () => {
   });
 
   it('refuses an unknown operator instead of guessing', () => {
-    expect(() => parseSeedQuery(['filter:battery:~:3'])).toThrow(/unknown filter operator "~"/);
-    expect(() => parseSeedQuery(['sort:battery:=:abc'])).toThrow(/unknown sort direction/);
-    expect(() => parseSeedQuery(['sort:battery:<:xyz'])).toThrow(/unknown sort kind/);
-    expect(() => parseSeedQuery(['select:battery'])).toThrow(/filter: or sort:/);
+    expect(() => parseLegacyQuery(['filter:battery:~:3'])).toThrow(/unknown filter operator "~"/);
+    expect(() => parseLegacyQuery(['sort:battery:=:abc'])).toThrow(/unknown sort direction/);
+    expect(() => parseLegacyQuery(['sort:battery:<:xyz'])).toThrow(/unknown sort kind/);
+    expect(() => parseLegacyQuery(['select:battery'])).toThrow(/filter: or sort:/);
   });
 });

@@ -1,10 +1,10 @@
 import { BadInputError } from '../errors.ts';
 import type { Condition, FilterOp, Order } from './query.ts';
 
-// The original browser protocol's query strings: "filter:<field>:<op>:<value>" and
+// The original dashboard's query strings (its browser protocol): "filter:<field>:<op>:<value>" and
 // "sort:<field>:<dir>:<abc|123>". Its docs disagree on the sort direction; its code's docstring
 // ("<" = small-big/a-z, ">" = big-small/z-a) is what we follow (docs/querying.md).
-const SEED_OPS: Record<string, FilterOp> = {
+const LEGACY_OPS: Record<string, FilterOp> = {
   '=': 'CONTAINS',
   '==': 'EQUALS',
   '^': 'STARTS_WITH',
@@ -15,14 +15,14 @@ const SEED_OPS: Record<string, FilterOp> = {
   '>=': 'GTE',
 };
 
-/** The seed's column names for the built-in fields. */
-const SEED_FIELDS: Record<string, string> = {
+/** The original dashboard's column names for the built-in fields. */
+const LEGACY_FIELDS: Record<string, string> = {
   serial_number: 'serial',
   last_status_update: 'lastSeen',
   manufacturing_date: 'createdAt',
 };
 
-export interface SeedQuery {
+export interface LegacyQuery {
   where: Condition[];
   orderBy: Order[];
 }
@@ -40,17 +40,17 @@ function splitN(text: string, parts: number): string[] {
   return out;
 }
 
-export function parseSeedQuery(items: readonly string[]): SeedQuery {
+export function parseLegacyQuery(items: readonly string[]): LegacyQuery {
   const where: Condition[] = [];
   const orderBy: Order[] = [];
   for (const item of items) {
     const [kind, rawField = '', op = '', value = ''] = splitN(item, 4);
-    const field = SEED_FIELDS[rawField] ?? rawField;
+    const field = LEGACY_FIELDS[rawField] ?? rawField;
     if (field === '') throw new BadInputError(`"${item}": missing field name`);
     if (kind === 'filter') {
-      const mapped = SEED_OPS[op];
+      const mapped = LEGACY_OPS[op];
       if (!mapped) {
-        throw new BadInputError(`"${item}": unknown filter operator "${op}", use one of ${Object.keys(SEED_OPS).join(' ')}`);
+        throw new BadInputError(`"${item}": unknown filter operator "${op}", use one of ${Object.keys(LEGACY_OPS).join(' ')}`);
       }
       where.push({ field, op: mapped, value });
     } else if (kind === 'sort') {
