@@ -1,5 +1,8 @@
-import type { Client } from '@urql/core';
-import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-js';
+import { Show } from 'solid-js';
+import type { Account, SignedInUser } from './account.ts';
+import { createCatalogue } from './catalogue.ts';
+import { useConnection } from './clients.ts';
+import { createClock } from './clock.ts';
 import { AccessPanel } from './components/AccessPanel.tsx';
 import { ColumnChooser } from './components/ColumnChooser.tsx';
 import { DevicePanel } from './components/DevicePanel.tsx';
@@ -7,85 +10,34 @@ import { FilterBuilder } from './components/FilterBuilder.tsx';
 import { FleetTable } from './components/FleetTable.tsx';
 import { LinkBadge } from './components/LinkBadge.tsx';
 import { Pager } from './components/Pager.tsx';
-import { type SignedInUser, UserMenu } from './components/UserMenu.tsx';
-import type { Connection } from './connection.ts';
-import { CatalogueQuery } from './documents.ts';
+import { UserMenu } from './components/UserMenu.tsx';
 import { createFleetView } from './fleet-view.ts';
-import { PREFERRED } from './format.ts';
-import { persisted } from './settings.ts';
-import { nextSort, parseViewState, serializeViewState, type ViewState } from './view-state.ts';
-
-const BUILT_IN = ['serial', 'online', 'lastSeen', 'createdAt'];
+import { persisted } from './persisted-signal.ts';
+import { createUrlView } from './url-view.ts';
+import { nextSort } from './view-state.ts';
 
 interface AppProps {
-  connection: Connection;
   /** Null in lab mode (AUTH=off) when nobody signed in. */
   user: SignedInUser | null;
-  http: Client;
-  onSignedOut: () => void;
+  account: Account;
 }
 
+/** The live fleet table with its controls, and the open device's panel. */
 export function App(props: AppProps) {
-  const [view, setView] = createSignal<ViewState>(parseViewState(location.search));
-  const [selected, setSelected] = createSignal<string | null>(new URLSearchParams(location.search).get('device'));
+  const connection = useConnection();
+  const url = createUrlView();
+  const view = url.view;
+  const now = createClock();
   const [flash, setFlash] = persisted('smartos.flash', true);
-  const [chosen, setChosen] = persisted<string[] | null>('smartos.columns', null);
-  const [catalogue, setCatalogue] = createSignal<string[]>([]);
-  const [now, setNow] = createSignal(Date.now());
-
-  const ticker = setInterval(() => setNow(Date.now()), 1000);
-  onCleanup(() => clearInterval(ticker));
-
-  // The URL is the view: every change is a history entry; back and forward restore it.
-  const go = (next: ViewState, device = selected()) => {
-    const url = `${location.pathname}${serializeViewState(next)}`;
-    const withDevice = device ? `${url}${url.includes('?') ? '&' : '?'}device=${encodeURIComponent(device)}` : url;
-    history.pushState(null, '', withDevice);
-    setView(next);
-  };
-  const onPopState = () => {
-    setView(parseViewState(location.search));
-    setSelected(new URLSearchParams(location.search).get('device'));
-  };
-  window.addEventListener('popstate', onPopState);
-  onCleanup(() => window.removeEventListener('popstate', onPopState));
-
-  const loadCatalogue = () =>
-    props.connection.client
-      .query(CatalogueQuery, {})
-      .toPromise()
-      .then((r) => {
-        if (r.data) setCatalogue(r.data.parameters.map((p) => p.name));
-      });
-  void loadCatalogue();
-  const refreshCatalogue = setInterval(loadCatalogue, 15_000);
-  onCleanup(() => clearInterval(refreshCatalogue));
-
-  const fleet = createFleetView(props.connection, view);
-  // New parameter names arrive with devices: read the catalogue again when a page shows one it lacks.
-  createEffect(() => {
-    const known = new Set(catalogue());
-    if (fleet.state.rows.some((r) => Object.keys(r.params).some((n) => !known.has(n)))) void loadCatalogue();
-  });
-
-  const columns = createMemo(() => {
-    const names = catalogue();
-    const picked = chosen();
-    if (picked) return names.filter((n) => picked.includes(n));
-    const preferred = PREFERRED.filter((n) => names.includes(n));
-    return preferred.length > 0 ? preferred : names.slice(0, 8);
-  });
-  const fields = () => [...BUILT_IN, ...catalogue()];
-  const select = (serial: string | null) => {
-    setSelected(serial);
-    go(view(), serial);
-  };
+  const fleet = createFleetView(connection, view);
+  // New parameter names arrive with devices: the catalogue is read again when a page shows one it lacks.
+  const catalogue = createCatalogue(connection.client, () => fleet.state.rows.flatMap((r) => Object.keys(r.params)));
 
   return (
-    <div class="app" classList={{ 'with-panel': selected() !== null }}>
+    <div class="app" classList={{ 'with-panel': url.selected() !== null }}>
       <header class="top">
         <h1>SMART-OS</h1>
-        <LinkBadge state={props.connection.link()} />
+        <LinkBadge state={connection.link()} />
         <label class="switch">
           <input type="checkbox" checked={flash()} onChange={(e) => setFlash(e.currentTarget.checked)} />
           Flash changes
@@ -93,14 +45,16 @@ export function App(props: AppProps) {
         <a class="graphiql" href="/graphql">
           GraphiQL
         </a>
-        <Show when={props.user}>{(user) => <AccessPanel client={props.http} admin={user().role === 'ADMIN'} />}</Show>
-        <Show when={props.user}>
-          {(user) => <UserMenu user={user()} client={props.http} onSignedOut={() => props.onSignedOut()} />}
-        </Show>
+        <Show when={props.user}>{(user) => <AccessPanel admin={user().role === 'ADMIN'} />}</Show>
+        <Show when={props.user}>{(user) => <UserMenu user={user()} account={props.account} />}</Show>
       </header>
       <section class="controls" aria-label="Table controls">
-        <FilterBuilder where={view().where} fields={fields()} onChange={(where) => go({ ...view(), where, page: 1 })} />
-        <ColumnChooser available={catalogue()} chosen={columns()} onChange={setChosen} />
+        <FilterBuilder
+          where={view().where}
+          fields={catalogue.fields()}
+          onChange={(where) => url.go({ ...view(), where, page: 1 })}
+        />
+        <ColumnChooser available={catalogue.names()} chosen={catalogue.columns()} onChange={catalogue.chooseColumns} />
       </section>
       <Show when={fleet.state.newMatches > 0 || fleet.state.leftPage > 0}>
         <p class="hint" role="status">
@@ -116,33 +70,25 @@ export function App(props: AppProps) {
         <div class="table-area" data-load-ms={fleet.state.loadMs}>
           <FleetTable
             rows={fleet.state.rows}
-            columns={columns()}
+            columns={catalogue.columns()}
             orderBy={view().orderBy}
             now={now}
             flash={flash()}
             loading={fleet.state.loading}
-            selected={selected()}
-            onSort={(field, multi) => go({ ...view(), orderBy: nextSort(view().orderBy, field, multi), page: 1 })}
-            onSelect={(serial) => select(serial)}
+            selected={url.selected()}
+            onSort={(field, multi) => url.go({ ...view(), orderBy: nextSort(view().orderBy, field, multi), page: 1 })}
+            onSelect={(serial) => url.select(serial)}
           />
           <Pager
             page={view().page}
             size={view().size}
             total={fleet.state.total}
-            onPage={(page) => go({ ...view(), page })}
-            onSize={(size) => go({ ...view(), size, page: 1 })}
+            onPage={(page) => url.go({ ...view(), page })}
+            onSize={(size) => url.go({ ...view(), size, page: 1 })}
           />
         </div>
-        <Show when={selected()} keyed>
-          {(serial) => (
-            <DevicePanel
-              serial={serial}
-              connection={props.connection}
-              now={now}
-              onClose={() => select(null)}
-              signedIn={props.user !== null}
-            />
-          )}
+        <Show when={url.selected()} keyed>
+          {(serial) => <DevicePanel serial={serial} now={now} onClose={() => url.select(null)} signedIn={props.user !== null} />}
         </Show>
       </main>
     </div>

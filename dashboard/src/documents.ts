@@ -1,15 +1,22 @@
 import { graphql } from './gql/gql.ts';
 
+/** What the table and the panel show of a device. */
+export const DeviceFieldsFragment = graphql(`
+  fragment DeviceFields on Device {
+    serial
+    online
+    lastSeen
+    createdAt
+    params
+  }
+`);
+
 export const FleetPageQuery = graphql(`
   query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {
     devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {
       totalCount
       nodes {
-        serial
-        online
-        lastSeen
-        createdAt
-        params
+        ...DeviceFields
       }
     }
   }
@@ -42,11 +49,7 @@ export const FleetUpdatesSubscription = graphql(`
 export const DeviceDetailQuery = graphql(`
   query DeviceDetail($serial: String!) {
     device(serial: $serial) {
-      serial
-      online
-      lastSeen
-      createdAt
-      params
+      ...DeviceFields
     }
   }
 `);

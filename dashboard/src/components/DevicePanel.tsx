@@ -1,145 +1,32 @@
-import { type Accessor, createEffect, createSignal, For, on, onCleanup, onMount, Show, untrack } from 'solid-js';
-import { createStore, produce, reconcile } from 'solid-js/store';
-import type { Connection } from '../connection.ts';
-import { DeviceChangesSubscription, DeviceDetailQuery, DeviceHistoryQuery } from '../documents.ts';
+import { type Accessor, For, onCleanup, onMount, Show } from 'solid-js';
+import { useConnection } from '../clients.ts';
+import { createDeviceView } from '../device-view.ts';
 import { ago, formatValue, label, localDateTime } from '../format.ts';
-import { persisted } from '../settings.ts';
-import {
-  appendLive,
-  DEFAULT_CHOICE,
-  type Series,
-  type TimeRange,
-  toSeries,
-  trimBefore,
-  validChoice,
-  windowOf,
-} from '../time-range.ts';
 import { DeviceCredentials } from './DeviceCredentials.tsx';
 import { RangePicker } from './RangePicker.tsx';
 import { TrendChart } from './TrendChart.tsx';
 
 interface DevicePanelProps {
   serial: string;
-  connection: Connection;
   now: Accessor<number>;
   onClose: () => void;
   /** Someone is signed in: show the device's owner and tokens. */
   signedIn: boolean;
 }
 
-interface LiveValues {
-  at: number;
-  values: Record<string, unknown>;
-}
-
 /** Everything about one device, and a trend of each numeric parameter over a chosen range. */
 export function DevicePanel(props: DevicePanelProps) {
-  const [device, setDevice] = createStore({
-    found: true,
-    loaded: false,
-    online: false,
-    lastSeen: null as string | null,
-    createdAt: null as string | null,
-    params: {} as Record<string, unknown>,
-    trends: {} as Record<string, Series>,
-  });
-  const [error, setError] = createSignal<string | null>(null);
-  const [loading, setLoading] = createSignal(false);
-  const [stored, setChoice] = persisted('smart-os.trend-range', DEFAULT_CHOICE);
-  const choice = () => validChoice(stored());
-  const range = (): TimeRange => choice().range;
-  const shown = () => windowOf(range(), props.now());
-
-  // Live values that arrive while history is loading: added after it, so nothing falls in the gap.
-  let arrivedDuringLoad: LiveValues[] | null = null;
-  let generation = 0;
-
-  const addLive = (change: LiveValues) =>
-    setDevice(
-      produce((d) => {
-        const r = untrack(range);
-        const { since, until } = windowOf(r, Date.now());
-        for (const [name, value] of Object.entries(change.values)) {
-          d.params[name] = value;
-          if (typeof value !== 'number' || (r.kind === 'fixed' && change.at >= until)) continue;
-          if (!d.trends[name]) d.trends[name] = { t: [], v: [], lo: [], hi: [] };
-          const series = d.trends[name];
-          appendLive(series, change.at, value);
-          if (r.kind === 'live') trimBefore(series, since);
-        }
-      }),
-    );
-
-  const loadHistory = async () => {
-    const mine = ++generation;
-    const names = Object.keys(untrack(() => device.params)).filter((n) => typeof device.params[n] === 'number');
-    const { since, until } = windowOf(untrack(range), Date.now());
-    arrivedDuringLoad = [];
-    setLoading(true);
-    const result = await props.connection.client
-      .query(
-        DeviceHistoryQuery,
-        { serial: props.serial, names, since: new Date(since).toISOString(), until: new Date(until).toISOString() },
-        { requestPolicy: 'network-only' },
-      )
-      .toPromise();
-    if (mine !== generation) return;
-    const trends: Record<string, Series> = {};
-    for (const h of result.data?.device?.histories ?? []) trends[h.name] = toSeries(h.points);
-    setError(result.error ? result.error.message : null);
-    setDevice('trends', reconcile(trends));
-    const late = arrivedDuringLoad;
-    arrivedDuringLoad = null;
-    for (const change of late) addLive(change);
-    setLoading(false);
-  };
+  const view = createDeviceView(useConnection(), props.serial);
+  const { device } = view;
+  const shown = () => view.shown(props.now());
 
   onMount(() => {
-    const subscription = props.connection.client
-      .subscription(DeviceChangesSubscription, { serial: props.serial })
-      .subscribe((result) => {
-        const change = result.data?.deviceChanged;
-        if (!change) return;
-        setDevice({ online: change.online, lastSeen: change.lastSeen ?? null });
-        const live = { at: Date.parse(change.at), values: (change.values ?? {}) as Record<string, unknown> };
-        if (arrivedDuringLoad) {
-          arrivedDuringLoad.push(live);
-          setDevice(produce((d) => Object.assign(d.params, live.values)));
-        } else addLive(live);
-      });
-    onCleanup(() => subscription.unsubscribe());
-    // A reconnect may have left a gap: read the range again.
-    onCleanup(props.connection.onReconnect(() => void loadHistory()));
-    props.connection.client
-      .query(DeviceDetailQuery, { serial: props.serial })
-      .toPromise()
-      .then((result) => {
-        const d = result.data?.device;
-        if (result.error) setError(result.error.message);
-        if (!d) {
-          setDevice('found', false);
-          return;
-        }
-        setDevice({ online: d.online, lastSeen: d.lastSeen ?? null, createdAt: d.createdAt, loaded: true });
-        setDevice('params', (d.params ?? {}) as Record<string, unknown>);
-        void loadHistory();
-      });
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') props.onClose();
     };
     document.addEventListener('keydown', onKey);
     onCleanup(() => document.removeEventListener('keydown', onKey));
   });
-
-  createEffect(on(stored, () => device.loaded && void loadHistory(), { defer: true }));
-
-  const names = () => Object.keys(device.params).sort();
-  // Charts for the numbers that move; a constant (capacity, postcode) would only draw a flat line.
-  const moving = () =>
-    names().filter((n) => {
-      const s = device.trends[n];
-      return s?.v.some((x, i) => x !== s.v[0] || s.lo[i] !== s.hi[i]) ?? false;
-    });
 
   return (
     <aside class="panel" aria-label={`Device ${props.serial}`}>
@@ -152,20 +39,20 @@ export function DevicePanel(props: DevicePanelProps) {
           ✕
         </button>
       </header>
-      <Show when={error()}>{(e) => <p class="error">{e()}</p>}</Show>
+      <Show when={view.error()}>{(e) => <p class="error">{e()}</p>}</Show>
       <Show when={device.found} fallback={<p>This device is not known.</p>}>
         <p class="meta">
           {device.online ? 'Online' : 'Offline'} · last seen {ago(device.lastSeen, props.now())} · first seen{' '}
           {localDateTime(device.createdAt)}
         </p>
-        <RangePicker serial={props.serial} choice={choice()} onChoose={setChoice} now={props.now} />
-        <section class="trends" aria-label="Trends" aria-busy={loading()}>
-          <For each={moving()} fallback={<p class="meta">Numbers that change in this range are drawn here.</p>}>
+        <RangePicker serial={props.serial} choice={view.choice()} onChoose={view.choose} now={props.now} />
+        <section class="trends" aria-label="Trends" aria-busy={view.loading()}>
+          <For each={view.moving()} fallback={<p class="meta">Numbers that change in this range are drawn here.</p>}>
             {(name) => <TrendChart name={name} series={device.trends[name] ?? { t: [], v: [], lo: [], hi: [] }} window={shown} />}
           </For>
         </section>
         <dl class="params">
-          <For each={names()}>
+          <For each={view.names()}>
             {(name) => (
               <>
                 <dt>{label(name)}</dt>
@@ -175,7 +62,7 @@ export function DevicePanel(props: DevicePanelProps) {
           </For>
         </dl>
         <Show when={props.signedIn && device.loaded}>
-          <DeviceCredentials serial={props.serial} client={props.connection.client} />
+          <DeviceCredentials serial={props.serial} />
         </Show>
       </Show>
     </aside>

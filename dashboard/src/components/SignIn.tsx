@@ -1,15 +1,8 @@
-import type { Client } from '@urql/core';
 import { createSignal, Show } from 'solid-js';
-import { SignInMutation } from '../documents.ts';
-import { errorText } from '../errors.ts';
-
-interface SignInProps {
-  client: Client;
-  onSignedIn: () => void;
-}
+import type { Account } from '../account.ts';
 
 /** The sign-in page: the session lands in an HttpOnly cookie the page itself never sees. */
-export function SignIn(props: SignInProps) {
+export function SignIn(props: { account: Account }) {
   const [problem, setProblem] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
   let username: HTMLInputElement | undefined;
@@ -18,12 +11,9 @@ export function SignIn(props: SignInProps) {
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     setBusy(true);
-    const result = await props.client
-      .mutation(SignInMutation, { username: username?.value ?? '', password: password?.value ?? '' })
-      .toPromise();
+    const problem = await props.account.signIn(username?.value ?? '', password?.value ?? '');
     setBusy(false);
-    if (result.data?.signIn) props.onSignedIn();
-    else setProblem(errorText(result.error) ?? 'could not sign in');
+    setProblem(problem);
   };
 
   return (

@@ -1,17 +1,9 @@
-import type { Client } from '@urql/core';
 import { createSignal, Show } from 'solid-js';
-import { ChangePasswordMutation, SignOutMutation } from '../documents.ts';
-import { errorText } from '../errors.ts';
-
-export interface SignedInUser {
-  username: string;
-  role: string;
-}
+import type { Account, SignedInUser } from '../account.ts';
 
 interface UserMenuProps {
   user: SignedInUser;
-  client: Client;
-  onSignedOut: () => void;
+  account: Account;
 }
 
 /** Who is signed in, sign-out, and a new password. */
@@ -20,17 +12,11 @@ export function UserMenu(props: UserMenuProps) {
   let current: HTMLInputElement | undefined;
   let next: HTMLInputElement | undefined;
 
-  const signOut = async () => {
-    await props.client.mutation(SignOutMutation, {}).toPromise();
-    props.onSignedOut();
-  };
   const change = async (e: SubmitEvent) => {
     e.preventDefault();
-    const r = await props.client
-      .mutation(ChangePasswordMutation, { current: current?.value ?? '', next: next?.value ?? '' })
-      .toPromise();
-    setMessage(r.data?.changePassword ? 'Password changed.' : (errorText(r.error) ?? 'could not change it'));
-    if (r.data?.changePassword && current && next) {
+    const r = await props.account.changePassword(current?.value ?? '', next?.value ?? '');
+    setMessage(r.message);
+    if (r.ok && current && next) {
       current.value = '';
       next.value = '';
     }
@@ -42,7 +28,7 @@ export function UserMenu(props: UserMenuProps) {
         {props.user.username} ({props.user.role.toLowerCase()})
       </summary>
       <div class="user-menu-body">
-        <button type="button" onClick={() => void signOut()}>
+        <button type="button" onClick={() => void props.account.signOut()}>
           Sign out
         </button>
         <form onSubmit={change} aria-label="Change password">

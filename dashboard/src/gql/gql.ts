@@ -14,10 +14,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        serial\n        online\n        lastSeen\n        createdAt\n        params\n      }\n    }\n  }\n": typeof types.FleetPageDocument,
+    "\n  fragment DeviceFields on Device {\n    serial\n    online\n    lastSeen\n    createdAt\n    params\n  }\n": typeof types.DeviceFieldsFragmentDoc,
+    "\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        ...DeviceFields\n      }\n    }\n  }\n": typeof types.FleetPageDocument,
     "\n  query Catalogue {\n    parameters {\n      name\n      kind\n    }\n  }\n": typeof types.CatalogueDocument,
     "\n  subscription FleetUpdates($where: [Condition!]) {\n    deviceUpdates(where: $where) {\n      updates {\n        serial\n        values\n        online\n        lastSeen\n        entered\n      }\n      left\n    }\n  }\n": typeof types.FleetUpdatesDocument,
-    "\n  query DeviceDetail($serial: String!) {\n    device(serial: $serial) {\n      serial\n      online\n      lastSeen\n      createdAt\n      params\n    }\n  }\n": typeof types.DeviceDetailDocument,
+    "\n  query DeviceDetail($serial: String!) {\n    device(serial: $serial) {\n      ...DeviceFields\n    }\n  }\n": typeof types.DeviceDetailDocument,
     "\n  subscription DeviceChanges($serial: String!) {\n    deviceChanged(serial: $serial) {\n      at\n      values\n      online\n      lastSeen\n    }\n  }\n": typeof types.DeviceChangesDocument,
     "\n  query DeviceHistory($serial: String!, $names: [String!]!, $since: DateTime, $until: DateTime) {\n    device(serial: $serial) {\n      serial\n      histories(names: $names, since: $since, until: $until) {\n        name\n        points {\n          t\n          avg\n          min\n          max\n          count\n          value\n        }\n      }\n    }\n  }\n": typeof types.DeviceHistoryDocument,
     "\n  query Me {\n    authRequired\n    me {\n      id\n      username\n      role\n    }\n  }\n": typeof types.MeDocument,
@@ -35,10 +36,11 @@ type Documents = {
     "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) {\n      id\n    }\n  }\n": typeof types.CreateUserDocument,
 };
 const documents: Documents = {
-    "\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        serial\n        online\n        lastSeen\n        createdAt\n        params\n      }\n    }\n  }\n": types.FleetPageDocument,
+    "\n  fragment DeviceFields on Device {\n    serial\n    online\n    lastSeen\n    createdAt\n    params\n  }\n": types.DeviceFieldsFragmentDoc,
+    "\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        ...DeviceFields\n      }\n    }\n  }\n": types.FleetPageDocument,
     "\n  query Catalogue {\n    parameters {\n      name\n      kind\n    }\n  }\n": types.CatalogueDocument,
     "\n  subscription FleetUpdates($where: [Condition!]) {\n    deviceUpdates(where: $where) {\n      updates {\n        serial\n        values\n        online\n        lastSeen\n        entered\n      }\n      left\n    }\n  }\n": types.FleetUpdatesDocument,
-    "\n  query DeviceDetail($serial: String!) {\n    device(serial: $serial) {\n      serial\n      online\n      lastSeen\n      createdAt\n      params\n    }\n  }\n": types.DeviceDetailDocument,
+    "\n  query DeviceDetail($serial: String!) {\n    device(serial: $serial) {\n      ...DeviceFields\n    }\n  }\n": types.DeviceDetailDocument,
     "\n  subscription DeviceChanges($serial: String!) {\n    deviceChanged(serial: $serial) {\n      at\n      values\n      online\n      lastSeen\n    }\n  }\n": types.DeviceChangesDocument,
     "\n  query DeviceHistory($serial: String!, $names: [String!]!, $since: DateTime, $until: DateTime) {\n    device(serial: $serial) {\n      serial\n      histories(names: $names, since: $since, until: $until) {\n        name\n        points {\n          t\n          avg\n          min\n          max\n          count\n          value\n        }\n      }\n    }\n  }\n": types.DeviceHistoryDocument,
     "\n  query Me {\n    authRequired\n    me {\n      id\n      username\n      role\n    }\n  }\n": types.MeDocument,
@@ -73,7 +75,11 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        serial\n        online\n        lastSeen\n        createdAt\n        params\n      }\n    }\n  }\n"): (typeof documents)["\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        serial\n        online\n        lastSeen\n        createdAt\n        params\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment DeviceFields on Device {\n    serial\n    online\n    lastSeen\n    createdAt\n    params\n  }\n"): (typeof documents)["\n  fragment DeviceFields on Device {\n    serial\n    online\n    lastSeen\n    createdAt\n    params\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        ...DeviceFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        ...DeviceFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -85,7 +91,7 @@ export function graphql(source: "\n  subscription FleetUpdates($where: [Conditio
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query DeviceDetail($serial: String!) {\n    device(serial: $serial) {\n      serial\n      online\n      lastSeen\n      createdAt\n      params\n    }\n  }\n"): (typeof documents)["\n  query DeviceDetail($serial: String!) {\n    device(serial: $serial) {\n      serial\n      online\n      lastSeen\n      createdAt\n      params\n    }\n  }\n"];
+export function graphql(source: "\n  query DeviceDetail($serial: String!) {\n    device(serial: $serial) {\n      ...DeviceFields\n    }\n  }\n"): (typeof documents)["\n  query DeviceDetail($serial: String!) {\n    device(serial: $serial) {\n      ...DeviceFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

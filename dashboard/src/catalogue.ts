@@ -1,0 +1,50 @@
+import type { Client } from '@urql/core';
+import { createEffect, createMemo, createSignal, onCleanup } from 'solid-js';
+import { CatalogueQuery } from './documents.ts';
+import { PREFERRED } from './format.ts';
+import { persisted } from './persisted-signal.ts';
+
+const BUILT_IN = ['serial', 'online', 'lastSeen', 'createdAt'];
+const POLL_MS = 15_000;
+
+/**
+ * The parameter names the fleet has, and the table's columns from them (the user's choice, remembered,
+ * else the preferred ones). Read every 15 s, and at once when a row shows a name it lacks.
+ */
+export function createCatalogue(client: Client, shownNames: () => Iterable<string>) {
+  const [names, setNames] = createSignal<string[]>([]);
+  const [chosen, setChosen] = persisted<string[] | null>('smartos.columns', null);
+  const load = () =>
+    client
+      .query(CatalogueQuery, {})
+      .toPromise()
+      .then((r) => {
+        if (r.data) setNames(r.data.parameters.map((p) => p.name));
+      });
+  void load();
+  const poll = setInterval(load, POLL_MS);
+  onCleanup(() => clearInterval(poll));
+  createEffect(() => {
+    const known = new Set(names());
+    for (const n of shownNames())
+      if (!known.has(n)) {
+        void load();
+        return;
+      }
+  });
+
+  const columns = createMemo(() => {
+    const all = names();
+    const picked = chosen();
+    if (picked) return all.filter((n) => picked.includes(n));
+    const preferred = PREFERRED.filter((n) => all.includes(n));
+    return preferred.length > 0 ? preferred : all.slice(0, 8);
+  });
+  return {
+    names,
+    columns,
+    chooseColumns: setChosen,
+    /** What a filter may name: the built-in fields and every parameter. */
+    fields: () => [...BUILT_IN, ...names()],
+  };
+}
