@@ -1,4 +1,4 @@
-// `npm run replay -- [--url ws://127.0.0.1:8000/update/] [--file ../shared/fixtures/seed-traffic.jsonl] [--speed 60]`
+// `npm run replay -- [--url ws://127.0.0.1:8000/update/] [--file test/fixtures/seed-traffic.jsonl] [--speed 60]`
 // Plays recorded device traffic (the fixture, or a server's own traffic log) into a server, one socket per
 // device, each frame waiting for its answer like the original devices. A quick way to see a fleet.
 import { readFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 import { parseAnswer } from '../protocol/frames.ts';
 
-const defaultFile = fileURLToPath(new URL('../../shared/fixtures/seed-traffic.jsonl', import.meta.url));
+const defaultFile = fileURLToPath(new URL('../test/fixtures/seed-traffic.jsonl', import.meta.url));
 const { values } = parseArgs({
   options: {
     url: { type: 'string', default: 'ws://127.0.0.1:8000/update/' },

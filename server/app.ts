@@ -94,10 +94,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ),
     registry: metrics.registry,
     readiness: readiness({ db, pubsub, writerRunning: () => writer.running, closing: () => closing !== null }),
+    log: log.child({ ns: 'http' }),
   });
   const server = createServer(routes);
   const sessions = new SessionSockets(graphql.wss, accounts);
-  server.on('upgrade', upgradeHandler({ devices, graphql: graphql.wss, sessions, closing: () => closing !== null }));
+  server.on('upgrade', upgradeHandler({ devices, graphql: graphql.wss, sessions, closing: () => closing !== null, log: log.child({ ns: 'http' }) }));
   devices.startHeartbeat();
   const sweeper = registry
     ? startPresenceSweeper({

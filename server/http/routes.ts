@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Registry } from 'prom-client';
 import sirv from 'sirv';
+import type { Logger } from '../logger.ts';
 
 const dist = fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
 const placeholder = fileURLToPath(new URL('../../dashboard/placeholder', import.meta.url));
@@ -16,9 +17,14 @@ export interface RouteDeps {
   /** Resolves when the database and the broker answer; the reason of the first that does not otherwise. */
   readiness: () => Promise<string | null>;
   exportHistory: (req: IncomingMessage, res: ServerResponse, format: 'csv' | 'ndjson') => Promise<void>;
+  log: Logger;
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
   res.end(body);
 }
@@ -26,7 +32,12 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
 /** The HTTP routes: GraphQL, probes, metrics, and the dashboard's static files. */
 export function createRoutes(deps: RouteDeps) {
   const dashboard = sirv(existsSync(`${dist}/index.html`) ? dist : placeholder, { etag: true, single: true });
-  return (req: IncomingMessage, res: ServerResponse): void => {
+  // Whatever a request holds, it gets an answer and the process stays up.
+  const failed = (req: IncomingMessage, res: ServerResponse) => (err: unknown) => {
+    deps.log.error({ err, url: req.url?.slice(0, 200) }, 'request failed');
+    send(res, 500, 'text/plain', 'internal error');
+  };
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
     if (path === '/graphql' || path.startsWith('/graphql/')) {
       if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
@@ -51,7 +62,7 @@ export function createRoutes(deps: RouteDeps) {
       return;
     }
     if (path === '/export.csv' || path === '/export.ndjson') {
-      void deps.exportHistory(req, res, path.endsWith('csv') ? 'csv' : 'ndjson');
+      deps.exportHistory(req, res, path.endsWith('csv') ? 'csv' : 'ndjson').catch(failed(req, res));
       return;
     }
     if (path === '/metrics') {
@@ -62,5 +73,12 @@ export function createRoutes(deps: RouteDeps) {
       return;
     }
     dashboard(req, res, () => send(res, 404, 'text/plain', 'not found'));
+  };
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    try {
+      route(req, res);
+    } catch (err) {
+      failed(req, res)(err);
+    }
   };
 }

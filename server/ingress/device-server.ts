@@ -5,6 +5,7 @@ import { CloseCode, ErrorReason, type ErrorReasonName } from '../../protocol/cod
 import { formatError, formatWelcome, parseDeviceFrame } from '../../protocol/frames.ts';
 import type { Credentials, DeviceCredential } from '../auth/credentials.ts';
 import type { Config } from '../config.ts';
+import { bearerOf, type Presented } from '../http/bearer.ts';
 import { UnauthenticatedError } from '../errors.ts';
 import type { Changes } from '../live/changes.ts';
 import type { Logger } from '../logger.ts';
@@ -19,11 +20,11 @@ export type DeviceServerConfig = Pick<
 >;
 
 /** A device's credential: `Authorization: Bearer <secret>`, or `?token=<secret>` for clients that cannot set headers. */
-export function secretOf(req: IncomingMessage): string | null {
-  const header = req.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim() || null;
+export function secretOf(req: IncomingMessage): Presented {
+  const presented = bearerOf(req.headers);
+  if (presented.kind !== 'none') return presented;
   const query = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
-  return query || null;
+  return query ? { kind: 'secret', secret: query } : { kind: 'none' };
 }
 
 /** The heartbeat visits one slice of the sockets at a time, so pings never come in one burst. */
@@ -87,17 +88,21 @@ export class DeviceServer {
 
   /** Checks the credential before the WebSocket exists: a bad one gets HTTP 401 and no socket. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const secret = secretOf(req);
+    const presented = secretOf(req);
     const refuse = (why: string) => {
       this.metrics.closes.inc({ reason: 'unauthorized' });
       this.log.info({ peer: req.socket.remoteAddress, why }, 'device connection refused');
       socket.end(`HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${why}\n`);
     };
-    if (secret === null && this.config.deviceAuth === 'required') {
+    if (presented.kind === 'malformed') {
+      refuse('malformed Authorization header: send "Bearer <token>"');
+      return;
+    }
+    if (presented.kind === 'none' && this.config.deviceAuth === 'required') {
       refuse('a device token or enrollment key is required');
       return;
     }
-    this.credentials.authenticate(secret).then(
+    this.credentials.authenticate(presented.kind === 'secret' ? presented.secret : null).then(
       (credential) => this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req, credential)),
       (err: Error) => {
         if (err instanceof UnauthenticatedError) refuse(err.message);

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The shared folder beside the repository (`../shared`), or SMARTOS_SHARED. */
-export const sharedDir = process.env.SMARTOS_SHARED ?? fileURLToPath(new URL('../../../shared', import.meta.url));
+/** Traffic recorded from the original devices, committed with the tests. */
+export const SEED_TRAFFIC = fileURLToPath(new URL('../fixtures/seed-traffic.jsonl', import.meta.url));
 
 export interface RecordedFrame {
   loggedAt: string;
@@ -11,9 +11,7 @@ export interface RecordedFrame {
 
 /** Every frame recorded from the original devices, in order. */
 export function seedTraffic(): RecordedFrame[] {
-  const path = `${sharedDir}/fixtures/seed-traffic.jsonl`;
-  if (!existsSync(path)) throw new Error(`seed traffic not found at ${path}; set SMARTOS_SHARED to the shared folder`);
-  return readFileSync(path, 'utf8')
+  return readFileSync(SEED_TRAFFIC, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => {
