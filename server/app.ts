@@ -34,7 +34,7 @@ export interface AppOptions {
   logger?: Logger;
   /** A pub/sub engine shared with other instances (tests run two apps over one in-process engine). */
   pubsub?: PubSubHandle;
-  /** Where the first start's admin password is shown (default: stdout). */
+  /** Where the first start's admin password is shown (default: the terminal, or a mode-600 file when stdout is not one). */
   print?: (text: string) => void;
 }
 

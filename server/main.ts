@@ -1,7 +1,9 @@
 // `npm start`: the only module that listens. Configuration errors exit with status 2.
 import { createApp } from './app.ts';
 import { ConfigError, configFromProcess, helpText } from './config.ts';
+import { ensurePortFree } from './http/port-check.ts';
 import { createLogger } from './logger.ts';
+import { StartupError } from './startup-error.ts';
 
 let config: ReturnType<typeof configFromProcess>;
 try {
@@ -17,8 +19,19 @@ if (config === 'help') {
 }
 
 const log = createLogger(config.logLevel, config.logPretty);
-const app = await createApp(config, { logger: log });
-const url = await app.listen();
+let app: Awaited<ReturnType<typeof createApp>>;
+let url: string;
+try {
+  await ensurePortFree(config.host, config.port);
+  app = await createApp(config, { logger: log });
+  url = await app.listen();
+} catch (err) {
+  // One line that says what is wrong and what to do; the details only at debug level.
+  const message = err instanceof StartupError ? err.message : `could not start: ${(err as Error).message.split('\n')[0]}`;
+  log.debug({ err }, 'start failed');
+  process.stderr.write(`smart-os: ${message}\n`);
+  process.exit(1);
+}
 log.info(
   {
     url,

@@ -8,6 +8,7 @@ import { PrismaClient as SqliteClient } from '../../prisma/generated/sqlite/clie
 import { applyMigrations } from '../../prisma/migrations.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { ensurePgDatabase } from './pg-database.ts';
 import { openSqliteFile } from './sqlite-dialect.ts';
 import { sqliteFile } from './sqlite-url.ts';
 
@@ -32,7 +33,7 @@ export async function openDatabase(config: DatabaseConfig, log: Logger, options:
     mkdirSync(dirname(path), { recursive: true });
     // WAL before anything else opens the file: readers and the writer thread then never block each other.
     openSqliteFile(path, config.sqliteSync).close();
-  }
+  } else await ensurePgDatabase(config.databaseUrl, log);
   const applied = options.migrate === false ? [] : await applyMigrations(config.provider, adapterFactory(config));
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
   const adapter = adapterFactory(config);
