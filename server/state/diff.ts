@@ -55,5 +55,10 @@ export function diffFleets(current: Fleet, fresh: Fleet): DeviceChange[] {
     if (!current.locked.has(serial) && mine)
       changes.push({ serial, at: Date.now(), values: null, online: mine.online, instance: mine.instance, locked: true });
   }
+  for (const serial of fresh.claimed) {
+    const mine = current.get(serial);
+    if (!current.claimed.has(serial) && mine)
+      changes.push({ serial, at: Date.now(), values: null, online: mine.online, instance: mine.instance, claimed: true });
+  }
   return changes;
 }

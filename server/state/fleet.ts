@@ -44,6 +44,8 @@ export interface DeviceChange {
   removed?: true;
   /** Set when the device got its first token: from then on it must present one. */
   locked?: true;
+  /** Set when the device first wrote with a credential: from then on anonymous sockets are refused for it. */
+  claimed?: true;
   /** A token of this device was revoked: sockets that connected with it close. */
   revokedToken?: number;
 }
@@ -62,6 +64,8 @@ export class Fleet {
   readonly devices = new Map<string, DeviceState>();
   /** Serials that must present a device token (they have had one). */
   readonly locked = new Set<string>();
+  /** Serials that have written with a credential (token or enrollment key): never again without one. */
+  readonly claimed = new Set<string>();
   /** Serials an admin rejected: refused at the door. */
   readonly rejected = new Set<string>();
   readonly parameters = new Map<string, ParameterInfo>();
@@ -91,6 +95,7 @@ export class Fleet {
   apply(change: DeviceChange): DeviceState | null {
     let device = this.devices.get(change.serial);
     if (change.locked) this.locked.add(change.serial);
+    if (change.claimed) this.claimed.add(change.serial);
     if (change.removed) {
       this.rejected.add(change.serial);
       if (!device) return null;

@@ -99,6 +99,7 @@ export class BatchWriter {
           seenAt.push(t);
         }
         if (seenIds.length > 0) await this.dialect.touch(seenIds, seenAt, this.instance);
+        if (plan.claims.size > 0) await this.dialect.claim([...plan.claims].map((s) => this.id(s)));
         const offIds = plan.offline.flatMap((s) => {
           const id = this.deviceIds.get(s);
           return id === undefined ? [] : [id];

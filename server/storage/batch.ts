@@ -8,6 +8,8 @@ export interface FrameWrite {
   values: Array<[string, Scalar]>;
   /** The owner a new device is registered to (it came with an enrollment key). */
   owner?: number;
+  /** The first frame for this device that came with a credential: from now on it refuses anonymous sockets. */
+  claim?: true;
 }
 
 /** A device's socket closed on this instance. */
@@ -50,6 +52,8 @@ export interface BatchPlan {
   firstFrame: Map<string, number>;
   /** The owner of a device registered by an enrolled frame. */
   owners: Map<string, number>;
+  /** Devices written with a credential for the first time. */
+  claims: Set<string>;
   /** First non-null value's kind per parameter name, and when it first appeared. */
   names: Map<string, NewParameter>;
   /** Latest value per device and parameter (only the last write of a batch reaches device_value). */
@@ -63,6 +67,7 @@ export function planBatch(items: readonly WriteItem[]): BatchPlan {
     offline: [],
     firstFrame: new Map(),
     owners: new Map(),
+    claims: new Set(),
     names: new Map(),
     latest: new Map(),
     history: [],
@@ -78,6 +83,7 @@ export function planBatch(items: readonly WriteItem[]): BatchPlan {
     plan.seen.set(serial, Math.max(t, plan.seen.get(serial) ?? t));
     if (!plan.firstFrame.has(serial)) plan.firstFrame.set(serial, t);
     if (item.owner !== undefined && !plan.owners.has(serial)) plan.owners.set(serial, item.owner);
+    if (item.claim) plan.claims.add(serial);
     let latest = plan.latest.get(serial);
     if (!latest) {
       latest = new Map();

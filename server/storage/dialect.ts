@@ -14,6 +14,8 @@ export interface Dialect {
   /** Sets the kind of parameters whose kind is still unknown. */
   setKinds(ids: number[], kinds: ParameterKind[]): Promise<void>;
   touch(ids: number[], lastSeen: number[], instance: string): Promise<void>;
+  /** Marks devices as claimed: written with a credential, so anonymous sockets are refused for them. */
+  claim(ids: number[]): Promise<void>;
   /** Marks devices offline unless another instance holds them by now. */
   setOffline(ids: number[], instance: string): Promise<void>;
   upsertValues(deviceIds: number[], paramIds: number[], values: string[]): Promise<void>;

@@ -8,7 +8,7 @@ const KINDS = new Set(['number', 'string', 'boolean']);
 export async function loadFleet(db: Db): Promise<Fleet> {
   const [devices, parameters, values, tokens, rejected] = await Promise.all([
     db.device.findMany({
-      select: { id: true, serial: true, createdAt: true, lastSeen: true, online: true, instance: true, ownerId: true },
+      select: { id: true, serial: true, createdAt: true, lastSeen: true, online: true, instance: true, ownerId: true, claimed: true },
     }),
     db.parameter.findMany(),
     db.deviceValue.findMany(),
@@ -27,6 +27,7 @@ export async function loadFleet(db: Db): Promise<Fleet> {
   const states = new Map<number, Record<string, Scalar>>();
   for (const d of devices) {
     if (fleet.rejected.has(d.serial)) continue;
+    if (d.claimed) fleet.claimed.add(d.serial);
     const params = emptyParams();
     states.set(d.id, params);
     fleet.load({

@@ -89,6 +89,9 @@ export async function postgresDialect(url: string): Promise<Dialect> {
         [ids, lastSeen.map(iso), instance],
       );
     },
+    async claim(ids) {
+      await run('UPDATE device SET claimed = true WHERE id = ANY($1::int[]) AND NOT claimed', [ids]);
+    },
     async setOffline(ids, instance) {
       await run('UPDATE device SET online = false, instance = NULL WHERE id = ANY($1::int[]) AND instance = $2', [ids, instance]);
     },

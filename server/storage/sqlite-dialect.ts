@@ -32,6 +32,7 @@ export function sqliteDialect(path: string, synchronous: SqliteSync): Dialect {
   const setKind = db.prepare('UPDATE parameter SET kind = ? WHERE id = ? AND kind IS NULL');
   const touch = db.prepare('UPDATE device SET last_seen = max(coalesce(last_seen, 0), ?), online = 1, instance = ? WHERE id = ?');
   const offline = db.prepare('UPDATE device SET online = 0, instance = NULL WHERE id = ? AND instance = ?');
+  const claim = db.prepare('UPDATE device SET claimed = 1 WHERE id = ?');
   const upsertValue = db.prepare(
     'INSERT INTO device_value (device_id, param_id, value) VALUES (?, ?, ?) ON CONFLICT (device_id, param_id) DO UPDATE SET value = excluded.value',
   );
@@ -101,6 +102,9 @@ export function sqliteDialect(path: string, synchronous: SqliteSync): Dialect {
     },
     async touch(ids, lastSeen, instance) {
       for (let i = 0; i < ids.length; i++) touch.run(lastSeen[i], instance, ids[i]);
+    },
+    async claim(ids) {
+      for (const id of ids) claim.run(id);
     },
     async setOffline(ids, instance) {
       for (const id of ids) offline.run(id, instance);

@@ -28,9 +28,9 @@ describe('handshakes and requests no client should send', () => {
       expect(await healthy()).toBe(200);
     }
     // The page's own origin still gets its socket.
-    expect(await upgrade(server.url, '/graphql', { Origin: server.url, 'Sec-WebSocket-Protocol': 'graphql-transport-ws' })).toMatch(
-      /^HTTP\/1\.1 101/,
-    );
+    expect(
+      await upgrade(server.url, '/graphql', { Origin: server.url, 'Sec-WebSocket-Protocol': 'graphql-transport-ws' }),
+    ).toMatch(/^HTTP\/1\.1 101/);
     expect(crashes).toBe(0);
   });
 

@@ -72,7 +72,9 @@ describe('starting the server', () => {
     try {
       const run = await runToExit(['--port', String(port), '--data-dir', data, '--log-pretty', 'false'], { AUTH: 'on' });
       expect(run.code).toBe(1);
-      expect(run.err.trim()).toBe(`smart-os: port ${port} on 127.0.0.1 is in use by another program; stop it, or choose another with --port or PORT`);
+      expect(run.err.trim()).toBe(
+        `smart-os: port ${port} on 127.0.0.1 is in use by another program; stop it, or choose another with --port or PORT`,
+      );
       expect(run.out).not.toMatch(/password/);
       expect(readdirSync(data)).toEqual([]);
     } finally {
