@@ -30,12 +30,19 @@ export function secretOf(req: IncomingMessage): Presented {
 /** The heartbeat visits one slice of the sockets at a time, so pings never come in one burst. */
 const HEARTBEAT_SLICES = 32;
 
-/** One device socket: rate budget, liveness, and the serials it speaks for. */
+/** How long a closing socket waits for the answers of its frames in flight before it closes anyway. */
+const ANSWER_WAIT_MS = 30_000;
+
+/** One device socket: rate budget, liveness, the serials it speaks for, and its frames in flight. */
 class Connection implements AnswerSink {
   readonly serials = new Set<string>();
   alive = true;
   tokens: number;
   refilled = performance.now();
+  /** Frames admitted on this socket and not answered yet. */
+  unanswered = 0;
+  /** Set once the socket is to close: it reads no more frames, and closes once every admitted one is answered. */
+  closing: { code: number; reason: string } | null = null;
 
   constructor(
     readonly ws: WebSocket,
@@ -49,6 +56,23 @@ class Connection implements AnswerSink {
 
   send(text: string): void {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+  }
+
+  answer(text: string): void {
+    this.send(text);
+    this.unanswered--;
+    if (this.closing && this.unanswered === 0) this.ws.close(this.closing.code, this.closing.reason);
+  }
+
+  /**
+   * Closes once every frame admitted on this socket is answered, so nothing stored goes unanswered (the
+   * device would send it again and store it twice). Frames that arrive meanwhile are neither stored nor answered.
+   */
+  closeWhenAnswered(code: number, reason: string): void {
+    if (this.closing) return;
+    this.closing = { code, reason };
+    if (this.unanswered === 0) this.ws.close(code, reason);
+    else setTimeout(() => this.ws.close(code, reason), ANSWER_WAIT_MS).unref();
   }
 }
 
@@ -120,7 +144,7 @@ export class DeviceServer {
       const revoked =
         change.revokedToken !== undefined && conn.credential.kind === 'token' && conn.credential.tokenId === change.revokedToken;
       const rejected = change.removed && conn.serials.has(change.serial);
-      if (revoked || rejected) conn.ws.close(CloseCode.credentialsRevoked, revoked ? 'token revoked' : 'device rejected');
+      if (revoked || rejected) conn.closeWhenAnswered(CloseCode.credentialsRevoked, revoked ? 'token revoked' : 'device rejected');
     }
   }
 
@@ -201,13 +225,14 @@ export class DeviceServer {
   private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     const now = performance.now();
     conn.alive = true;
+    if (conn.closing) return;
     const rate = this.config.maxFramesPerSecond;
     conn.tokens = Math.min(rate, conn.tokens + ((now - conn.refilled) * rate) / 1000);
     conn.refilled = now;
     if (conn.tokens < 1) {
       this.metrics.closes.inc({ reason: 'flood' });
       this.log.warn({ peer: conn.peer, serials: [...conn.serials] }, 'device flooding; closing its socket');
-      conn.ws.close(CloseCode.policyViolation, `more than ${rate} frames per second`);
+      conn.closeWhenAnswered(CloseCode.policyViolation, `more than ${rate} frames per second`);
       return;
     }
     conn.tokens -= 1;
@@ -233,6 +258,7 @@ export class DeviceServer {
       this.refuse(conn, frame.head, refusal);
       return;
     }
+    conn.unanswered++;
     this.bind(frame.serial, conn);
   }
 
@@ -251,7 +277,7 @@ export class DeviceServer {
     previous.serials.delete(serial);
     if (previous.serials.size === 0) {
       this.metrics.closes.inc({ reason: 'replaced' });
-      previous.ws.close(CloseCode.replaced, 'replaced by a newer connection of the same device');
+      previous.closeWhenAnswered(CloseCode.replaced, 'replaced by a newer connection of the same device');
     }
   }
 

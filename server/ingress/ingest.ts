@@ -13,9 +13,9 @@ import { type CommitResult, type CommitTarget, GroupCommit } from '../storage/gr
 /** Frames answered before the event loop gets a turn. */
 const ANSWER_SLICE = 1024;
 
-/** Where an answer goes: the device's socket. */
+/** Where an answer goes: the device's socket. `answer` is for admitted frames, which it counts. */
 export interface AnswerSink {
-  send(text: string): void;
+  answer(text: string): void;
 }
 
 interface Ticket {
@@ -157,7 +157,7 @@ export class Ingest {
         const item = items[i] as WriteItem;
         if (!isOffline(item)) this.settle(item);
         const ticket = tickets[i];
-        if (ticket) ticket.sink.send(formatError(ticket.head, reason));
+        if (ticket) ticket.sink.answer(formatError(ticket.head, reason));
       }
       this.metrics.errors.inc({ reason: 'storageFailed' }, tickets.filter(Boolean).length);
       return;
@@ -189,7 +189,7 @@ export class Ingest {
         }
         const ticket = tickets[i];
         if (ticket) {
-          ticket.sink.send(formatAck(ticket.head));
+          ticket.sink.answer(formatAck(ticket.head));
           this.metrics.ackSeconds.observe((now - ticket.received) / 1000);
           acked++;
         }
