@@ -89,8 +89,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const graphql = createGraphQL(context, config, metrics, log.child({ ns: 'graphql' }));
   const routes = createRoutes({
     graphql: graphql.yoga,
-    exportHistory: exportHandler(historySource, history, fleet, async (req) =>
-      scopeOf(await accounts.viewerOf(sessionToken(req.headers)), config.auth === 'off'),
+    exportHistory: exportHandler(
+      historySource,
+      history,
+      fleet,
+      async (req) => scopeOf(await accounts.viewerOf(sessionToken(req.headers)), config.auth === 'off'),
+      log.child({ ns: 'export' }),
     ),
     registry: metrics.registry,
     readiness: readiness({ db, pubsub, writerRunning: () => writer.running, closing: () => closing !== null }),
@@ -98,7 +102,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const server = createServer(routes);
   const sessions = new SessionSockets(graphql.wss, accounts);
-  server.on('upgrade', upgradeHandler({ devices, graphql: graphql.wss, sessions, closing: () => closing !== null, log: log.child({ ns: 'http' }) }));
+  server.on(
+    'upgrade',
+    upgradeHandler({ devices, graphql: graphql.wss, sessions, closing: () => closing !== null, log: log.child({ ns: 'http' }) }),
+  );
   devices.startHeartbeat();
   const sweeper = registry
     ? startPresenceSweeper({

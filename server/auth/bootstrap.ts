@@ -51,7 +51,10 @@ export async function bootstrapAccounts(
         const file = join(config.dataDir, ADMIN_PASSWORD_FILE);
         writeFileSync(file, text.trimStart(), { mode: 0o600 });
         chmodSync(file, 0o600);
-        log.warn({ file }, `created the admin account with a random password; stdout is not a terminal, so it is in ${file} (mode 600): read it, sign in, then delete the file`);
+        log.warn(
+          { file },
+          `created the admin account with a random password; stdout is not a terminal, so it is in ${file} (mode 600): read it, sign in, then delete the file`,
+        );
       }
     }
   }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Scalar } from '../../protocol/values.ts';
 import { canSee, type Scope } from '../auth/viewer.ts';
 import { BadInputError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
 import type { Fleet } from '../state/fleet.ts';
 import { ROLLUP_WIDTH, type RollupTable } from '../storage/tables.ts';
 import { DAY_MS } from '../time.ts';
@@ -140,7 +141,8 @@ export async function* exportLines(
         continue;
       }
       const buckets = width === null ? null : new BucketStream(width);
-      let after = Number.NEGATIVE_INFINITY;
+      // Rows are read after this time: just before the range (a finite number every database can bind).
+      let after = req.since - 1;
       for (;;) {
         const rows = await source.rawPage(pair, req.since, req.until, after, PAGE);
         if (rows.length === 0) break;
@@ -167,6 +169,7 @@ export function exportHandler(
   history: HistoryService,
   fleet: Fleet,
   scopeOf: (req: IncomingMessage) => Promise<Scope | null>,
+  log: Logger,
 ) {
   return async (req: IncomingMessage, res: ServerResponse, format: ExportFormat): Promise<void> => {
     let request: ExportRequest;
@@ -202,8 +205,12 @@ export function exportHandler(
       }
       res.end();
     } catch (err) {
-      // Headers are gone: the best signal left is a broken stream.
-      res.destroy(err as Error);
+      log.error({ err, url: req.url?.slice(0, 200) }, 'export failed while streaming');
+      // The status is sent already. NDJSON ends with an error object a reader checks for; CSV has no room
+      // for one, so its chunked body is cut without its last chunk, which every HTTP client reports.
+      if (format === 'ndjson' && !res.destroyed)
+        res.end(`${JSON.stringify({ error: `export failed: ${(err as Error).message}` })}\n`);
+      else res.destroy(err as Error);
     }
   };
 }

@@ -16,9 +16,13 @@ export function ensurePortFree(host: string, port: number): Promise<void> {
 
 export function portError(err: Error & { code?: string }, host: string, port: number): Error {
   if (err.code === 'EADDRINUSE')
-    return new StartupError(`port ${port} on ${host} is in use by another program; stop it, or choose another with --port or PORT`);
+    return new StartupError(
+      `port ${port} on ${host} is in use by another program; stop it, or choose another with --port or PORT`,
+    );
   if (err.code === 'EACCES')
-    return new StartupError(`port ${port} on ${host} needs privileges this user lacks; choose a port above 1023 with --port or PORT`);
+    return new StartupError(
+      `port ${port} on ${host} needs privileges this user lacks; choose a port above 1023 with --port or PORT`,
+    );
   if (err.code === 'EADDRNOTAVAIL')
     return new StartupError(`${host} is not an address of this machine; set HOST to one of its addresses (or 0.0.0.0)`);
   return err;

@@ -5,8 +5,8 @@ import { CloseCode, ErrorReason, type ErrorReasonName } from '../../protocol/cod
 import { formatError, formatWelcome, parseDeviceFrame } from '../../protocol/frames.ts';
 import type { Credentials, DeviceCredential } from '../auth/credentials.ts';
 import type { Config } from '../config.ts';
-import { bearerOf, type Presented } from '../http/bearer.ts';
 import { UnauthenticatedError } from '../errors.ts';
+import { bearerOf, type Presented } from '../http/bearer.ts';
 import type { Changes } from '../live/changes.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
@@ -144,7 +144,8 @@ export class DeviceServer {
       const revoked =
         change.revokedToken !== undefined && conn.credential.kind === 'token' && conn.credential.tokenId === change.revokedToken;
       const rejected = change.removed && conn.serials.has(change.serial);
-      if (revoked || rejected) conn.closeWhenAnswered(CloseCode.credentialsRevoked, revoked ? 'token revoked' : 'device rejected');
+      if (revoked || rejected)
+        conn.closeWhenAnswered(CloseCode.credentialsRevoked, revoked ? 'token revoked' : 'device rejected');
     }
   }
 
@@ -162,7 +163,9 @@ export class DeviceServer {
         return cred.serial === serial ? { credentialed: true } : { refusal: 'notAuthorized' };
       case 'enrollment':
         if (!device) return { owner: cred.ownerId, credentialed: true };
-        return device.ownerId === cred.ownerId && !this.fleet.locked.has(serial) ? { credentialed: true } : { refusal: 'notAuthorized' };
+        return device.ownerId === cred.ownerId && !this.fleet.locked.has(serial)
+          ? { credentialed: true }
+          : { refusal: 'notAuthorized' };
       default:
         // Old devices cannot send credentials: they keep working as long as their serial never had one.
         return this.fleet.locked.has(serial) || this.fleet.claimed.has(serial) ? { refusal: 'unauthorized' } : {};

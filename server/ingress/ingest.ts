@@ -67,13 +67,7 @@ export class Ingest {
    * Queues an accepted frame for commit; returns why it is refused otherwise. `owner`: a new device
    * registers to it (enrollment); `credentialed`: the socket presented a credential valid for the device.
    */
-  admit(
-    frame: ParsedFrame,
-    sink: AnswerSink,
-    received: number,
-    owner?: number,
-    credentialed = false,
-  ): ErrorReasonName | null {
+  admit(frame: ParsedFrame, sink: AnswerSink, received: number, owner?: number, credentialed = false): ErrorReasonName | null {
     if (this.draining) return 'shuttingDown';
     const { serial } = frame;
     const device = this.fleet.get(serial);

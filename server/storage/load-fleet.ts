@@ -8,7 +8,16 @@ const KINDS = new Set(['number', 'string', 'boolean']);
 export async function loadFleet(db: Db): Promise<Fleet> {
   const [devices, parameters, values, tokens, rejected] = await Promise.all([
     db.device.findMany({
-      select: { id: true, serial: true, createdAt: true, lastSeen: true, online: true, instance: true, ownerId: true, claimed: true },
+      select: {
+        id: true,
+        serial: true,
+        createdAt: true,
+        lastSeen: true,
+        online: true,
+        instance: true,
+        ownerId: true,
+        claimed: true,
+      },
     }),
     db.parameter.findMany(),
     db.deviceValue.findMany(),
