@@ -44,7 +44,7 @@ export const ErrorReason = {
   tooManyDevices: 'the server has reached its device limit',
   unknownDevice: 'unknown device: this server does not register new devices',
   notAuthorized: 'the credentials of this connection do not allow writing for this serial',
-  unauthorized: 'this device connects with a credential: send its token or its owner\'s enrollment key',
+  unauthorized: "this device connects with a credential: send its token or its owner's enrollment key",
   rejected: 'an admin rejected this device',
   shuttingDown: 'server is shutting down, send again after reconnecting',
   storageFailed: 'the update could not be stored, send it again',

@@ -3,6 +3,7 @@ import { MAX_LIMIT, type Page, runQuery } from '../server/state/query.ts';
 import { visibleDevices } from './access.ts';
 import { builder } from './builder.ts';
 import { ConditionInput, OrderInput } from './conditions.ts';
+import { listCost } from './cost.ts';
 import { DeviceRef } from './device.ts';
 
 const DevicePageRef = builder.objectRef<Page>('DevicePage').implement({
@@ -15,7 +16,9 @@ const DevicePageRef = builder.objectRef<Page>('DevicePage').implement({
 builder.queryField('devices', (t) =>
   t.field({
     type: DevicePageRef,
-    description: 'One page of the fleet, filtered and sorted (default: by serial).',
+    description:
+      'One page of the fleet, filtered and sorted (default: by serial). What is asked of each node costs `limit` times.',
+    extensions: { complexity: listCost(20) },
     args: {
       where: t.arg({ type: [ConditionInput], required: false }),
       orderBy: t.arg({ type: [OrderInput], required: false }),

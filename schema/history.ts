@@ -4,6 +4,7 @@ import type { HistoryQuery } from '../server/history/history-service.ts';
 import type { DeviceState } from '../server/state/fleet.ts';
 import { DAY_MS } from '../server/time.ts';
 import { builder } from './builder.ts';
+import { type CostArgs, SERIES_COST } from './cost.ts';
 import { DeviceRef } from './device.ts';
 
 const MAX_NAMES = 50;
@@ -65,8 +66,9 @@ const rangeArgs = (t: Parameters<Parameters<typeof builder.objectField>[2]>[0]) 
 builder.objectField(DeviceRef, 'history', (t) =>
   t.field({
     type: [PointRef],
-    description: 'The trend of one parameter.',
+    description: `The trend of one parameter. Costs ${SERIES_COST} (query cost limit).`,
     args: { name: t.arg.string({ required: true }), ...rangeArgs(t) },
+    extensions: { complexity: ({ childComplexity }: CostArgs) => SERIES_COST + childComplexity },
     resolve: (device, args, ctx) =>
       ctx.history.load(query(device, args.name, args, ctx.fleet.parameters.get(args.name)?.kind === 'number')),
   }),
@@ -75,8 +77,12 @@ builder.objectField(DeviceRef, 'history', (t) =>
 builder.objectField(DeviceRef, 'histories', (t) =>
   t.field({
     type: [ParameterHistoryRef],
-    description: 'The trends of several parameters over the same range, read together.',
+    description: `The trends of several parameters over the same range, read together. Costs ${SERIES_COST} per name.`,
     args: { names: t.arg.stringList({ required: true }), ...rangeArgs(t) },
+    extensions: {
+      complexity: ({ args, childComplexity }: CostArgs) =>
+        (SERIES_COST + childComplexity) * Math.max(1, (args.names as unknown[] | undefined)?.length ?? 1),
+    },
     resolve: async (device, args, ctx) => {
       if (args.names.length > MAX_NAMES) throw new BadInputError(`at most ${MAX_NAMES} names`);
       const loaded = await ctx.history.loadMany(

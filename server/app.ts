@@ -21,6 +21,7 @@ import { DeviceServer } from './ingress/device-server.ts';
 import { Ingest } from './ingress/ingest.ts';
 import { openTrafficLog } from './ingress/traffic-log.ts';
 import { inProcessPubSub, type PubSubHandle, redisPubSub } from './live/bus.ts';
+import type { LiveHub } from './live/hub.ts';
 import { startPresenceSweeper } from './live/presence-sweeper.ts';
 import { openReplica } from './live/replica.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -43,6 +44,8 @@ export interface App {
   readonly instance: string;
   readonly server: Server;
   readonly fleet: Fleet;
+  /** The live subscriptions (their counts are what tests and /metrics look at). */
+  readonly hub: LiveHub;
   readonly accounts: Accounts;
   /** Starts listening (config.port; 0 picks a free port) and returns the base URL. */
   listen(): Promise<string>;
@@ -143,6 +146,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     instance,
     server,
     fleet,
+    hub,
     accounts,
     listen: () => listen(server, config.host, config.port),
     close() {

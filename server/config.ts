@@ -82,6 +82,23 @@ const settings = {
     schema: z.enum(['auto', 'always']).default('auto'),
     help: 'auto: Secure cookies when the request came over HTTPS (X-Forwarded-Proto); always: always',
   },
+  graphqlMaxCost: {
+    schema: int(10, 10_000_000).default(5000),
+    help: 'most a GraphQL operation may cost: 1 per field, times `limit` under a list, 20 per history series',
+  },
+  graphqlMaxDepth: { schema: int(2, 100).default(12), help: 'deepest field nesting a GraphQL operation may have' },
+  graphqlMaxAliases: { schema: int(1, 1000).default(15), help: 'aliases a GraphQL operation may have' },
+  graphqlMaxTokens: { schema: int(100, 1_000_000).default(5000), help: 'tokens a GraphQL document may have' },
+  historySeriesPerRequest: {
+    schema: int(1, 100_000).default(200),
+    help: 'history series (device × parameter) one GraphQL request may read',
+  },
+  maxSubscriptionsPerSocket: { schema: int(1, 10_000).default(20), help: 'live subscriptions on one graphql-ws socket' },
+  maxSubscriptionsPerUser: {
+    schema: int(1, 100_000).default(100),
+    help: 'live subscriptions of one user (or token) across all its sockets on this instance',
+  },
+  maxExportsPerUser: { schema: int(1, 1000).default(2), help: 'exports one user may stream at once (more: 429)' },
   sqliteSync: {
     schema: z.enum(['FULL', 'NORMAL']).default('FULL'),
     help: 'FULL: an OK survives power loss; NORMAL: it survives a crash of the server',

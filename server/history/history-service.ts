@@ -77,8 +77,22 @@ export class HistoryService {
   ) {}
 
   /** A loader for one request: it batches and caches only within that request. */
-  loader(): DataLoader<HistoryQuery, Point[], string> {
-    return new DataLoader((queries) => this.batch(queries), { cacheKeyFn: (q) => JSON.stringify(q) });
+  /** One request's loader: its series are read together, and at most `maxSeries` of them. */
+  loader(maxSeries = Number.POSITIVE_INFINITY): DataLoader<HistoryQuery, Point[], string> {
+    let series = 0;
+    return new DataLoader(
+      async (queries) => {
+        series += queries.length;
+        if (series > maxSeries) {
+          const refused = new BadInputError(
+            `at most ${maxSeries} history series per request: ask for fewer devices or parameters`,
+          );
+          return queries.map(() => refused);
+        }
+        return this.batch(queries);
+      },
+      { cacheKeyFn: (q) => JSON.stringify(q) },
+    );
   }
 
   /** The ids behind a serial and a parameter name (cached once known; ids never change). */

@@ -1,6 +1,10 @@
+import { setImmediate } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { HISTORY_TABLE, LOG_TABLE, logBucket, type RollupTable } from '../storage/tables.ts';
 import { byPair, type HistorySource, type Pair, type RawRow, type RollupRow } from './rows.ts';
+
+/** Longest stretch of history reads before the event loop gets a turn, ms. */
+const SLICE_MS = 4;
 
 /**
  * History reads on SQLite: a read-only connection of its own (WAL: never blocked by the writer thread).
@@ -40,9 +44,20 @@ export function sqliteHistory(path: string): HistorySource {
     after,
     limit,
   });
-  // One indexed range read per pair: SQLite has no network round trip to save by merging them.
-  const each = <T>(pairs: readonly Pair[], read: (p: Pair) => T[]) =>
-    byPair(pairs.flatMap((p) => read(p).map((row): [number, number, T] => [p.deviceId, p.paramId, row])));
+  // One indexed range read per pair: SQLite has no network round trip to save by merging them. The reads
+  // run on the event loop, so many pairs are read in slices that let device frames be answered between.
+  const each = async <T>(pairs: readonly Pair[], read: (p: Pair) => T[]) => {
+    const rows: Array<[number, number, T]> = [];
+    let slice = performance.now();
+    for (const p of pairs) {
+      for (const row of read(p)) rows.push([p.deviceId, p.paramId, row]);
+      if (performance.now() - slice > SLICE_MS) {
+        await setImmediate();
+        slice = performance.now();
+      }
+    }
+    return byPair(rows);
+  };
   return {
     async pair(serial, name) {
       return (pairOf.get(serial, name) as Pair | undefined) ?? null;

@@ -2,10 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import type { ExecutionArgs, GraphQLError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import type { GraphQLError } from 'graphql';
 import { createYoga, maskError, type Plugin, type YogaLogger } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
 import type { Context } from '../../schema/builder.ts';
 import { schema } from '../../schema/index.ts';
 import { type Accounts, sessionMsOf } from '../auth/accounts.ts';
@@ -19,9 +17,9 @@ import type { LiveHub } from '../live/hub.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Fleet } from '../state/fleet.ts';
+import { graphqlWs } from './graphql-ws.ts';
+import { type QueryLimits, queryLimits } from './query-limits.ts';
 import { clientAddress, sessionToken, viaHttps } from './session-cookie.ts';
-import { expandSharedData, sharedDataReplacer } from './shared-json.ts';
-import { sharedSubscribe } from './shared-subscribe.ts';
 
 const EXAMPLE_QUERY = `# SMART-OS: the live fleet. Try a subscription too:
 #   subscription { deviceUpdates { updates { serial values online } left } }
@@ -70,10 +68,6 @@ function maskErrors(error: unknown, message: string, isDev?: boolean): Error {
   return maskError(error, message, isDev);
 }
 
-interface Enveloped {
-  execute: (args: ExecutionArgs) => unknown;
-}
-
 /** What the context factory gets: the Node request (HTTP, or the socket's upgrade request) and, over HTTP, Yoga's. */
 export interface RequestInfo {
   req: IncomingMessage;
@@ -90,7 +84,7 @@ export interface ContextDeps {
   accounts: Accounts;
   credentials: Credentials;
   deviceAdmin: DeviceAdmin;
-  config: Pick<Config, 'auth' | 'sessionDays' | 'secureCookies'>;
+  config: Pick<Config, 'auth' | 'sessionDays' | 'secureCookies' | 'historySeriesPerRequest'>;
 }
 
 /** Each request's context: who asks (from the session cookie), what they may see, and the services. */
@@ -102,7 +96,7 @@ export function contextFactory(deps: ContextDeps): (request: RequestInfo) => Pro
     return {
       fleet: deps.fleet,
       hub: deps.hub,
-      history: deps.history.loader(),
+      history: deps.history.loader(config.historySeriesPerRequest),
       viewer,
       scope: scopeOf(viewer, config.auth === 'off'),
       authOff: config.auth === 'off',
@@ -125,7 +119,7 @@ export function contextFactory(deps: ContextDeps): (request: RequestInfo) => Pro
 /** GraphQL over HTTP (Yoga, with GraphiQL that works offline) and over graphql-ws, same schema and context. */
 export function createGraphQL(
   context: (request: RequestInfo) => Promise<Context>,
-  config: Pick<Config, 'graphiql' | 'introspection'>,
+  config: Pick<Config, 'graphiql' | 'introspection' | 'maxSubscriptionsPerSocket' | 'maxSubscriptionsPerUser'> & QueryLimits,
   metrics: Metrics,
   log: Logger,
 ) {
@@ -153,6 +147,7 @@ export function createGraphQL(
       // Browsers send simple cross-site requests without asking: a custom header proves a same-site client.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
+      ...queryLimits(config),
     ],
     graphiql: config.graphiql
       ? { title: 'SMART-OS GraphiQL', subscriptionsProtocol: 'WS', defaultQuery: EXAMPLE_QUERY, credentials: 'same-origin' }
@@ -163,43 +158,12 @@ export function createGraphQL(
     maskedErrors: { maskError: maskErrors },
   });
 
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 256 * 1024 });
-  wss.on('connection', (socket) => {
-    metrics.graphqlSockets.inc();
-    socket.on('close', () => metrics.graphqlSockets.dec());
-    // Registered before graphql-ws's own listener, so every message it sends goes through here.
-    const send = socket.send.bind(socket) as (data: unknown, cb?: (err?: Error) => void) => void;
-    socket.send = ((data: unknown, cb?: (err?: Error) => void) =>
-      send(typeof data === 'string' ? expandSharedData(data) : data, cb)) as typeof socket.send;
-  });
-  // Yoga's graphql-ws recipe for queries and mutations (envelop plugins and masking apply); subscriptions
-  // share one execution among subscribers of the same filter and query (shared-subscribe.ts).
-  useServer(
-    {
-      jsonMessageReplacer: sharedDataReplacer,
-      execute: (args) => (args.rootValue as Enveloped).execute(args) as never,
-      subscribe: sharedSubscribe((errors) =>
-        errors.map((error) => {
-          const result = maskErrors(error, 'Unexpected error.');
-          if (result !== error) log.error({ err: rootCause(error) }, 'unexpected error in a subscription');
-          return result as GraphQLError;
-        }),
-      ),
-      onSubscribe: async (ctx, _id, payload) => {
-        const env = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params: payload });
-        const args = {
-          schema: env.schema,
-          operationName: payload.operationName,
-          document: env.parse(payload.query),
-          variableValues: payload.variables,
-          contextValue: await env.contextFactory(),
-          rootValue: { execute: env.execute } satisfies Enveloped,
-        };
-        const errors = env.validate(args.schema, args.document);
-        return errors.length > 0 ? errors : args;
-      },
-    },
-    wss,
+  const wss = graphqlWs(yoga, config, metrics, log, (errors) =>
+    errors.map((error) => {
+      const result = maskErrors(error, 'Unexpected error.');
+      if (result !== error) log.error({ err: rootCause(error) }, 'unexpected error in a subscription');
+      return result as GraphQLError;
+    }),
   );
   return { yoga, wss };
 }

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../protocol/codes.ts';
 import { formatDeviceFrame, parseAnswer } from '../../protocol/frames.ts';
-import { connectDevice, TestDevice } from '../support/device.ts';
+import { connectDevice, type TestDevice } from '../support/device.ts';
 import { data } from '../support/graphql.ts';
 import { startServer, type TestServer } from '../support/server.ts';
 
 interface History {
   device: { history: Array<{ value: unknown }> } | null;
 }
-const HISTORY = 'query($s: String!) { device(serial: $s) { history(name: "n", since: "2000-01-01T00:00:00Z", until: "2100-01-01T00:00:00Z") { value } } }';
+const HISTORY =
+  'query($s: String!) { device(serial: $s) { history(name: "n", since: "2000-01-01T00:00:00Z", until: "2100-01-01T00:00:00Z") { value } } }';
 
 /** Everything a socket receives until it closes. */
 function collect(d: TestDevice): Promise<{ answers: string[]; code: number }> {
