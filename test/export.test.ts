@@ -234,7 +234,7 @@ describe('an export that fails while streaming', () => {
     };
     const logged: string[] = [];
     const log = createLogger('error', false);
-    log.error = ((obj: unknown, msg?: string) => {
+    log.error = ((_obj: unknown, msg?: string) => {
       logged.push(`${msg ?? ''}`);
     }) as typeof log.error;
     const handler = exportHandler(source, new HistoryService(source), fleet, async () => ALL_DEVICES, log);
