@@ -10,5 +10,6 @@ import './history.ts';
 import './account.ts';
 import './ownership.ts';
 import './credentials.ts';
+import './api-tokens.ts';
 
 export const schema = builder.toSchema();

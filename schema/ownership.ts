@@ -1,5 +1,4 @@
 import { ForbiddenError } from '../server/errors.ts';
-import { requireAdmin } from './access.ts';
 import { builder } from './builder.ts';
 import { DeviceRef } from './device.ts';
 
@@ -15,10 +14,9 @@ builder.queryField('unclaimedDevices', (t) =>
   t.field({
     type: [DeviceRef],
     description: 'Devices that connected without credentials and belong to nobody yet (admins only).',
-    resolve: (_root, _args, ctx) => {
-      requireAdmin(ctx);
-      return [...ctx.fleet.devices.values()].filter((d) => d.ownerId === null).sort((a, b) => (a.serial < b.serial ? -1 : 1));
-    },
+    authScopes: { admin: true },
+    resolve: (_root, _args, ctx) =>
+      [...ctx.fleet.devices.values()].filter((d) => d.ownerId === null).sort((a, b) => (a.serial < b.serial ? -1 : 1)),
   }),
 );
 
@@ -26,9 +24,9 @@ builder.mutationField('assignDevice', (t) =>
   t.field({
     type: DeviceRef,
     description: 'Gives a device to an owner (null: back to unclaimed). Admins only.',
+    authScopes: { admin: true },
     args: { serial: t.arg.string({ required: true }), owner: t.arg.string({ required: false }) },
     resolve: async (_root, { serial, owner }, ctx) => {
-      requireAdmin(ctx);
       let ownerId: number | null = null;
       if (owner) {
         const user = await ctx.accounts.userByName(owner);
@@ -46,9 +44,9 @@ builder.mutationField('assignDevice', (t) =>
 builder.mutationField('rejectDevice', (t) =>
   t.boolean({
     description: 'Removes a device from the fleet and refuses its serial from now on; its history is kept. Admins only.',
+    authScopes: { admin: true },
     args: { serial: t.arg.string({ required: true }) },
     resolve: async (_root, { serial }, ctx) => {
-      requireAdmin(ctx);
       await ctx.deviceAdmin.reject(serial);
       return true;
     },

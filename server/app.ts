@@ -2,20 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { CloseCode } from '../protocol/codes.ts';
 import { Accounts, sessionMsOf } from './auth/accounts.ts';
+import { ApiTokens } from './auth/api-tokens.ts';
 import { bootstrapAccounts } from './auth/bootstrap.ts';
 import { Credentials } from './auth/credentials.ts';
 import { DeviceAdmin } from './auth/device-admin.ts';
-import { scopeOf } from './auth/viewer.ts';
+import { Identify } from './auth/identity.ts';
 import type { Config } from './config.ts';
 import { exportHandler } from './history/export.ts';
 import { HistoryService } from './history/history-service.ts';
 import { openHistorySource } from './history/open-source.ts';
+import { CredentialSockets } from './http/credential-sockets.ts';
+import { exportAccess } from './http/export-access.ts';
 import { contextFactory, createGraphQL } from './http/graphql.ts';
 import { listen } from './http/listen.ts';
 import { readiness } from './http/readiness.ts';
 import { createRoutes } from './http/routes.ts';
-import { sessionToken } from './http/session-cookie.ts';
-import { SessionSockets } from './http/session-sockets.ts';
 import { upgradeHandler } from './http/upgrade.ts';
 import { DeviceServer } from './ingress/device-server.ts';
 import { Ingest } from './ingress/ingest.ts';
@@ -76,6 +77,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // Accounts and who may do what.
   const accounts = new Accounts(db, sessionMsOf(config.sessionDays), pubsub.redis);
   const credentials = new Credentials(db);
+  const apiTokens = new ApiTokens(db);
+  const identify = new Identify(accounts, apiTokens, config.auth === 'off');
   await bootstrapAccounts(config, accounts, credentials, log.child({ ns: 'auth' }), options.print);
   const deviceAdmin = new DeviceAdmin(db, fleet, changes, credentials);
   const stopPruning = accounts.pruneEvery(HOUR_MS, (err) => log.warn({ err: err.message }, 'pruning expired sessions failed'));
@@ -88,26 +91,23 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const devices = new DeviceServer(config, fleet, credentials, ingest, traffic, metrics, log.child({ ns: 'ingress' }), changes);
   const historySource = openHistorySource(config);
   const history = new HistoryService(historySource);
-  const context = contextFactory({ fleet, hub, history, accounts, credentials, deviceAdmin, config });
-  const graphql = createGraphQL(context, config, metrics, log.child({ ns: 'graphql' }));
+  const context = contextFactory({ fleet, hub, history, accounts, credentials, apiTokens, identify, deviceAdmin, config });
+  const sockets = new CredentialSockets(identify, accounts, apiTokens);
+  const graphql = createGraphQL(context, config, metrics, log.child({ ns: 'graphql' }), sockets.connect);
   const routes = createRoutes({
     graphql: graphql.yoga,
-    exportHistory: exportHandler(
-      historySource,
-      history,
-      fleet,
-      async (req) => scopeOf(await accounts.viewerOf(sessionToken(req.headers)), config.auth === 'off'),
-      log.child({ ns: 'export' }),
-    ),
+    exportHistory: exportHandler(historySource, history, fleet, exportAccess(identify, config.auth === 'off'), {
+      log: log.child({ ns: 'export' }),
+      maxPerUser: config.maxExportsPerUser,
+    }),
     registry: metrics.registry,
     readiness: readiness({ db, pubsub, writerRunning: () => writer.running, closing: () => closing !== null }),
     log: log.child({ ns: 'http' }),
   });
   const server = createServer(routes);
-  const sessions = new SessionSockets(graphql.wss, accounts);
   server.on(
     'upgrade',
-    upgradeHandler({ devices, graphql: graphql.wss, sessions, closing: () => closing !== null, log: log.child({ ns: 'http' }) }),
+    upgradeHandler({ devices, graphql: graphql.wss, closing: () => closing !== null, log: log.child({ ns: 'http' }) }),
   );
   devices.startHeartbeat();
   const sweeper = registry

@@ -237,7 +237,9 @@ describe('an export that fails while streaming', () => {
     log.error = ((_obj: unknown, msg?: string) => {
       logged.push(`${msg ?? ''}`);
     }) as typeof log.error;
-    const handler = exportHandler(source, new HistoryService(source), fleet, async () => ALL_DEVICES, log);
+    const handler = exportHandler(source, new HistoryService(source), fleet, async () => ({ scope: ALL_DEVICES, user: 'test' }), {
+      log,
+    });
     const http = createServer((req, res) => void handler(req, res, req.url?.startsWith('/export.csv') ? 'csv' : 'ndjson'));
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
     const base = `http://127.0.0.1:${(http.address() as { port: number }).port}`;

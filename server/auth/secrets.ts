@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /** Prefixes say what a secret is when it turns up in a config file or a log. */
-export const SECRET_PREFIX = { session: 'sos_s_', deviceToken: 'sos_d_', enrollmentKey: 'sos_e_' } as const;
+export const SECRET_PREFIX = { session: 'sos_s_', deviceToken: 'sos_d_', enrollmentKey: 'sos_e_', apiToken: 'sos_p_' } as const;
 
 /** 32 random bytes: guessing is hopeless, so a fast hash is enough to store them. */
 export function newSecret(kind: keyof typeof SECRET_PREFIX): string {

@@ -164,20 +164,32 @@ export async function* exportLines(
 }
 
 /** GET /export.csv and /export.ndjson. */
+/** Who may export what: the devices in `scope`, counted against `user`'s concurrent exports; or why not. */
+export type ExportAccess = { scope: Scope; user: string } | { status: 401 | 403; error: string };
+
 export function exportHandler(
   source: HistorySource,
   history: HistoryService,
   fleet: Fleet,
-  scopeOf: (req: IncomingMessage) => Promise<Scope | null>,
-  log: Logger,
+  access: (req: IncomingMessage) => Promise<ExportAccess>,
+  { log, maxPerUser = Number.POSITIVE_INFINITY }: { log: Logger; maxPerUser?: number },
 ) {
+  const running = new Map<string, number>();
   return async (req: IncomingMessage, res: ServerResponse, format: ExportFormat): Promise<void> => {
     let request: ExportRequest;
+    let user: string;
     try {
-      const scope = await scopeOf(req);
-      if (!scope) {
-        res.writeHead(401, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: 'sign in first' }));
+      const granted = await access(req);
+      if ('status' in granted) {
+        res.writeHead(granted.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: granted.error }));
+        return;
+      }
+      const { scope } = granted;
+      user = granted.user;
+      if ((running.get(user) ?? 0) >= maxPerUser) {
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '5' });
+        res.end(JSON.stringify({ error: `at most ${maxPerUser} exports at once per user: wait for one to finish` }));
         return;
       }
       request = parseExportRequest(new URL(req.url ?? '/', 'http://localhost'), fleet);
@@ -195,8 +207,12 @@ export function exportHandler(
       'cache-control': 'no-store',
     });
     let aborted = false;
+    running.set(user, (running.get(user) ?? 0) + 1);
     res.on('close', () => {
       aborted = !res.writableFinished;
+      const left = (running.get(user) ?? 1) - 1;
+      if (left > 0) running.set(user, left);
+      else running.delete(user);
     });
     try {
       for await (const chunk of exportLines(request, format, source, history, fleet)) {

@@ -1,7 +1,8 @@
+import type { IncomingMessage } from 'node:http';
 import { type ExecutionArgs, GraphQLError, getOperationAST } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { Context } from '../../schema/builder.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -30,6 +31,8 @@ export function graphqlWs(
   metrics: Metrics,
   log: Logger,
   mask: Mask,
+  /** At connection_init: whether the socket's credential is acceptable (and remembering it). */
+  connect: (socket: WebSocket, req: IncomingMessage, params: Readonly<Record<string, unknown>> | undefined) => Promise<boolean>,
 ): WebSocketServer {
   const caps = new SubscriptionCaps(config.maxSubscriptionsPerSocket, config.maxSubscriptionsPerUser);
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_MESSAGE_BYTES });
@@ -49,6 +52,7 @@ export function graphqlWs(
   useServer(
     {
       jsonMessageReplacer: sharedDataReplacer,
+      onConnect: (ctx) => connect(ctx.extra.socket, ctx.extra.request, ctx.connectionParams),
       execute: (args) => (args.rootValue as Enveloped).execute(args) as never,
       subscribe: sharedSubscribe(mask),
       onSubscribe: async (ctx, id, payload) => {

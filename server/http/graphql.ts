@@ -7,8 +7,10 @@ import { createYoga, maskError, type Plugin, type YogaLogger } from 'graphql-yog
 import type { Context } from '../../schema/builder.ts';
 import { schema } from '../../schema/index.ts';
 import { type Accounts, sessionMsOf } from '../auth/accounts.ts';
+import type { ApiTokens } from '../auth/api-tokens.ts';
 import type { Credentials } from '../auth/credentials.ts';
 import type { DeviceAdmin } from '../auth/device-admin.ts';
+import type { Identify } from '../auth/identity.ts';
 import { scopeOf } from '../auth/viewer.ts';
 import type { Config } from '../config.ts';
 import { ClientError } from '../errors.ts';
@@ -75,6 +77,8 @@ export interface RequestInfo {
   cookies: string[] | null;
   /** The URL as the client used it, when known. */
   url: string;
+  /** graphql-ws: the connection_init payload (may carry `authorization`). */
+  connectionParams?: Readonly<Record<string, unknown>> | null;
 }
 
 export interface ContextDeps {
@@ -83,17 +87,21 @@ export interface ContextDeps {
   history: HistoryService;
   accounts: Accounts;
   credentials: Credentials;
+  apiTokens: ApiTokens;
+  identify: Identify;
   deviceAdmin: DeviceAdmin;
   config: Pick<Config, 'auth' | 'sessionDays' | 'secureCookies' | 'historySeriesPerRequest'>;
 }
 
-/** Each request's context: who asks (from the session cookie), what they may see, and the services. */
+/** Each request's context: who asks (API token or session cookie), what they may see and do, and the services. */
 export function contextFactory(deps: ContextDeps): (request: RequestInfo) => Promise<Context> {
   const { config } = deps;
-  return async ({ req, cookies, url }) => {
+  return async ({ req, cookies, url, connectionParams }) => {
     const token = sessionToken(req.headers);
-    const viewer = await deps.accounts.viewerOf(token);
+    const identity = await deps.identify.of(req.headers, connectionParams);
+    const viewer = identity.viewer;
     return {
+      identity,
       fleet: deps.fleet,
       hub: deps.hub,
       history: deps.history.loader(config.historySeriesPerRequest),
@@ -103,6 +111,7 @@ export function contextFactory(deps: ContextDeps): (request: RequestInfo) => Pro
       sessionMs: sessionMsOf(config.sessionDays),
       accounts: deps.accounts,
       credentials: deps.credentials,
+      apiTokens: deps.apiTokens,
       deviceAdmin: deps.deviceAdmin,
       http: cookies
         ? {
@@ -122,6 +131,7 @@ export function createGraphQL(
   config: Pick<Config, 'graphiql' | 'introspection' | 'maxSubscriptionsPerSocket' | 'maxSubscriptionsPerUser'> & QueryLimits,
   metrics: Metrics,
   log: Logger,
+  connect: Parameters<typeof graphqlWs>[5],
 ) {
   // Cookies a resolver set (signIn, signOut), added to that request's response.
   const cookies = new WeakMap<object, string[]>();
@@ -139,7 +149,8 @@ export function createGraphQL(
         jar = [];
         cookies.set(request, jar);
       }
-      return context({ req: init.req, cookies: jar, url: request?.url ?? '' });
+      const connectionParams = (init as { connectionParams?: Readonly<Record<string, unknown>> }).connectionParams ?? null;
+      return context({ req: init.req, cookies: jar, url: request?.url ?? '', connectionParams });
     },
     graphqlEndpoint: '/graphql',
     plugins: [
@@ -158,12 +169,18 @@ export function createGraphQL(
     maskedErrors: { maskError: maskErrors },
   });
 
-  const wss = graphqlWs(yoga, config, metrics, log, (errors) =>
-    errors.map((error) => {
-      const result = maskErrors(error, 'Unexpected error.');
-      if (result !== error) log.error({ err: rootCause(error) }, 'unexpected error in a subscription');
-      return result as GraphQLError;
-    }),
+  const wss = graphqlWs(
+    yoga,
+    config,
+    metrics,
+    log,
+    (errors) =>
+      errors.map((error) => {
+        const result = maskErrors(error, 'Unexpected error.');
+        if (result !== error) log.error({ err: rootCause(error) }, 'unexpected error in a subscription');
+        return result as GraphQLError;
+      }),
+    connect,
   );
   return { yoga, wss };
 }

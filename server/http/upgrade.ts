@@ -3,14 +3,12 @@ import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import { DEVICE_PATHS } from '../../protocol/frames.ts';
 import type { Logger } from '../logger.ts';
-import type { SessionSockets } from './session-sockets.ts';
 
 export interface UpgradeDeps {
   /** Device sockets at /update/. */
   devices: { handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void };
   /** graphql-ws at /graphql. */
   graphql: WebSocketServer;
-  sessions: SessionSockets;
   /** True once shutdown began: new sockets are refused. */
   closing: () => boolean;
   log: Logger;
@@ -42,10 +40,7 @@ export function upgradeHandler(deps: UpgradeDeps) {
         refuse(socket, '403 Forbidden');
         return;
       }
-      deps.graphql.handleUpgrade(req, socket, head, (ws) => {
-        deps.sessions.opened(ws, req);
-        deps.graphql.emit('connection', ws, req);
-      });
+      deps.graphql.handleUpgrade(req, socket, head, (ws) => deps.graphql.emit('connection', ws, req));
     } else refuse(socket, '404 Not Found');
   };
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
