@@ -467,6 +467,28 @@ describe.skipIf(!browserAvailable())('the dashboard with accounts', () => {
       await expect.poll(() => credentials.locator('.tokens li').first().textContent()).toContain('field unit');
       await credentials.getByRole('button', { name: 'Revoke' }).click();
       await expect.poll(() => credentials.locator('.tokens li').first().textContent()).toContain('revoked');
+      // She makes a personal API token for a script: shown once, it reads her fleet, then she revokes it.
+      await page.keyboard.press('Escape');
+      await page.locator('.api-tokens summary').click();
+      const tokens = page.locator('.api-tokens');
+      const form2 = page.getByRole('form', { name: 'New API token' });
+      await form2.getByLabel('Label').fill('notebook');
+      await form2.getByRole('button', { name: 'New token' }).click();
+      await expect.poll(() => tokens.locator('.secret code').textContent()).toMatch(/^sos_p_[\w-]{43}$/);
+      const secret = (await tokens.locator('.secret code').textContent()) as string;
+      await expect.poll(() => tokens.locator('li').first().textContent()).toContain('notebook (read)');
+      const asScript = async () =>
+        (await (
+          await fetch(`${server.url}/graphql`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+            body: JSON.stringify({ query: '{ devices { nodes { serial } } }' }),
+          })
+        ).json()) as { data?: { devices: { nodes: Array<{ serial: string }> } } | null; errors?: Array<{ message: string }> };
+      expect((await asScript()).data?.devices.nodes).toEqual([{ serial: 'mine-1' }]);
+      await tokens.getByRole('button', { name: 'Revoke' }).click();
+      await expect.poll(() => tokens.locator('li').first().textContent()).toContain('revoked');
+      expect((await asScript()).errors?.[0]?.message).toBe('unknown, revoked or expired API token');
       // The cookie is HttpOnly: scripts on the page cannot read it.
       expect(await page.evaluate('document.cookie')).toBe('');
     } finally {

@@ -4,6 +4,7 @@ import { createCatalogue } from './catalogue.ts';
 import { useConnection } from './clients.ts';
 import { createClock } from './clock.ts';
 import { AccessPanel } from './components/AccessPanel.tsx';
+import { ApiTokens } from './components/ApiTokens.tsx';
 import { ColumnChooser } from './components/ColumnChooser.tsx';
 import { DevicePanel } from './components/DevicePanel.tsx';
 import { FilterBuilder } from './components/FilterBuilder.tsx';
@@ -46,6 +47,9 @@ export function App(props: AppProps) {
           GraphiQL
         </a>
         <Show when={props.user}>{(user) => <AccessPanel admin={user().role === 'ADMIN'} />}</Show>
+        <Show when={props.user}>
+          <ApiTokens />
+        </Show>
         <Show when={props.user}>{(user) => <UserMenu user={user()} account={props.account} />}</Show>
       </header>
       <section class="controls" aria-label="Table controls">

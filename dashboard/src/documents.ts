@@ -208,3 +208,31 @@ export const CreateUserMutation = graphql(`
     }
   }
 `);
+
+export const ApiTokensQuery = graphql(`
+  query ApiTokens {
+    apiTokens {
+      id
+      label
+      scopes
+      createdAt
+      expiresAt
+      revokedAt
+      lastUsedAt
+    }
+  }
+`);
+
+export const CreateApiTokenMutation = graphql(`
+  mutation CreateApiToken($label: String, $scopes: [ApiScope!]!, $expiresInDays: Int) {
+    createApiToken(label: $label, scopes: $scopes, expiresInDays: $expiresInDays) {
+      secret
+    }
+  }
+`);
+
+export const RevokeApiTokenMutation = graphql(`
+  mutation RevokeApiToken($id: Int!) {
+    revokeApiToken(id: $id)
+  }
+`);

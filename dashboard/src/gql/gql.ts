@@ -34,6 +34,9 @@ type Documents = {
     "\n  mutation AssignDevice($serial: String!, $owner: String) {\n    assignDevice(serial: $serial, owner: $owner) {\n      serial\n      owner\n    }\n  }\n": typeof types.AssignDeviceDocument,
     "\n  mutation RejectDevice($serial: String!) {\n    rejectDevice(serial: $serial)\n  }\n": typeof types.RejectDeviceDocument,
     "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) {\n      id\n    }\n  }\n": typeof types.CreateUserDocument,
+    "\n  query ApiTokens {\n    apiTokens {\n      id\n      label\n      scopes\n      createdAt\n      expiresAt\n      revokedAt\n      lastUsedAt\n    }\n  }\n": typeof types.ApiTokensDocument,
+    "\n  mutation CreateApiToken($label: String, $scopes: [ApiScope!]!, $expiresInDays: Int) {\n    createApiToken(label: $label, scopes: $scopes, expiresInDays: $expiresInDays) {\n      secret\n    }\n  }\n": typeof types.CreateApiTokenDocument,
+    "\n  mutation RevokeApiToken($id: Int!) {\n    revokeApiToken(id: $id)\n  }\n": typeof types.RevokeApiTokenDocument,
 };
 const documents: Documents = {
     "\n  fragment DeviceFields on Device {\n    serial\n    online\n    lastSeen\n    createdAt\n    params\n  }\n": types.DeviceFieldsFragmentDoc,
@@ -56,6 +59,9 @@ const documents: Documents = {
     "\n  mutation AssignDevice($serial: String!, $owner: String) {\n    assignDevice(serial: $serial, owner: $owner) {\n      serial\n      owner\n    }\n  }\n": types.AssignDeviceDocument,
     "\n  mutation RejectDevice($serial: String!) {\n    rejectDevice(serial: $serial)\n  }\n": types.RejectDeviceDocument,
     "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) {\n      id\n    }\n  }\n": types.CreateUserDocument,
+    "\n  query ApiTokens {\n    apiTokens {\n      id\n      label\n      scopes\n      createdAt\n      expiresAt\n      revokedAt\n      lastUsedAt\n    }\n  }\n": types.ApiTokensDocument,
+    "\n  mutation CreateApiToken($label: String, $scopes: [ApiScope!]!, $expiresInDays: Int) {\n    createApiToken(label: $label, scopes: $scopes, expiresInDays: $expiresInDays) {\n      secret\n    }\n  }\n": types.CreateApiTokenDocument,
+    "\n  mutation RevokeApiToken($id: Int!) {\n    revokeApiToken(id: $id)\n  }\n": types.RevokeApiTokenDocument,
 };
 
 /**
@@ -152,6 +158,18 @@ export function graphql(source: "\n  mutation RejectDevice($serial: String!) {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiTokens {\n    apiTokens {\n      id\n      label\n      scopes\n      createdAt\n      expiresAt\n      revokedAt\n      lastUsedAt\n    }\n  }\n"): (typeof documents)["\n  query ApiTokens {\n    apiTokens {\n      id\n      label\n      scopes\n      createdAt\n      expiresAt\n      revokedAt\n      lastUsedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiToken($label: String, $scopes: [ApiScope!]!, $expiresInDays: Int) {\n    createApiToken(label: $label, scopes: $scopes, expiresInDays: $expiresInDays) {\n      secret\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiToken($label: String, $scopes: [ApiScope!]!, $expiresInDays: Int) {\n    createApiToken(label: $label, scopes: $scopes, expiresInDays: $expiresInDays) {\n      secret\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiToken($id: Int!) {\n    revokeApiToken(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeApiToken($id: Int!) {\n    revokeApiToken(id: $id)\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
