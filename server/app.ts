@@ -23,7 +23,6 @@ import { Ingest } from './ingress/ingest.ts';
 import { openTrafficLog } from './ingress/traffic-log.ts';
 import { inProcessPubSub, type PubSubHandle, redisPubSub } from './live/bus.ts';
 import type { LiveHub } from './live/hub.ts';
-import { startPresenceSweeper } from './live/presence-sweeper.ts';
 import { openReplica } from './live/replica.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
@@ -63,9 +62,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // Storage and the live state, in step with the other instances.
   const db = await openDatabase(config, log.child({ ns: 'storage' }));
   const pubsub =
-    options.pubsub ?? (config.redisUrl ? await redisPubSub(config.redisUrl, log.child({ ns: 'redis' })) : inProcessPubSub());
+    options.pubsub ?? (config.redisUrl ? redisPubSub(config.redisUrl, log.child({ ns: 'redis' })) : inProcessPubSub());
   const alone = options.pubsub === undefined && pubsub.kind === 'in-process';
-  const { fleet, hub, bus, changes, registry } = await openReplica({ db, pubsub, instance, alone, config, log });
+  const { fleet, hub, bus, changes, registry, startPresence } = await openReplica({ db, pubsub, instance, alone, config, log });
   const metrics = createMetrics({
     devices: () => fleet.devices.size,
     devicesOnline: () => fleet.onlineCount(),
@@ -110,17 +109,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     upgradeHandler({ devices, graphql: graphql.wss, closing: () => closing !== null, log: log.child({ ns: 'http' }) }),
   );
   devices.startHeartbeat();
-  const sweeper = registry
-    ? startPresenceSweeper({
-        registry,
-        fleet,
-        db,
-        changes,
-        instance,
-        intervalMs: config.heartbeatMs,
-        log: log.child({ ns: 'presence' }),
-      })
-    : null;
+  const presence = startPresence(() => devices.boundSerials());
 
   async function shutdown(): Promise<void> {
     stopPruning();
@@ -132,7 +121,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     hub.close();
     await ingest.drain(); // the offline notices of the sockets just closed
     await writer.close();
-    sweeper?.stop();
+    presence.stop();
     await registry?.stop();
     await Promise.all([traffic.close(), bus.close()]);
     if (!options.pubsub) await pubsub.close();

@@ -49,7 +49,10 @@ export class Accounts {
     redis?: Redis,
     limits: LoginLimits = DEFAULT_LOGIN_LIMITS,
   ) {
-    // With Redis the limits hold across instances; a guesser gains nothing from the balancer.
+    // With Redis the limits hold across instances; a guesser gains nothing from the balancer. While Redis
+    // is unreachable each instance limits on its own (insurance), so signing in keeps working.
+    const memory = (keyPrefix: string, points: number) =>
+      new RateLimiterMemory({ keyPrefix, points, duration: limits.windowSeconds, blockDuration: limits.lockSeconds });
     const make = (keyPrefix: string, points: number) =>
       redis
         ? new RateLimiterRedis({
@@ -58,8 +61,9 @@ export class Accounts {
             points,
             duration: limits.windowSeconds,
             blockDuration: limits.lockSeconds,
+            insuranceLimiter: memory(keyPrefix, points),
           })
-        : new RateLimiterMemory({ keyPrefix, points, duration: limits.windowSeconds, blockDuration: limits.lockSeconds });
+        : memory(keyPrefix, points);
     this.userLimiter = make('smartos:login:user', limits.perUser);
     this.addressLimiter = make('smartos:login:addr', limits.perAddress);
   }

@@ -106,6 +106,11 @@ export class DeviceServer {
     });
   }
 
+  /** The serials whose sockets this instance holds. */
+  boundSerials(): Iterable<string> {
+    return this.bindings.keys();
+  }
+
   get connectionCount(): number {
     return this.connections.size;
   }

@@ -13,45 +13,116 @@ interface Envelope {
 export interface PubSubHandle {
   engine: PubSubEngine;
   kind: 'redis' | 'in-process';
-  /** A Redis client for other coordination (instance liveness), when the broker is Redis. */
+  /** A Redis client for other coordination (instance liveness, login limits), when the broker is Redis. */
   redis?: Redis;
-  /** Throws when the broker is unreachable (readiness). */
+  /** Throws, at once, when the broker is not reachable now (readiness). */
   ping(): Promise<void>;
-  /** Called after the connection to the broker came back: messages may have been lost meanwhile. */
+  /** Whether the broker is reachable now. */
+  readonly up: boolean;
+  /** When the broker last became reachable (performance.now()); null while it is not. */
+  readonly upSince: number | null;
+  /** Called each time the connection to the broker is (re)established: messages may have been lost meanwhile. */
   onReconnect(listener: () => void): void;
   close(): Promise<void>;
 }
 
 export function inProcessPubSub(engine: PubSubEngine = new PubSub()): PubSubHandle {
-  return { engine, kind: 'in-process', ping: async () => {}, onReconnect() {}, close: async () => {} };
+  const since = performance.now();
+  return {
+    engine,
+    kind: 'in-process',
+    ping: async () => {},
+    up: true,
+    upSince: since,
+    onReconnect() {},
+    close: async () => {},
+  };
 }
 
-export async function redisPubSub(url: string, log: Logger): Promise<PubSubHandle> {
-  const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true };
-  const publisher = new Redis(url, { ...options, connectionName: 'smart-os-pub' });
-  const subscriber = new Redis(url, { ...options, connectionName: 'smart-os-sub' });
-  for (const client of [publisher, subscriber]) {
-    client.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
-  }
-  await Promise.all([publisher.connect(), subscriber.connect()]);
-  const listeners: Array<() => void> = [];
-  // Registered after the first connection is up, so it fires on reconnects only.
-  subscriber.on('ready', () => {
-    log.warn('redis subscriber reconnected; resynchronising state');
-    for (const l of listeners) l();
+/** Reconnects with capped exponential backoff and full jitter: 0–100 ms, 0–200 ms, … up to 0–5 s. */
+export const redisRetry = (times: number): number => Math.round(Math.random() * Math.min(5000, 100 * 2 ** Math.min(times, 6)));
+
+/**
+ * Redis for pub/sub. Starting does not wait for Redis: an unreachable Redis is retried with backoff,
+ * `/readyz` says so, and one log line marks each change of state (not one per failed attempt). While
+ * Redis is down, publishes fail at once (nothing queues up in memory); when it is back, every listener of
+ * onReconnect resynchronises from the database.
+ */
+export function redisPubSub(url: string, log: Logger): PubSubHandle {
+  const options = { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: redisRetry, connectTimeout: 2000 };
+  const publisher = new Redis(url, { ...options, enableOfflineQueue: false, connectionName: 'smart-os-pub' });
+  // The subscriber keeps its SUBSCRIBE queued until it is connected, however long that takes (it would
+  // otherwise be rejected inside the pub/sub library, out of reach); ioredis subscribes again after reconnects.
+  const subscriber = new Redis(url, {
+    ...options,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+    connectionName: 'smart-os-sub',
   });
+  const listeners: Array<() => void> = [];
+  let up = false;
+  let upSince: number | null = null;
+  let everUp = false;
+  let lastError = 'not connected yet';
+  let downLogged = false;
+  const ready = new Set<Redis>();
+  const update = () => {
+    const now = ready.size === 2;
+    if (now === up) return;
+    up = now;
+    if (up) {
+      upSince = performance.now();
+      downLogged = false;
+      log.info(everUp ? 'redis is reachable again; resynchronising state' : 'redis connected');
+      everUp = true;
+      // Listeners are registered once the state is loaded: whatever came up after that may have missed changes.
+      for (const l of listeners) l();
+    } else {
+      upSince = null;
+      if (!downLogged) log.warn({ err: lastError }, 'redis is unreachable; retrying with backoff (readiness reports it)');
+      downLogged = true;
+    }
+  };
+  for (const client of [publisher, subscriber]) {
+    client.on('ready', () => {
+      ready.add(client);
+      update();
+    });
+    client.on('error', (err: Error) => {
+      lastError = err.message;
+      if (!everUp && !downLogged) {
+        downLogged = true;
+        log.warn({ err: err.message }, 'redis is unreachable; retrying with backoff (readiness reports it)');
+      }
+    });
+    client.on('close', () => {
+      ready.delete(client);
+      update();
+    });
+    client.connect().catch(() => {}); // retried by retryStrategy; state changes are logged above
+  }
   return {
     engine: new RedisPubSub({ publisher, subscriber }),
     kind: 'redis',
     redis: publisher,
+    get up() {
+      return up;
+    },
+    get upSince() {
+      return upSince;
+    },
     async ping() {
+      if (!up) throw new Error(`unreachable (${lastError})`);
       await publisher.ping();
     },
     onReconnect(listener) {
       listeners.push(listener);
     },
     async close() {
-      await Promise.allSettled([publisher.quit(), subscriber.quit()]);
+      // A polite QUIT while Redis answers (bounded); a plain disconnect otherwise, never a wait for Redis.
+      if (up) await Promise.race([Promise.allSettled([publisher.quit(), subscriber.quit()]), new Promise((r) => setTimeout(r, 1000))]);
+      publisher.disconnect();
+      subscriber.disconnect();
     },
   };
 }
@@ -74,17 +145,30 @@ export class ChangeBus {
     this.topic = `smartos:${fleetId}:device-changes`;
   }
 
+  /**
+   * Listens for the other instances' changes. Waits for the subscription only while the broker is up: with
+   * Redis down at start, the server starts anyway and resynchronises once Redis is reachable.
+   */
   async start(onRemote: (changes: DeviceChange[]) => void): Promise<void> {
-    this.subscription = await this.pubsub.engine.subscribe(
+    const subscribed = this.pubsub.engine.subscribe(
       this.topic,
       (message: Envelope) => {
         if (message.origin !== this.instance) onRemote(message.changes);
       },
       {},
     );
+    subscribed.then(
+      (id) => {
+        this.subscription = id;
+      },
+      (err: Error) => this.log.warn({ err: err.message }, 'could not subscribe to the other instances'),
+    );
+    if (this.pubsub.up) await subscribed.catch(() => {});
   }
 
   publish(changes: DeviceChange[]): void {
+    // While the broker is down nothing is sent (the others resynchronise from the database when it is back).
+    if (!this.pubsub.up) return;
     const envelope: Envelope = { origin: this.instance, changes };
     this.pubsub.engine.publish(this.topic, envelope).catch((err: Error) => {
       this.log.warn({ err: err.message, changes: changes.length }, 'could not publish changes to other instances');

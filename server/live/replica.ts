@@ -9,6 +9,7 @@ import { ChangeBus, type PubSubHandle } from './bus.ts';
 import { Changes } from './changes.ts';
 import { LiveHub } from './hub.ts';
 import { InstanceRegistry } from './instance-registry.ts';
+import { startPresenceSweeper } from './presence-sweeper.ts';
 
 /** This instance's live state of the fleet, kept in step with the other instances. */
 export interface Replica {
@@ -20,6 +21,8 @@ export interface Replica {
   changes: Changes;
   /** Which instances are alive (with Redis only): their devices' presence is believed. */
   registry: InstanceRegistry | null;
+  /** Starts keeping presence true across instances (with Redis only); `localSerials`: sockets held here. */
+  startPresence(localSerials: () => Iterable<string>): { stop(): void };
 }
 
 export interface ReplicaOptions {
@@ -60,6 +63,20 @@ export async function openReplica(options: ReplicaOptions): Promise<Replica> {
     );
   });
   const registry = pubsub.redis ? new InstanceRegistry(pubsub.redis, fleetKey, instance, options.config.heartbeatMs) : null;
-  await registry?.start();
-  return { fleetKey, fleet, hub, bus, changes: ready, registry };
+  registry?.start();
+  const startPresence = (localSerials: () => Iterable<string>) =>
+    registry
+      ? startPresenceSweeper({
+          registry,
+          pubsub,
+          fleet,
+          db,
+          changes: ready,
+          instance,
+          localSerials,
+          intervalMs: options.config.heartbeatMs,
+          log: log.child({ ns: 'presence' }),
+        })
+      : { stop() {} };
+  return { fleetKey, fleet, hub, bus, changes: ready, registry, startPresence };
 }
