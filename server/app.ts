@@ -70,7 +70,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     devicesOnline: () => fleet.onlineCount(),
     subscribers: () => hub.stats(),
   });
-  const writer = new WriterClient(writerOptions(config, instance), log.child({ ns: 'writer' }));
+  const writer = new WriterClient(writerOptions(config, instance), log.child({ ns: 'writer' }), config.commitTimeoutMs);
   await writer.start();
 
   // Accounts and who may do what.

@@ -99,6 +99,14 @@ const settings = {
     help: 'live subscriptions of one user (or token) across all its sockets on this instance',
   },
   maxExportsPerUser: { schema: int(1, 1000).default(2), help: 'exports one user may stream at once (more: 429)' },
+  commitTimeoutMs: {
+    schema: int(100, 600_000).default(10_000),
+    help: 'a commit the database does not answer within this fails: its frames get storageFailed, ms',
+  },
+  shutdownTimeoutMs: {
+    schema: int(1000, 600_000).default(15_000),
+    help: 'SIGTERM: exit (status 1) if a graceful stop takes longer than this, ms',
+  },
   sqliteSync: {
     schema: z.enum(['FULL', 'NORMAL']).default('FULL'),
     help: 'FULL: an OK survives power loss; NORMAL: it survives a crash of the server',

@@ -52,6 +52,11 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     }
     stopping = true;
     log.info(`${signal}: stopping; committing and answering pending frames`);
+    // A database that does not answer must not keep the process (and its port) forever.
+    setTimeout(() => {
+      log.error(`did not stop within ${config.shutdownTimeoutMs} ms (SHUTDOWN_TIMEOUT_MS); exiting now`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
     app.close().then(
       () => process.exit(0),
       (err: Error) => {

@@ -8,20 +8,28 @@ export interface ReadinessDeps {
   closing: () => boolean;
 }
 
+/** `/readyz` answers within this even when a dependency hangs (a partition): silence is "not ready". */
+export const READINESS_TIMEOUT_MS = 800;
+
+function within<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${READINESS_TIMEOUT_MS} ms`)), READINESS_TIMEOUT_MS);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 /** `/readyz`: null when the database, the broker and the writer thread answer, else the first that does not. */
 export function readiness(deps: ReadinessDeps): () => Promise<string | null> {
   return async () => {
-    try {
-      await deps.db.$queryRawUnsafe('SELECT 1');
-    } catch (err) {
-      return `database: ${(err as Error).message}`;
-    }
-    try {
-      await deps.pubsub.ping();
-    } catch (err) {
-      return `redis: ${(err as Error).message}`;
-    }
+    if (deps.closing()) return 'shutting down';
     if (!deps.writerRunning()) return 'storage writer thread is not running';
-    return deps.closing() ? 'shutting down' : null;
+    const [database, redis] = await Promise.allSettled([
+      within(deps.db.$queryRawUnsafe('SELECT 1'), 'the database'),
+      within(deps.pubsub.ping(), 'redis'),
+    ]);
+    if (database.status === 'rejected') return `database: ${(database.reason as Error).message}`;
+    if (redis.status === 'rejected') return `redis: ${(redis.reason as Error).message}`;
+    return null;
   };
 }

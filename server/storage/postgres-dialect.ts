@@ -23,6 +23,9 @@ const MOVE_SQL = `WITH moved AS (
     .join('')}
   ${upserts.at(-1)}`;
 
+/** A connection that takes longer than this to open fails (the thread is then started again). */
+const CONNECT_TIMEOUT_MS = 5000;
+
 /** Advisory lock space of the history log moves (any constant unique to this use). */
 const MOVE_LOCK = 0x5a4f53;
 
@@ -31,7 +34,12 @@ const MOVE_LOCK = 0x5a4f53;
  * handful of round trips. Timestamps go in as UTC ISO text into `timestamp(3)` columns.
  */
 export async function postgresDialect(url: string): Promise<Dialect> {
-  const client = new pg.Client({ connectionString: url, application_name: 'smart-os-writer' });
+  const client = new pg.Client({
+    connectionString: url,
+    application_name: 'smart-os-writer',
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+  });
   await client.connect();
   const run = async (sql: string, values: unknown[]) => {
     await client.query(sql, values);

@@ -44,9 +44,17 @@ export class WriterClient {
   /** Restarts are for a thread that ran and died; a first start that fails is the caller's error. */
   private everReady = false;
 
+  /** A restart after a failure is logged once, and its recovery once: not a line per attempt. */
+  private failing = false;
+
   constructor(
     private readonly options: WriterOptions,
     private readonly log: Logger,
+    /**
+     * A commit not answered within this is failed (its frames are answered storageFailed). On PostgreSQL
+     * the thread, stuck in a transaction on a connection that no longer answers, is replaced.
+     */
+    private readonly commitTimeoutMs = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Starts the thread and waits until its connection is open. */
@@ -57,6 +65,8 @@ export class WriterClient {
       worker.on('message', (msg: FromWriter) => {
         switch (msg.op) {
           case 'ready':
+            if (this.failing) this.log.info('storage writer is working again');
+            this.failing = false;
             this.everReady = true;
             resolve();
             break;
@@ -97,10 +107,11 @@ export class WriterClient {
 
   /** A thread that died is started again; meanwhile frames are answered storageFailed. */
   private restartLater(): void {
-    this.log.error('storage writer thread stopped; starting a new one in 1 s');
+    if (!this.failing) this.log.error('storage writer thread stopped; starting new ones every second until one works');
+    this.failing = true;
     setTimeout(() => {
       if (this.stopped) return;
-      this.start().catch((err: Error) => this.log.error({ err: err.message }, 'storage writer could not start'));
+      this.start().catch((err: Error) => this.log.debug({ err: err.message }, 'storage writer could not start'));
     }, 1000).unref();
   }
 
@@ -110,10 +121,38 @@ export class WriterClient {
     if (!worker) return Promise.reject(new Error('storage writer is not running'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const timer = Number.isFinite(this.commitTimeoutMs)
+        ? setTimeout(() => this.timedOut(id, worker), this.commitTimeoutMs)
+        : null;
+      timer?.unref();
+      this.pending.set(id, {
+        resolve: () => {
+          if (timer) clearTimeout(timer);
+          resolve();
+        },
+        reject: (err) => {
+          if (timer) clearTimeout(timer);
+          reject(err);
+        },
+      });
       // JSON crosses threads at about twice the speed of structured cloning these small objects.
       worker.postMessage({ op: 'write', id, items: JSON.stringify(items) } satisfies ToWriter);
     });
+  }
+
+  private timedOut(id: number, worker: Worker): void {
+    const p = this.settle(id);
+    if (!p) return;
+    const err = new Error(`commit not answered within ${this.commitTimeoutMs} ms`);
+    p.reject(err);
+    if (!this.failing) this.log.error({ err: err.message }, 'storage did not answer a commit; its frames get storageFailed');
+    // PostgreSQL: the connection hangs (a partition); a new thread with a new connection replaces it.
+    // SQLite has no network to wait on: its thread goes on and later commits are answered as they land.
+    if (this.options.provider === 'postgres' && this.worker === worker) {
+      this.failing = true;
+      this.failAll(err);
+      void worker.terminate();
+    }
   }
 
   /** Lets queued batches finish, closes the connection, ends the thread. */
@@ -124,6 +163,8 @@ export class WriterClient {
     await new Promise<void>((resolve) => {
       this.closing = resolve;
       worker.postMessage({ op: 'close' } satisfies ToWriter);
+      // A thread stuck on a database that does not answer is not waited for beyond a commit timeout.
+      if (Number.isFinite(this.commitTimeoutMs)) setTimeout(resolve, this.commitTimeoutMs).unref();
     });
     await worker.terminate();
     this.worker = null;
