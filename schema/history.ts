@@ -4,7 +4,7 @@ import type { HistoryQuery } from '../server/history/history-service.ts';
 import type { DeviceState } from '../server/state/fleet.ts';
 import { DAY_MS } from '../server/time.ts';
 import { builder } from './builder.ts';
-import { type CostArgs, SERIES_COST } from './cost.ts';
+import { type CostArgs, seriesCost } from './cost.ts';
 import { DeviceRef } from './device.ts';
 
 const MAX_NAMES = 50;
@@ -66,9 +66,9 @@ const rangeArgs = (t: Parameters<Parameters<typeof builder.objectField>[2]>[0]) 
 builder.objectField(DeviceRef, 'history', (t) =>
   t.field({
     type: [PointRef],
-    description: `The trend of one parameter. Costs ${SERIES_COST} (query cost limit).`,
+    description: 'The trend of one parameter. Query cost: each point it may return (1,000, or one per bucket) times its fields.',
     args: { name: t.arg.string({ required: true }), ...rangeArgs(t) },
-    extensions: { complexity: ({ childComplexity }: CostArgs) => SERIES_COST + childComplexity },
+    extensions: { complexity: seriesCost },
     resolve: (device, args, ctx) =>
       ctx.history.load(query(device, args.name, args, ctx.fleet.parameters.get(args.name)?.kind === 'number')),
   }),
@@ -77,11 +77,11 @@ builder.objectField(DeviceRef, 'history', (t) =>
 builder.objectField(DeviceRef, 'histories', (t) =>
   t.field({
     type: [ParameterHistoryRef],
-    description: `The trends of several parameters over the same range, read together. Costs ${SERIES_COST} per name.`,
+    description: 'The trends of several parameters over the same range, read together. Query cost: that of history, per name.',
     args: { names: t.arg.stringList({ required: true }), ...rangeArgs(t) },
     extensions: {
       complexity: ({ args, childComplexity }: CostArgs) =>
-        (SERIES_COST + childComplexity) * Math.max(1, (args.names as unknown[] | undefined)?.length ?? 1),
+        1 + Math.max(1, (args.names as unknown[] | undefined)?.length ?? 1) * seriesCost({ args, childComplexity }),
     },
     resolve: async (device, args, ctx) => {
       if (args.names.length > MAX_NAMES) throw new BadInputError(`at most ${MAX_NAMES} names`);

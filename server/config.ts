@@ -83,8 +83,8 @@ const settings = {
     help: 'auto: Secure cookies when the request came over HTTPS (X-Forwarded-Proto); always: always',
   },
   graphqlMaxCost: {
-    schema: int(10, 10_000_000).default(5000),
-    help: 'most a GraphQL operation may cost: 1 per field, times `limit` under a list, 20 per history series',
+    schema: int(10, 100_000_000).default(100_000),
+    help: 'most a GraphQL operation may cost, about the values its answer may hold: 1 per field, times `limit` under a list, times the points of a history series',
   },
   graphqlMaxDepth: { schema: int(2, 100).default(12), help: 'deepest field nesting a GraphQL operation may have' },
   graphqlMaxAliases: { schema: int(1, 1000).default(15), help: 'aliases a GraphQL operation may have' },
