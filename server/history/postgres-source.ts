@@ -7,7 +7,12 @@ const asNumber = (v: string) => Number(v);
 
 /** History reads on PostgreSQL: one statement for all the pairs of a request. */
 export function postgresHistory(url: string): HistorySource {
-  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'smart-os-history', connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 4,
+    application_name: 'smart-os-history',
+    connectionTimeoutMillis: 5000,
+  });
   const query = async <T>(text: string, values: unknown[]): Promise<T[]> =>
     (
       await pool.query({

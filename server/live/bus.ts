@@ -120,7 +120,8 @@ export function redisPubSub(url: string, log: Logger): PubSubHandle {
     },
     async close() {
       // A polite QUIT while Redis answers (bounded); a plain disconnect otherwise, never a wait for Redis.
-      if (up) await Promise.race([Promise.allSettled([publisher.quit(), subscriber.quit()]), new Promise((r) => setTimeout(r, 1000))]);
+      if (up)
+        await Promise.race([Promise.allSettled([publisher.quit(), subscriber.quit()]), new Promise((r) => setTimeout(r, 1000))]);
       publisher.disconnect();
       subscriber.disconnect();
     },
