@@ -50,7 +50,13 @@ export const redisRetry = (times: number): number => Math.round(Math.random() * 
  */
 export function redisPubSub(url: string, log: Logger): PubSubHandle {
   const options = { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: redisRetry, connectTimeout: 2000 };
-  const publisher = new Redis(url, { ...options, enableOfflineQueue: false, connectionName: 'smart-os-pub' });
+  // A connection that stays open but silent (a partition) must not hold a command for ever.
+  const publisher = new Redis(url, {
+    ...options,
+    enableOfflineQueue: false,
+    commandTimeout: 2000,
+    connectionName: 'smart-os-pub',
+  });
   // The subscriber keeps its SUBSCRIBE queued until it is connected, however long that takes (it would
   // otherwise be rejected inside the pub/sub library, out of reach); ioredis subscribes again after reconnects.
   const subscriber = new Redis(url, {
@@ -134,6 +140,8 @@ export function redisPubSub(url: string, log: Logger): PubSubHandle {
  */
 export class ChangeBus {
   private subscription: number | null = null;
+  private failedPublishes = 0;
+  private lastPublishWarning = Number.NEGATIVE_INFINITY;
   private readonly topic: string;
 
   /** Instances of one fleet (one database) share a topic; other fleets on the same broker do not hear it. */
@@ -172,7 +180,13 @@ export class ChangeBus {
     if (!this.pubsub.up) return;
     const envelope: Envelope = { origin: this.instance, changes };
     this.pubsub.engine.publish(this.topic, envelope).catch((err: Error) => {
-      this.log.warn({ err: err.message, changes: changes.length }, 'could not publish changes to other instances');
+      // At most one line a minute, however many batches fail (a partition fails every one of them).
+      this.failedPublishes++;
+      const now = performance.now();
+      if (now - this.lastPublishWarning < 60_000) return;
+      this.lastPublishWarning = now;
+      this.log.warn({ err: err.message, failed: this.failedPublishes }, 'could not publish changes to other instances');
+      this.failedPublishes = 0;
     });
   }
 

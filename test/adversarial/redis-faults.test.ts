@@ -6,6 +6,7 @@ import { OwnRedis } from '../support/own-redis.ts';
 import { type ServerProcess, spawnServer } from '../support/process.ts';
 import { tempDir } from '../support/server.ts';
 import { createPgDatabase, postgresAvailable } from '../support/services.ts';
+import { TcpProxy } from '../support/tcp-proxy.ts';
 import { eventually } from '../support/wait.ts';
 
 const hasPg = await postgresAvailable();
@@ -161,4 +162,88 @@ describe.skipIf(!hasPg)('Redis unreachable when the server starts', () => {
     expect(server.output()).toMatch(/redis connected/);
     d.ws.terminate();
   }, 30_000);
+});
+
+describe.skipIf(!hasPg)('a Redis partition (packets held, nothing reset)', () => {
+  const dirs = [tempDir(), tempDir()];
+  let database: { url: string; drop(): Promise<void> };
+  let redis: OwnRedis;
+  let proxy: TcpProxy;
+  let a: ServerProcess;
+  let b: ServerProcess;
+  const devices: TestDevice[] = [];
+
+  beforeAll(async () => {
+    database = await createPgDatabase();
+    redis = await OwnRedis.start();
+    proxy = await TcpProxy.start(redis.port);
+    const via = `redis://127.0.0.1:${proxy.port}`;
+    const flags = (dir: string, url: string) => [
+      '--data-dir',
+      dir,
+      '--database-url',
+      database.url,
+      '--redis-url',
+      url,
+      '--heartbeat-ms',
+      '1000',
+    ];
+    // A reaches Redis through the proxy; B directly: only A is cut off.
+    a = await spawnServer(flags(dirs[0]?.path ?? '', via));
+    b = await spawnServer(flags(dirs[1]?.path ?? '', redis.url));
+  });
+  afterAll(async () => {
+    for (const d of devices) d.ws.terminate();
+    for (const p of [a, b]) {
+      if (!p || p.proc.exitCode !== null) continue;
+      p.proc.kill('SIGKILL');
+      await p.exited;
+    }
+    await proxy?.close();
+    await redis?.kill();
+    await database?.drop();
+    for (const d of dirs) d.remove();
+  });
+
+  it('answers /readyz within a second, and presence is right again once it heals', async () => {
+    for (const [i, serial] of ['p0', 'p1', 'p2'].entries()) {
+      const d = await connectDevice(a.deviceUrl);
+      devices.push(d);
+      expect((await d.update(i, serial, { n: i })).ok).toBe(true);
+    }
+    expect(
+      await eventually(
+        () => onlineOn(b.url),
+        (s) => s.length === 3,
+      ),
+    ).toEqual(['p0', 'p1', 'p2']);
+    proxy.hold();
+    await new Promise((r) => setTimeout(r, 1500));
+    const started = performance.now();
+    const res = await fetch(`${a.url}/readyz`, { signal: AbortSignal.timeout(3000) });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(res.status).toBe(503);
+    // Devices on A are still answered while A cannot reach Redis.
+    expect((await devices[0]?.update(50, 'p0', { n: 50 }))?.ok).toBe(true);
+    // Held long enough for A's key to lapse: B may take A's devices offline (it cannot tell a partition
+    // from a death), but once it heals A says they are online again, everywhere.
+    await new Promise((r) => setTimeout(r, 6000));
+    proxy.restore();
+    expect(
+      await eventually(
+        () => onlineOn(b.url),
+        (s) => s.length === 3,
+        15_000,
+      ),
+    ).toEqual(['p0', 'p1', 'p2']);
+    expect(
+      await eventually(
+        () => onlineOn(a.url),
+        (s) => s.length === 3,
+        5_000,
+      ),
+    ).toEqual(['p0', 'p1', 'p2']);
+    for (const d of devices) expect(d.ws.readyState).toBe(d.ws.OPEN);
+    expect(a.output().match(/could not publish changes/g)?.length ?? 0).toBeLessThanOrEqual(1);
+  }, 60_000);
 });

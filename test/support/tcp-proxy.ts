@@ -2,12 +2,15 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * A TCP proxy the test controls, in front of a service it must not touch (the machine's PostgreSQL or
- * Redis): `cut()` resets every connection (a crash or a cable pulled), `hold()` stops forwarding bytes
- * but keeps the connections (a partition: packets vanish, nothing is reset), `restore()` ends either.
+ * Redis): `cut()` resets every connection (a crash or a cable pulled), `hold()` stops moving bytes but
+ * keeps the connections (a partition: nothing arrives, nothing is reset; like TCP, what was sent arrives
+ * once it heals), `restore()` ends either.
  */
 export class TcpProxy {
   private readonly pairs = new Set<[Socket, Socket]>();
   private held = false;
+  /** What each direction kept while held, sent on restore. */
+  private readonly flushers = new Set<() => void>();
   private refusing = false;
 
   private constructor(
@@ -26,10 +29,16 @@ export class TcpProxy {
         const upstream = connect(targetPort, targetHost);
         const pair: [Socket, Socket] = [client, upstream];
         proxy.pairs.add(pair);
-        const forward = (from: Socket, to: Socket) =>
-          from.on('data', (chunk) => {
-            if (!proxy.held) to.write(chunk);
+        const forward = (from: Socket, to: Socket) => {
+          const queue: Buffer[] = [];
+          proxy.flushers.add(() => {
+            for (const chunk of queue.splice(0)) to.write(chunk);
           });
+          from.on('data', (chunk: Buffer) => {
+            if (proxy.held) queue.push(chunk);
+            else to.write(chunk);
+          });
+        };
         forward(client, upstream);
         forward(upstream, client);
         const end = () => {
@@ -55,9 +64,10 @@ export class TcpProxy {
       b.resetAndDestroy();
     }
     this.pairs.clear();
+    this.flushers.clear();
   }
 
-  /** Bytes stop flowing both ways (dropped), connections stay open; new ones connect but hear nothing. */
+  /** Bytes stop flowing both ways (kept, not dropped), connections stay open; new ones connect but hear nothing. */
   hold(): void {
     this.held = true;
   }
@@ -65,6 +75,7 @@ export class TcpProxy {
   restore(): void {
     this.held = false;
     this.refusing = false;
+    for (const flush of this.flushers) flush();
   }
 
   close(): Promise<void> {
