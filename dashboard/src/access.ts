@@ -1,5 +1,6 @@
-import type { Client, CombinedError } from '@urql/core';
+import type { Client } from '@urql/core';
 import { createSignal } from 'solid-js';
+import { createActing } from './acting.ts';
 import {
   AccessQuery,
   AssignDeviceMutation,
@@ -8,7 +9,6 @@ import {
   RejectDeviceMutation,
   RevokeEnrollmentKeyMutation,
 } from './documents.ts';
-import { errorText } from './errors.ts';
 import type { AccessQuery as AccessData, Role } from './gql/graphql.ts';
 
 export type EnrollmentKey = AccessData['enrollmentKeys'][number];
@@ -22,22 +22,18 @@ export type UserRow = NonNullable<AccessData['users']>[number];
 export function createAccess(client: Client, admin: () => boolean) {
   const [data, setData] = createSignal<AccessData | null>(null);
   const [secret, setSecret] = createSignal<string | null>(null);
-  const [problem, setProblem] = createSignal<string | null>(null);
 
   const load = async () => {
     const r = await client.query(AccessQuery, { admin: admin() }).toPromise();
-    setProblem(errorText(r.error));
+    acting.report(r.error);
     setData(r.data ?? null);
   };
-  const act = async (run: () => Promise<{ error?: CombinedError }>) => {
-    const r = await run();
-    setProblem(errorText(r.error));
-    await load();
-  };
+  const acting = createActing(load);
+  const act = acting.act;
 
   return {
     load,
-    problem,
+    problem: acting.problem,
     /** A new enrollment key's secret, shown once. */
     secret,
     keys: () => data()?.enrollmentKeys ?? [],

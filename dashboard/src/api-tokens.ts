@@ -1,7 +1,7 @@
-import type { Client, CombinedError } from '@urql/core';
+import type { Client } from '@urql/core';
 import { createSignal } from 'solid-js';
+import { createActing } from './acting.ts';
 import { ApiTokensQuery, CreateApiTokenMutation, RevokeApiTokenMutation } from './documents.ts';
-import { errorText } from './errors.ts';
 import type { ApiScope, ApiTokensQuery as Data } from './gql/graphql.ts';
 
 export type ApiToken = Data['apiTokens'][number];
@@ -10,22 +10,18 @@ export type ApiToken = Data['apiTokens'][number];
 export function createApiTokens(client: Client) {
   const [tokens, setTokens] = createSignal<ApiToken[]>([]);
   const [secret, setSecret] = createSignal<string | null>(null);
-  const [problem, setProblem] = createSignal<string | null>(null);
   const load = async () => {
     const r = await client.query(ApiTokensQuery, {}).toPromise();
-    setProblem(errorText(r.error));
+    acting.report(r.error);
     setTokens(r.data?.apiTokens ?? []);
   };
-  const act = async (run: () => Promise<{ error?: CombinedError }>) => {
-    const r = await run();
-    setProblem(errorText(r.error));
-    await load();
-  };
+  const acting = createActing(load);
+  const act = acting.act;
   return {
     load,
     tokens,
     secret,
-    problem,
+    problem: acting.problem,
     create: (label: string | null, scopes: ApiScope[], expiresInDays: number | null) =>
       act(async () => {
         const r = await client.mutation(CreateApiTokenMutation, { label, scopes, expiresInDays }).toPromise();

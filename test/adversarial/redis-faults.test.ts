@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDevice, type TestDevice } from '../support/device.ts';
 import { data } from '../support/graphql.ts';
 import { OwnRedis } from '../support/own-redis.ts';
-import { type ServerProcess, spawnServer } from '../support/process.ts';
+import { killAll, type ServerProcess, spawnServer } from '../support/process.ts';
 import { tempDir } from '../support/server.ts';
 import { createPgDatabase, postgresAvailable } from '../support/services.ts';
 import { TcpProxy } from '../support/tcp-proxy.ts';
@@ -45,11 +45,7 @@ describe.skipIf(!hasPg)('a Redis outage', () => {
   });
   afterAll(async () => {
     for (const d of devices) d.ws.terminate();
-    for (const p of [a, b]) {
-      if (!p || p.proc.exitCode !== null) continue;
-      p.proc.kill('SIGKILL');
-      await p.exited;
-    }
+    await killAll([a, b]);
     await redis?.kill();
     await database?.drop();
     for (const d of dirs) d.remove();
@@ -194,11 +190,7 @@ describe.skipIf(!hasPg)('a Redis partition (packets held, nothing reset)', () =>
   });
   afterAll(async () => {
     for (const d of devices) d.ws.terminate();
-    for (const p of [a, b]) {
-      if (!p || p.proc.exitCode !== null) continue;
-      p.proc.kill('SIGKILL');
-      await p.exited;
-    }
+    await killAll([a, b]);
     await proxy?.close();
     await redis?.kill();
     await database?.drop();

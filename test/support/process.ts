@@ -44,3 +44,12 @@ export function spawnServer(flags: string[], env: NodeJS.ProcessEnv = {}): Promi
     });
   });
 }
+
+/** Kills what is still running (SIGKILL) and waits for it to be gone. */
+export async function killAll(procs: ReadonlyArray<ServerProcess | undefined>): Promise<void> {
+  for (const p of procs) {
+    if (!p || p.proc.exitCode !== null || p.proc.signalCode !== null) continue;
+    p.proc.kill('SIGKILL');
+    await p.exited;
+  }
+}
