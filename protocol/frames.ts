@@ -2,6 +2,7 @@
 // Shared by the server and the agent so that both sides read and write frames with the same code.
 // No Node-only imports: it runs on devices too.
 import type { ErrorReasonName } from './codes.ts';
+import { type Capabilities, CMDID_PATTERN, type ProtocolVersion, type ResultBody, readCapabilities, readResult } from './v2.ts';
 import {
   DEFAULT_LIMITS,
   nameProblem,
@@ -22,6 +23,12 @@ export interface Frames {
   UPDT: { type: 'UPDT'; message: string };
   /** The original browser protocol's filter frame; devices never send it. */
   FILT: { type: 'FILT'; message: unknown };
+  /** v2, server to device: run a command, `<cmdid>:<serial>:{"name", "args"}` (protocol/v2.ts). */
+  CMND: { type: 'CMND'; message: string };
+  /** v2, device to server: what became of a command, `<cmdid>:<serial>:{"status", …}`. */
+  RSLT: { type: 'RSLT'; message: string };
+  /** v2, device to server: the commands it accepts, `<msgid>:<serial>:{"commands": […], "agent"?}`. */
+  CAPS: { type: 'CAPS'; message: string };
 }
 
 export type FrameType = keyof Frames;
@@ -53,6 +60,28 @@ export interface RejectedFrame {
 
 export type FrameParse = ParsedFrame | RejectedFrame;
 
+/** v2: a device's report on a command (its head's id is the cmdid). */
+export interface ParsedResultFrame {
+  ok: true;
+  type: 'RSLT';
+  head: string;
+  cmdid: string;
+  serial: string;
+  result: ResultBody;
+}
+
+/** v2: the commands a device accepts. */
+export interface ParsedCapsFrame {
+  ok: true;
+  type: 'CAPS';
+  head: string;
+  msgid: string;
+  serial: string;
+  caps: Capabilities;
+}
+
+export type AnyFrameParse = FrameParse | ParsedResultFrame | ParsedCapsFrame;
+
 function reject(head: string | null, reason: ErrorReasonName): RejectedFrame {
   return { ok: false, head, reason };
 }
@@ -79,8 +108,16 @@ function readBody(body: Record<string, unknown>, head: string, limits: ProtocolL
   return values;
 }
 
-/** Parses one text frame from a device. Never throws. */
+/** Parses one text frame from a v1 device (INIT, UPDT). Never throws. */
 export function parseDeviceFrame(text: string, limits: ProtocolLimits = DEFAULT_LIMITS): FrameParse {
+  const parsed = parseAnyFrame(text, limits, 1);
+  return parsed.ok && parsed.type !== 'INIT' && parsed.type !== 'UPDT'
+    ? reject(parsed.head, 'unsupportedType')
+    : (parsed as FrameParse);
+}
+
+/** Parses one text frame from a device speaking `version`: v2 adds RSLT and CAPS. Never throws. */
+export function parseAnyFrame(text: string, limits: ProtocolLimits, version: ProtocolVersion): AnyFrameParse {
   let frame: unknown;
   try {
     frame = JSON.parse(text);
@@ -95,10 +132,12 @@ export function parseDeviceFrame(text: string, limits: ProtocolLimits = DEFAULT_
   if (c2 < 0) return reject(null, 'badHead');
   const msgid = message.slice(0, c1);
   const serial = message.slice(c1 + 1, c2);
-  if (!MSGID.test(msgid)) return reject(null, 'badMsgId');
+  if (!(type === 'RSLT' ? CMDID_PATTERN : MSGID).test(msgid)) return reject(null, 'badMsgId');
   if (!SERIAL_PATTERN.test(serial)) return reject(null, 'badSerial');
   const head = message.slice(0, c2);
-  if (type !== 'INIT' && type !== 'UPDT') return reject(head, 'unsupportedType');
+  const v2 = type === 'RSLT' || type === 'CAPS';
+  if (type !== 'INIT' && type !== 'UPDT' && !v2) return reject(head, 'unsupportedType');
+  if (v2 && version !== 2) return reject(head, 'v2Only');
   let body: unknown;
   try {
     body = JSON.parse(message.slice(c2 + 1));
@@ -106,6 +145,14 @@ export function parseDeviceFrame(text: string, limits: ProtocolLimits = DEFAULT_
     return reject(head, 'bodyNotJson');
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return reject(head, 'bodyNotObject');
+  if (type === 'RSLT') {
+    const result = readResult(body as Record<string, unknown>);
+    return typeof result === 'string' ? reject(head, result) : { ok: true, type, head, cmdid: msgid, serial, result };
+  }
+  if (type === 'CAPS') {
+    const caps = readCapabilities(body as Record<string, unknown>);
+    return typeof caps === 'string' ? reject(head, caps) : { ok: true, type, head, msgid, serial, caps };
+  }
   const values = readBody(body as Record<string, unknown>, head, limits);
   if (!Array.isArray(values)) return values;
   return { ok: true, type, head, msgid, serial, values };

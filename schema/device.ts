@@ -30,6 +30,13 @@ export const DeviceRef = builder.objectRef<DeviceState>('Device').implement({
       args: { name: t.arg.string({ required: true }) },
       resolve: (d, { name }) => d.params[name] ?? null,
     }),
+    capabilities: t.field({
+      type: 'JSON',
+      nullable: true,
+      description:
+        'Protocol v2: what its last CAPS frame declared, {"commands": [{"name", "description", "args" (JSON Schema)}], "agent"}; null before one.',
+      resolve: (d) => d.capabilities ?? null,
+    }),
   }),
 });
 

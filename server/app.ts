@@ -21,6 +21,7 @@ import { upgradeHandler } from './http/upgrade.ts';
 import { DeviceServer } from './ingress/device-server.ts';
 import { Ingest } from './ingress/ingest.ts';
 import { openTrafficLog } from './ingress/traffic-log.ts';
+import { V2Frames } from './ingress/v2-frames.ts';
 import { inProcessPubSub, type PubSubHandle, redisPubSub } from './live/bus.ts';
 import type { LiveHub } from './live/hub.ts';
 import { openReplica } from './live/replica.ts';
@@ -65,11 +66,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     options.pubsub ?? (config.redisUrl ? redisPubSub(config.redisUrl, log.child({ ns: 'redis' })) : inProcessPubSub());
   const alone = options.pubsub === undefined && pubsub.kind === 'in-process';
   const { fleet, hub, bus, changes, registry, startPresence } = await openReplica({ db, pubsub, instance, alone, config, log });
-  const metrics = createMetrics({
-    devices: () => fleet.devices.size,
-    devicesOnline: () => fleet.onlineCount(),
-    subscribers: () => hub.stats(),
-  });
+  const metrics = createMetrics({ fleet, hub });
   const writer = new WriterClient(writerOptions(config, instance), log.child({ ns: 'writer' }), config.commitTimeoutMs);
   await writer.start();
 
@@ -87,7 +84,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const traffic = openTrafficLog(config.dataDir, config.trafficLogBytes, config.trafficLog, (lines) =>
     log.warn({ lines }, 'traffic log fell behind the disk; frames left out of it'),
   );
-  const devices = new DeviceServer(config, fleet, credentials, ingest, traffic, metrics, log.child({ ns: 'ingress' }), changes);
+  const ingress = { config, fleet, credentials, ingest, traffic, metrics, changes, v2: new V2Frames(db, fleet, changes) };
+  const devices = new DeviceServer({ ...ingress, log: log.child({ ns: 'ingress' }) });
   const historySource = openHistorySource(config);
   const history = new HistoryService(historySource);
   const context = contextFactory({ fleet, hub, history, accounts, credentials, apiTokens, identify, deviceAdmin, config });

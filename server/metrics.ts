@@ -2,9 +2,8 @@ import client from 'prom-client';
 
 /** Read at scrape time rather than kept up to date on the hot path. */
 export interface MetricSources {
-  devices(): number;
-  devicesOnline(): number;
-  subscribers(): { updateSubscribers: number; changeSubscribers: number; views: number };
+  fleet: { devices: { size: number }; onlineCount(): number };
+  hub: { stats(): { updateSubscribers: number; changeSubscribers: number; views: number } };
 }
 
 /** Everything /metrics shows; one registry per app so several apps can share a process (tests). */
@@ -20,7 +19,7 @@ export function createMetrics(sources: MetricSources) {
       help: 'Devices known',
       registers: reg,
       collect() {
-        this.set(sources.devices());
+        this.set(sources.fleet.devices.size);
       },
     }),
     devicesOnline: new client.Gauge({
@@ -28,7 +27,7 @@ export function createMetrics(sources: MetricSources) {
       help: 'Devices online on any instance',
       registers: reg,
       collect() {
-        this.set(sources.devicesOnline());
+        this.set(sources.fleet.onlineCount());
       },
     }),
     frames: new client.Counter({ name: 'smartos_frames_received_total', help: 'Device frames received', registers: reg }),
@@ -74,7 +73,7 @@ export function createMetrics(sources: MetricSources) {
       labelNames: ['kind'] as const,
       registers: reg,
       collect() {
-        const s = sources.subscribers();
+        const s = sources.hub.stats();
         this.set({ kind: 'deviceUpdates' }, s.updateSubscribers);
         this.set({ kind: 'deviceChanged' }, s.changeSubscribers);
         this.set({ kind: 'views' }, s.views);

@@ -2,7 +2,15 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { CloseCode, ErrorReason, type ErrorReasonName } from '../../protocol/codes.ts';
-import { formatError, formatWelcome, parseDeviceFrame } from '../../protocol/frames.ts';
+import {
+  formatAck,
+  formatError,
+  formatWelcome,
+  type ParsedCapsFrame,
+  type ParsedResultFrame,
+  parseAnyFrame,
+} from '../../protocol/frames.ts';
+import { type ProtocolVersion, V2_SUBPROTOCOL } from '../../protocol/v2.ts';
 import type { Credentials, DeviceCredential } from '../auth/credentials.ts';
 import type { Config } from '../config.ts';
 import { UnauthenticatedError } from '../errors.ts';
@@ -13,6 +21,7 @@ import type { Metrics } from '../metrics.ts';
 import type { DeviceChange, Fleet } from '../state/fleet.ts';
 import type { AnswerSink, Ingest } from './ingest.ts';
 import type { TrafficLog } from './traffic-log.ts';
+import type { V2Frames } from './v2-frames.ts';
 
 export type DeviceServerConfig = Pick<
   Config,
@@ -25,6 +34,20 @@ export function secretOf(req: IncomingMessage): Presented {
   if (presented.kind !== 'none') return presented;
   const query = new URL(req.url ?? '/', 'http://x').searchParams.get('token');
   return query ? { kind: 'secret', secret: query } : { kind: 'none' };
+}
+
+export interface DeviceServerDeps {
+  config: DeviceServerConfig;
+  fleet: Fleet;
+  credentials: Credentials;
+  ingest: Ingest;
+  traffic: TrafficLog;
+  metrics: Metrics;
+  log: Logger;
+  /** Committed changes, for the sockets they concern (revoked tokens, rejected devices). */
+  changes: Changes;
+  /** CAPS and RSLT of protocol v2 devices. */
+  v2: V2Frames;
 }
 
 /** The heartbeat visits one slice of the sockets at a time, so pings never come in one burst. */
@@ -52,7 +75,11 @@ class Connection implements AnswerSink {
     readonly credential: DeviceCredential,
   ) {
     this.tokens = burst;
+    this.version = ws.protocol === V2_SUBPROTOCOL ? 2 : 1;
   }
+
+  /** v1 devices only ever receive answers to their own frames; v2 devices may also receive commands. */
+  readonly version: ProtocolVersion;
 
   send(text: string): void {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
@@ -87,22 +114,36 @@ export class DeviceServer {
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly welcome = formatWelcome();
 
-  constructor(
-    private readonly config: DeviceServerConfig,
-    private readonly fleet: Fleet,
-    private readonly credentials: Credentials,
-    private readonly ingest: Ingest,
-    private readonly traffic: TrafficLog,
-    private readonly metrics: Metrics,
-    private readonly log: Logger,
-    changes: Changes,
-  ) {
+  private readonly config: DeviceServerConfig;
+  private readonly fleet: Fleet;
+  private readonly credentials: Credentials;
+  private readonly ingest: Ingest;
+  private readonly traffic: TrafficLog;
+  private readonly metrics: Metrics;
+  private readonly log: Logger;
+  private readonly v2: V2Frames;
+
+  constructor(deps: DeviceServerDeps) {
+    ({
+      config: this.config,
+      fleet: this.fleet,
+      credentials: this.credentials,
+      ingest: this.ingest,
+      traffic: this.traffic,
+      metrics: this.metrics,
+      log: this.log,
+      v2: this.v2,
+    } = deps);
+    const { config, changes } = deps;
     changes.onControl((change) => this.control(change));
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
       perMessageDeflate: false,
       maxPayload: config.maxFrameBytes,
+      // Only protocol v2 is ever selected, and only when offered: a device offering nothing stays v1 (ws would
+      // otherwise pick the first protocol a client offers).
+      handleProtocols: (offered) => (offered.has(V2_SUBPROTOCOL) ? V2_SUBPROTOCOL : false),
     });
   }
 
@@ -251,7 +292,7 @@ export class DeviceServer {
     }
     const text = data.toString();
     this.traffic.frame(text);
-    const frame = parseDeviceFrame(text, this.config);
+    const frame = parseAnyFrame(text, this.config, conn.version);
     if (!frame.ok) {
       this.refuse(conn, frame.head, frame.reason);
       return;
@@ -261,6 +302,10 @@ export class DeviceServer {
       this.refuse(conn, frame.head, allowed.refusal);
       return;
     }
+    if (frame.type === 'RSLT' || frame.type === 'CAPS') {
+      this.v2Frame(conn, frame);
+      return;
+    }
     const refusal = this.ingest.admit(frame, conn, Date.now(), allowed.owner, allowed.credentialed === true);
     if (refusal) {
       this.refuse(conn, frame.head, refusal);
@@ -268,6 +313,24 @@ export class DeviceServer {
     }
     conn.unanswered++;
     this.bind(frame.serial, conn);
+  }
+
+  /** CAPS and RSLT: answered, like every frame, once what they say is stored (or refused). */
+  private v2Frame(conn: Connection, frame: ParsedResultFrame | ParsedCapsFrame): void {
+    conn.unanswered++;
+    const handled = frame.type === 'CAPS' ? this.v2.capabilities(frame) : this.v2.result(frame);
+    handled.then(
+      (refusal) => {
+        if (refusal) {
+          this.metrics.errors.inc({ reason: refusal });
+          conn.answer(formatError(frame.head, ErrorReason[refusal]));
+        } else conn.answer(formatAck(frame.head));
+      },
+      (err: Error) => {
+        this.log.error({ err: err.message, type: frame.type }, 'storing a v2 frame failed');
+        conn.answer(formatError(frame.head, ErrorReason.storageFailed));
+      },
+    );
   }
 
   private refuse(conn: Connection, head: string | null, reason: ErrorReasonName): void {

@@ -1,3 +1,4 @@
+import type { Capabilities } from '../../protocol/v2.ts';
 import type { Scalar } from '../../protocol/values.ts';
 
 export type ParameterKind = 'number' | 'string' | 'boolean';
@@ -15,6 +16,8 @@ export interface DeviceState {
   /** Latest value per parameter (no prototype, so any name is safe as a key). */
   params: Record<string, Scalar>;
   paramCount: number;
+  /** Protocol v2: the commands it accepts, from its last CAPS frame; null until it sends one. */
+  capabilities?: Capabilities | null;
 }
 
 export interface ParameterInfo {
@@ -48,6 +51,8 @@ export interface DeviceChange {
   claimed?: true;
   /** A token of this device was revoked: sockets that connected with it close. */
   revokedToken?: number;
+  /** Protocol v2: the device declared the commands it accepts. */
+  capabilities?: Capabilities;
 }
 
 export function kindOf(value: Scalar): ParameterKind | null {
@@ -104,6 +109,7 @@ export class Fleet {
       return device;
     }
     if (device && change.owner !== undefined) device.ownerId = change.owner;
+    if (device && change.capabilities !== undefined) device.capabilities = change.capabilities;
     if (change.values === null) {
       if (!device) return null;
       // An offline notice from an instance that no longer holds the device is stale.

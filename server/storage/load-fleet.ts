@@ -1,3 +1,4 @@
+import type { Capabilities } from '../../protocol/v2.ts';
 import type { Scalar } from '../../protocol/values.ts';
 import { emptyParams, Fleet, type ParameterKind } from '../state/fleet.ts';
 import type { Db } from './database.ts';
@@ -17,6 +18,7 @@ export async function loadFleet(db: Db): Promise<Fleet> {
         instance: true,
         ownerId: true,
         claimed: true,
+        capabilities: true,
       },
     }),
     db.parameter.findMany(),
@@ -48,6 +50,7 @@ export async function loadFleet(db: Db): Promise<Fleet> {
       ownerId: d.ownerId,
       params,
       paramCount: 0,
+      capabilities: d.capabilities ? (JSON.parse(d.capabilities) as Capabilities) : null,
     });
   }
   for (const v of values) {

@@ -1,0 +1,32 @@
+import type { ErrorReasonName } from '../../protocol/codes.ts';
+import type { ParsedCapsFrame, ParsedResultFrame } from '../../protocol/frames.ts';
+import type { Changes } from '../live/changes.ts';
+import type { Fleet } from '../state/fleet.ts';
+import type { Db } from '../storage/database.ts';
+
+/**
+ * What protocol v2 devices send besides values: CAPS (the commands they accept) and RSLT (what became of
+ * a command). Both are answered like UPDT: OK once stored, ERROR with a named reason otherwise.
+ */
+export class V2Frames {
+  constructor(
+    private readonly db: Db,
+    private readonly fleet: Fleet,
+    private readonly changes: Changes,
+  ) {}
+
+  /** Stores a device's capabilities; resolves with a refusal, or null once they are durable. */
+  async capabilities(frame: ParsedCapsFrame): Promise<ErrorReasonName | null> {
+    const device = this.fleet.get(frame.serial);
+    if (!device) return 'initFirst';
+    await this.db.device.update({ where: { serial: frame.serial }, data: { capabilities: JSON.stringify(frame.caps) } });
+    const { online, instance } = device;
+    this.changes.commit([{ serial: frame.serial, at: Date.now(), values: null, online, instance, capabilities: frame.caps }]);
+    return null;
+  }
+
+  /** A device's report on a command. No command is ever sent yet, so none waits for a result. */
+  async result(_frame: ParsedResultFrame): Promise<ErrorReasonName | null> {
+    return 'unknownCommand';
+  }
+}
