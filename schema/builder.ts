@@ -7,6 +7,7 @@ import type { Credentials } from '../server/auth/credentials.ts';
 import type { DeviceAdmin } from '../server/auth/device-admin.ts';
 import type { Identity } from '../server/auth/identity.ts';
 import type { Scope, Viewer } from '../server/auth/viewer.ts';
+import type { CommandCenter } from '../server/commands/command-center.ts';
 import { ForbiddenError, UnauthenticatedError } from '../server/errors.ts';
 import type { Point } from '../server/history/aggregate.ts';
 import type { HistoryQuery } from '../server/history/history-service.ts';
@@ -41,6 +42,7 @@ export interface Context {
   credentials: Credentials;
   apiTokens: ApiTokens;
   deviceAdmin: DeviceAdmin;
+  commands: CommandCenter;
   http: HttpSession | null;
 }
 

@@ -30,6 +30,10 @@ export const DeviceRef = builder.objectRef<DeviceState>('Device').implement({
       args: { name: t.arg.string({ required: true }) },
       resolve: (d, { name }) => d.params[name] ?? null,
     }),
+    protocol: t.int({
+      description: 'The protocol of its newest socket: 2 takes commands; 1 (the original devices) never gets unasked frames.',
+      resolve: (d) => d.protocol ?? 1,
+    }),
     capabilities: t.field({
       type: 'JSON',
       nullable: true,

@@ -11,5 +11,6 @@ import './account.ts';
 import './ownership.ts';
 import './credentials.ts';
 import './api-tokens.ts';
+import './commands.ts';
 
 export const schema = builder.toSchema();

@@ -7,6 +7,7 @@ import { bootstrapAccounts } from './auth/bootstrap.ts';
 import { Credentials } from './auth/credentials.ts';
 import { DeviceAdmin } from './auth/device-admin.ts';
 import { Identify } from './auth/identity.ts';
+import { CommandCenter } from './commands/command-center.ts';
 import type { Config } from './config.ts';
 import { exportHandler } from './history/export.ts';
 import { HistoryService } from './history/history-service.ts';
@@ -84,11 +85,25 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const traffic = openTrafficLog(config.dataDir, config.trafficLogBytes, config.trafficLog, (lines) =>
     log.warn({ lines }, 'traffic log fell behind the disk; frames left out of it'),
   );
-  const ingress = { config, fleet, credentials, ingest, traffic, metrics, changes, v2: new V2Frames(db, fleet, changes) };
+  const commands = new CommandCenter(db, fleet, changes, bus, log.child({ ns: 'commands' }));
+  const v2 = new V2Frames(db, fleet, changes, commands.store, commands.transitions);
+  const ingress = { config, fleet, credentials, ingest, traffic, metrics, changes, v2, bound: commands.bound };
   const devices = new DeviceServer({ ...ingress, log: log.child({ ns: 'ingress' }) });
+  commands.attach(devices);
   const historySource = openHistorySource(config);
   const history = new HistoryService(historySource);
-  const context = contextFactory({ fleet, hub, history, accounts, credentials, apiTokens, identify, deviceAdmin, config });
+  const context = contextFactory({
+    fleet,
+    hub,
+    history,
+    accounts,
+    credentials,
+    apiTokens,
+    identify,
+    deviceAdmin,
+    commands,
+    config,
+  });
   const sockets = new CredentialSockets(identify, accounts, apiTokens);
   const graphql = createGraphQL(context, config, metrics, log.child({ ns: 'graphql' }), sockets.connect);
   const routes = createRoutes({
@@ -120,6 +135,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await ingest.drain(); // the offline notices of the sockets just closed
     await writer.close();
     presence.stop();
+    commands.stop();
     await registry?.stop();
     await Promise.all([traffic.close(), bus.close()]);
     if (!options.pubsub) await pubsub.close();

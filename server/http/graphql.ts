@@ -12,6 +12,7 @@ import type { Credentials } from '../auth/credentials.ts';
 import type { DeviceAdmin } from '../auth/device-admin.ts';
 import type { Identify } from '../auth/identity.ts';
 import { scopeOf } from '../auth/viewer.ts';
+import type { CommandCenter } from '../commands/command-center.ts';
 import type { Config } from '../config.ts';
 import { ClientError } from '../errors.ts';
 import type { HistoryService } from '../history/history-service.ts';
@@ -90,6 +91,7 @@ export interface ContextDeps {
   apiTokens: ApiTokens;
   identify: Identify;
   deviceAdmin: DeviceAdmin;
+  commands: CommandCenter;
   config: Pick<Config, 'auth' | 'sessionDays' | 'secureCookies' | 'historySeriesPerRequest'>;
 }
 
@@ -113,6 +115,7 @@ export function contextFactory(deps: ContextDeps): (request: RequestInfo) => Pro
       credentials: deps.credentials,
       apiTokens: deps.apiTokens,
       deviceAdmin: deps.deviceAdmin,
+      commands: deps.commands,
       http: cookies
         ? {
             token,

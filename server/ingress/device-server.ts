@@ -48,6 +48,8 @@ export interface DeviceServerDeps {
   changes: Changes;
   /** CAPS and RSLT of protocol v2 devices. */
   v2: V2Frames;
+  /** A socket here now speaks for this serial (commands waiting for it are sent). */
+  bound?: (serial: string) => void;
 }
 
 /** The heartbeat visits one slice of the sockets at a time, so pings never come in one burst. */
@@ -122,6 +124,7 @@ export class DeviceServer {
   private readonly metrics: Metrics;
   private readonly log: Logger;
   private readonly v2: V2Frames;
+  private readonly bound: ((serial: string) => void) | undefined;
 
   constructor(deps: DeviceServerDeps) {
     ({
@@ -133,6 +136,7 @@ export class DeviceServer {
       metrics: this.metrics,
       log: this.log,
       v2: this.v2,
+      bound: this.bound,
     } = deps);
     const { config, changes } = deps;
     changes.onControl((change) => this.control(change));
@@ -150,6 +154,20 @@ export class DeviceServer {
   /** The serials whose sockets this instance holds. */
   boundSerials(): Iterable<string> {
     return this.bindings.keys();
+  }
+
+  /** The protocol of the socket this instance holds for a serial, or null. */
+  versionOf(serial: string): ProtocolVersion | null {
+    const conn = this.bindings.get(serial);
+    return conn && !conn.closing ? conn.version : null;
+  }
+
+  /** Sends an unasked frame (a command) to a serial's socket here: v2 sockets only, never v1. */
+  sendTo(serial: string, text: string): boolean {
+    const conn = this.bindings.get(serial);
+    if (!conn || conn.version !== 2 || conn.closing || conn.ws.readyState !== WebSocket.OPEN) return false;
+    conn.ws.send(text);
+    return true;
   }
 
   get connectionCount(): number {
@@ -344,6 +362,7 @@ export class DeviceServer {
     if (previous === conn) return;
     this.bindings.set(serial, conn);
     conn.serials.add(serial);
+    this.bound?.(serial);
     if (!previous) return;
     previous.serials.delete(serial);
     if (previous.serials.size === 0) {

@@ -1,5 +1,7 @@
 import type { ErrorReasonName } from '../../protocol/codes.ts';
 import type { ParsedCapsFrame, ParsedResultFrame } from '../../protocol/frames.ts';
+import type { CommandStore } from '../commands/command-store.ts';
+import type { Transitions } from '../commands/transitions.ts';
 import type { Changes } from '../live/changes.ts';
 import type { Fleet } from '../state/fleet.ts';
 import type { Db } from '../storage/database.ts';
@@ -13,6 +15,8 @@ export class V2Frames {
     private readonly db: Db,
     private readonly fleet: Fleet,
     private readonly changes: Changes,
+    private readonly commands: CommandStore,
+    private readonly transitions: Transitions,
   ) {}
 
   /** Stores a device's capabilities; resolves with a refusal, or null once they are durable. */
@@ -25,8 +29,11 @@ export class V2Frames {
     return null;
   }
 
-  /** A device's report on a command. No command is ever sent yet, so none waits for a result. */
-  async result(_frame: ParsedResultFrame): Promise<ErrorReasonName | null> {
-    return 'unknownCommand';
+  /** A device's report on a command, stored before it is answered. A repeat of a final report is answered OK. */
+  async result(frame: ParsedResultFrame): Promise<ErrorReasonName | null> {
+    const row = await this.commands.result(Number(frame.cmdid), frame.serial, frame.result);
+    if (row === 'unknown') return 'unknownCommand';
+    this.transitions.emit([row]);
+    return null;
   }
 }

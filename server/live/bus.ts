@@ -6,7 +6,9 @@ import type { DeviceChange } from '../state/fleet.ts';
 
 interface Envelope {
   origin: string;
-  changes: DeviceChange[];
+  changes?: DeviceChange[];
+  /** Serials that have new commands queued: the instance holding their socket sends them. */
+  commands?: string[];
 }
 
 /** The pub/sub engine between instances: Redis when configured, in-process otherwise. */
@@ -140,6 +142,7 @@ export function redisPubSub(url: string, log: Logger): PubSubHandle {
  */
 export class ChangeBus {
   private subscription: number | null = null;
+  private readonly commandListeners: Array<(serials: string[]) => void> = [];
   private failedPublishes = 0;
   private lastPublishWarning = Number.NEGATIVE_INFINITY;
   private readonly topic: string;
@@ -162,7 +165,9 @@ export class ChangeBus {
     const subscribed = this.pubsub.engine.subscribe(
       this.topic,
       (message: Envelope) => {
-        if (message.origin !== this.instance) onRemote(message.changes);
+        if (message.origin === this.instance) return;
+        if (message.changes) onRemote(message.changes);
+        if (message.commands) for (const l of this.commandListeners) l(message.commands);
       },
       {},
     );
@@ -175,10 +180,23 @@ export class ChangeBus {
     if (this.pubsub.up) await subscribed.catch(() => {});
   }
 
+  /** Called with serials another instance queued commands for. */
+  onCommands(listener: (serials: string[]) => void): void {
+    this.commandListeners.push(listener);
+  }
+
+  /** Tells the other instances that these serials have new commands (the one holding a socket sends them). */
+  publishCommands(serials: string[]): void {
+    this.send({ origin: this.instance, commands: serials });
+  }
+
   publish(changes: DeviceChange[]): void {
+    this.send({ origin: this.instance, changes });
+  }
+
+  private send(envelope: Envelope): void {
     // While the broker is down nothing is sent (the others resynchronise from the database when it is back).
     if (!this.pubsub.up) return;
-    const envelope: Envelope = { origin: this.instance, changes };
     this.pubsub.engine.publish(this.topic, envelope).catch((err: Error) => {
       // At most one line a minute, however many batches fail (a partition fails every one of them).
       this.failedPublishes++;

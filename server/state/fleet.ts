@@ -1,4 +1,4 @@
-import type { Capabilities } from '../../protocol/v2.ts';
+import type { Capabilities, ProtocolVersion } from '../../protocol/v2.ts';
 import type { Scalar } from '../../protocol/values.ts';
 
 export type ParameterKind = 'number' | 'string' | 'boolean';
@@ -18,6 +18,8 @@ export interface DeviceState {
   paramCount: number;
   /** Protocol v2: the commands it accepts, from its last CAPS frame; null until it sends one. */
   capabilities?: Capabilities | null;
+  /** The protocol of its newest socket (2 takes commands); 1 until it connects with v2. */
+  protocol?: ProtocolVersion;
 }
 
 export interface ParameterInfo {
@@ -53,6 +55,8 @@ export interface DeviceChange {
   revokedToken?: number;
   /** Protocol v2: the device declared the commands it accepts. */
   capabilities?: Capabilities;
+  /** The protocol of the device's newest socket. */
+  protocol?: ProtocolVersion;
 }
 
 export function kindOf(value: Scalar): ParameterKind | null {
@@ -110,6 +114,7 @@ export class Fleet {
     }
     if (device && change.owner !== undefined) device.ownerId = change.owner;
     if (device && change.capabilities !== undefined) device.capabilities = change.capabilities;
+    if (device && change.protocol !== undefined) device.protocol = change.protocol;
     if (change.values === null) {
       if (!device) return null;
       // An offline notice from an instance that no longer holds the device is stale.

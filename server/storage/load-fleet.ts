@@ -19,6 +19,7 @@ export async function loadFleet(db: Db): Promise<Fleet> {
         ownerId: true,
         claimed: true,
         capabilities: true,
+        protocol: true,
       },
     }),
     db.parameter.findMany(),
@@ -51,6 +52,7 @@ export async function loadFleet(db: Db): Promise<Fleet> {
       params,
       paramCount: 0,
       capabilities: d.capabilities ? (JSON.parse(d.capabilities) as Capabilities) : null,
+      protocol: d.protocol === 2 ? 2 : 1,
     });
   }
   for (const v of values) {

@@ -1,0 +1,240 @@
+import { SET_COMMAND } from '../protocol/v2.ts';
+import { nameProblem, valueProblem } from '../protocol/values.ts';
+import type { ExecutionRow, JobRow } from '../server/commands/command-store.ts';
+import { COMMAND_LIMITS, EXECUTION_STATES, type ExecutionState } from '../server/commands/states.ts';
+import { BadInputError, ForbiddenError } from '../server/errors.ts';
+import { compileWhere } from '../server/state/query.ts';
+import { isVisible, visibleDevices } from './access.ts';
+import { builder } from './builder.ts';
+import { ConditionInput } from './conditions.ts';
+import { DeviceRef } from './device.ts';
+
+const StateEnum = builder.enumType('ExecutionState', {
+  description:
+    'QUEUED → SENT → DELIVERED (the device said "received") → SUCCEEDED | FAILED | REJECTED; SENT → TIMED_OUT → retried or FAILED; open ones → EXPIRED or CANCELED; SKIPPED: the device cannot take commands (protocol v1).',
+  values: EXECUTION_STATES,
+});
+
+const ExecutionRef = builder.objectRef<ExecutionRow>('Execution').implement({
+  description: "One device's execution of a command.",
+  fields: (t) => ({
+    cmdid: t.string({ description: 'The id on the wire (CMND/RSLT).', resolve: (e) => String(e.id) }),
+    jobId: t.exposeID('jobId'),
+    serial: t.exposeString('serial'),
+    state: t.field({ type: StateEnum, resolve: (e) => e.state }),
+    attempts: t.exposeInt('attempts'),
+    percent: t.float({ nullable: true, resolve: (e) => e.percent }),
+    result: t.field({ type: 'JSON', nullable: true, resolve: (e) => e.result }),
+    error: t.string({ nullable: true, resolve: (e) => e.error }),
+    reason: t.string({
+      nullable: true,
+      description: 'Why it was skipped, timed out, expired or canceled.',
+      resolve: (e) => e.reason,
+    }),
+    updatedAt: t.field({ type: 'DateTime', resolve: (e) => e.updatedAt }),
+  }),
+});
+
+const CountsRef = builder.objectRef<Record<ExecutionState, number>>('ExecutionCounts').implement({
+  description: 'How many executions are in each state.',
+  fields: (t) => Object.fromEntries(EXECUTION_STATES.map((s) => [s, t.int({ resolve: (c) => c[s] })])) as never,
+});
+
+const JobRef = builder.objectRef<JobRow>('Job').implement({
+  description: 'One command sent to one or many devices.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    args: t.field({ type: 'JSON', resolve: (j) => j.args }),
+    createdAt: t.field({ type: 'DateTime', resolve: (j) => j.createdAt }),
+    expiresAt: t.field({ type: 'DateTime', resolve: (j) => j.expiresAt }),
+    canceledAt: t.field({ type: 'DateTime', nullable: true, resolve: (j) => j.canceledAt }),
+    counts: t.field({ type: CountsRef, resolve: (j, _a, ctx) => ctx.commands.store.counts(j.id) }),
+    executions: t.field({
+      type: [ExecutionRef],
+      args: {
+        states: t.arg({ type: [StateEnum], required: false }),
+        offset: t.arg.int({ required: false, defaultValue: 0 }),
+        limit: t.arg.int({ required: false, defaultValue: 50, description: 'At most 500.' }),
+      },
+      extensions: {
+        complexity: ({ args, childComplexity }: { args: { limit?: number }; childComplexity: number }) =>
+          1 + (args.limit ?? 50) * childComplexity,
+      },
+      resolve: (j, args, ctx) =>
+        ctx.commands.store.executions({ jobId: j.id, states: args.states ?? undefined }, page(args).offset, page(args).limit),
+    }),
+  }),
+});
+
+const page = (args: { offset?: number | null; limit?: number | null }) => {
+  const offset = args.offset ?? 0;
+  const limit = args.limit ?? 50;
+  if (!Number.isInteger(offset) || offset < 0) throw new BadInputError('offset must not be negative');
+  if (!Number.isInteger(limit) || limit < 0 || limit > 500) throw new BadInputError('limit must be between 0 and 500');
+  return { offset, limit };
+};
+
+const SendCommandInput = builder.inputType('SendCommandInput', {
+  fields: (t) => ({
+    serials: t.stringList({ required: false, description: 'These devices (yours).' }),
+    where: t.field({
+      type: [ConditionInput],
+      required: false,
+      description: 'And/or every device of yours matching, as in `devices`.',
+    }),
+    name: t.string({ required: true, description: '`set` is reserved: args {"values": {name: value}}.' }),
+    args: t.field({ type: 'JSON', required: false, description: `At most ${COMMAND_LIMITS.argsBytes / 1024} KiB as JSON.` }),
+    ackTimeoutSeconds: t.int({
+      required: false,
+      description: `Default ${COMMAND_LIMITS.defaultAckTimeoutSeconds}: no "received" within it is TIMED_OUT.`,
+    }),
+    expiresInSeconds: t.int({
+      required: false,
+      description: `Default ${COMMAND_LIMITS.defaultExpiresInSeconds}; at most ${COMMAND_LIMITS.maxExpiresInSeconds}.`,
+    }),
+    retries: t.int({
+      required: false,
+      description: `After a timeout; default ${COMMAND_LIMITS.defaultRetries}, at most ${COMMAND_LIMITS.maxRetries}.`,
+    }),
+  }),
+});
+
+function checkArgs(name: string, args: unknown): void {
+  if (nameProblem(name) === 'badName') throw new BadInputError('a command name is 1 to 64 of A-Z a-z 0-9 . _ -');
+  if (args !== undefined && args !== null && (typeof args !== 'object' || Array.isArray(args)))
+    throw new BadInputError('args must be a JSON object');
+  if (new TextEncoder().encode(JSON.stringify(args ?? {})).length > COMMAND_LIMITS.argsBytes)
+    throw new BadInputError(`args are over ${COMMAND_LIMITS.argsBytes / 1024} KiB as JSON`);
+  if (name !== SET_COMMAND) return;
+  const values = (args as { values?: unknown } | null)?.values;
+  if (typeof values !== 'object' || values === null || Array.isArray(values))
+    throw new BadInputError('set takes args {"values": {name: value}}');
+  for (const [k, v] of Object.entries(values)) {
+    if (nameProblem(k)) throw new BadInputError(`"${k}" is not a parameter name`);
+    if (valueProblem(v, { maxStringBytes: 1024 }))
+      throw new BadInputError(`the value of ${k} must be a number, a string of at most 1 KiB, a boolean or null`);
+  }
+}
+
+const bounded = (value: number | null | undefined, fallback: number, min: number, max: number, what: string) => {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < min || v > max) throw new BadInputError(`${what} must be ${min} to ${max}`);
+  return v;
+};
+
+builder.mutationField('sendCommand', (t) =>
+  t.field({
+    type: JobRef,
+    description: 'Sends a command to your devices (admins: any). Devices that cannot take commands are SKIPPED with the reason.',
+    args: { input: t.arg({ type: SendCommandInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      checkArgs(input.name, input.args);
+      const ackTimeout = bounded(input.ackTimeoutSeconds, COMMAND_LIMITS.defaultAckTimeoutSeconds, 1, 3600, 'ackTimeoutSeconds');
+      const expiresIn = bounded(
+        input.expiresInSeconds,
+        COMMAND_LIMITS.defaultExpiresInSeconds,
+        1,
+        COMMAND_LIMITS.maxExpiresInSeconds,
+        'expiresInSeconds',
+      );
+      const retries = bounded(input.retries, COMMAND_LIMITS.defaultRetries, 0, COMMAND_LIMITS.maxRetries, 'retries');
+      if (!input.serials && !input.where) throw new BadInputError('name the devices: serials, where, or both');
+      const targets = new Map<string, string | null>();
+      for (const serial of input.serials ?? []) {
+        const d = ctx.fleet.get(serial);
+        if (!d || !isVisible(ctx, d)) throw new ForbiddenError(`no device ${serial} of yours`);
+        targets.set(serial, null);
+      }
+      if (input.where) {
+        const match = compileWhere(input.where);
+        for (const d of visibleDevices(ctx)) if (match(d)) targets.set(d.serial, null);
+      }
+      if (targets.size === 0) throw new BadInputError('no device of yours matches');
+      if (targets.size > COMMAND_LIMITS.targets) throw new BadInputError(`at most ${COMMAND_LIMITS.targets} devices per command`);
+      const userId = ctx.viewer?.id ?? null;
+      if ((await ctx.commands.store.jobsSince(userId, Date.now() - 60_000)) >= COMMAND_LIMITS.jobsPerMinute)
+        throw new BadInputError(`at most ${COMMAND_LIMITS.jobsPerMinute} commands a minute: wait a little`);
+      const list = [...targets.keys()].map((serial) => ({
+        serial,
+        skip: ctx.fleet.get(serial)?.protocol === 2 ? null : 'the device speaks protocol v1: it cannot take commands',
+      }));
+      const job = await ctx.commands.store.create(
+        {
+          name: input.name,
+          args: input.args ?? {},
+          userId,
+          via: ctx.identity.via,
+          address: ctx.http?.address ?? 'graphql-ws',
+          ackTimeoutMs: ackTimeout * 1000,
+          retries,
+          expiresAt: Date.now() + expiresIn * 1000,
+        },
+        list,
+      );
+      ctx.commands.queued(list.filter((t) => t.skip === null).map((t) => t.serial));
+      return job;
+    },
+  }),
+);
+
+/** A job, when the caller may see it: its creator, or an admin (everyone in lab mode). */
+async function visibleJob(ctx: Parameters<typeof isVisible>[0], id: string): Promise<JobRow> {
+  const job = Number.isInteger(Number(id)) ? await ctx.commands.store.job(Number(id)) : null;
+  const admin = ctx.authOff || ctx.viewer?.role === 'admin';
+  if (!job || (!admin && job.userId !== ctx.viewer?.id)) throw new ForbiddenError(`no job ${id} of yours`);
+  return job;
+}
+
+builder.queryField('job', (t) =>
+  t.field({
+    type: JobRef,
+    description: 'One job: its creator or an admin.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, ctx) => visibleJob(ctx, String(id)),
+  }),
+);
+
+builder.queryField('jobs', (t) =>
+  t.field({
+    type: [JobRef],
+    description: "Your jobs, newest first (admins: everyone's).",
+    args: { offset: t.arg.int({ required: false, defaultValue: 0 }), limit: t.arg.int({ required: false, defaultValue: 20 }) },
+    resolve: (_root, args, ctx) => {
+      const admin = ctx.authOff || ctx.viewer?.role === 'admin';
+      const { offset, limit } = page(args);
+      return ctx.commands.store.jobs(admin ? null : (ctx.viewer?.id ?? -1), offset, limit);
+    },
+  }),
+);
+
+builder.mutationField('cancelJob', (t) =>
+  t.field({
+    type: JobRef,
+    description: 'Cancels what of a job has not finished (its creator or an admin).',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      const job = await visibleJob(ctx, String(id));
+      ctx.commands.transitions.emit(await ctx.commands.store.cancel(job.id, ctx.viewer?.username ?? 'lab mode'));
+      return (await ctx.commands.store.job(job.id)) ?? job;
+    },
+  }),
+);
+
+builder.objectField(DeviceRef, 'commands', (t) =>
+  t.field({
+    type: [ExecutionRef],
+    description: 'Its commands, newest first.',
+    args: {
+      states: t.arg({ type: [StateEnum], required: false }),
+      offset: t.arg.int({ required: false, defaultValue: 0 }),
+      limit: t.arg.int({ required: false, defaultValue: 20, description: 'At most 500.' }),
+    },
+    extensions: {
+      complexity: ({ args, childComplexity }: { args: { limit?: number }; childComplexity: number }) =>
+        1 + (args.limit ?? 20) * childComplexity,
+    },
+    resolve: (d, args, ctx) =>
+      ctx.commands.store.executions({ serial: d.serial, states: args.states ?? undefined }, page(args).offset, page(args).limit),
+  }),
+);

@@ -1,0 +1,51 @@
+import type { ChangeBus } from '../live/bus.ts';
+import type { Changes } from '../live/changes.ts';
+import type { Logger } from '../logger.ts';
+import type { Fleet } from '../state/fleet.ts';
+import type { Db } from '../storage/database.ts';
+import { CommandStore } from './command-store.ts';
+import { type CommandSockets, Dispatcher } from './dispatcher.ts';
+import { Transitions } from './transitions.ts';
+
+/**
+ * Commands on this instance: the store (the database), the transitions (for subscriptions) and, once the
+ * device sockets exist, the dispatcher that sends to the ones held here. Queued commands are announced to
+ * the other instances, so the one holding a device's socket sends them at once.
+ */
+export class CommandCenter {
+  readonly store: CommandStore;
+  readonly transitions = new Transitions();
+  private dispatcher: Dispatcher | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly fleet: Fleet,
+    private readonly changes: Changes,
+    private readonly bus: ChangeBus,
+    private readonly log: Logger,
+  ) {
+    this.store = new CommandStore(db);
+  }
+
+  /** Starts sending to the device sockets of this instance. */
+  attach(sockets: CommandSockets): void {
+    this.dispatcher = new Dispatcher(this.store, sockets, this.fleet, this.db, this.changes, this.transitions, this.log);
+    this.bus.onCommands((serials) => this.dispatcher?.deliver(serials));
+    this.dispatcher.start();
+  }
+
+  /** A socket here now speaks for this serial. */
+  bound = (serial: string): void => {
+    this.dispatcher?.deliver([serial]);
+  };
+
+  /** New commands were queued for these serials: sent here if their socket is here, else by their instance. */
+  queued(serials: string[]): void {
+    this.dispatcher?.deliver(serials);
+    for (let i = 0; i < serials.length; i += 5000) this.bus.publishCommands(serials.slice(i, i + 5000));
+  }
+
+  stop(): void {
+    this.dispatcher?.stop();
+  }
+}

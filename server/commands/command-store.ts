@@ -1,0 +1,304 @@
+import type { ResultBody } from '../../protocol/v2.ts';
+import type { Db } from '../storage/database.ts';
+import { COMMAND_LIMITS, type ExecutionState, FINAL_STATES, OPEN_STATES } from './states.ts';
+
+export interface NewJob {
+  name: string;
+  args: unknown;
+  userId: number | null;
+  via: string;
+  address: string;
+  ackTimeoutMs: number;
+  retries: number;
+  expiresAt: number;
+}
+
+export interface ExecutionRow {
+  id: number;
+  jobId: number;
+  serial: string;
+  state: ExecutionState;
+  attempts: number;
+  sentAt: number | null;
+  updatedAt: number;
+  percent: number | null;
+  result: unknown;
+  error: string | null;
+  reason: string | null;
+}
+
+export interface JobRow {
+  id: number;
+  name: string;
+  args: unknown;
+  userId: number | null;
+  createdAt: number;
+  expiresAt: number;
+  ackTimeoutMs: number;
+  retries: number;
+  canceledAt: number | null;
+}
+
+type DbExecution = {
+  id: number;
+  jobId: number;
+  serial: string;
+  state: string;
+  attempts: number;
+  sentAt: Date | null;
+  updatedAt: Date;
+  percent: number | null;
+  result: string | null;
+  error: string | null;
+  reason: string | null;
+};
+
+export const executionRow = (e: DbExecution): ExecutionRow => ({
+  id: e.id,
+  jobId: e.jobId,
+  serial: e.serial,
+  state: e.state as ExecutionState,
+  attempts: e.attempts,
+  sentAt: e.sentAt?.getTime() ?? null,
+  updatedAt: e.updatedAt.getTime(),
+  percent: e.percent,
+  result: e.result === null ? null : (JSON.parse(e.result) as unknown),
+  error: e.error,
+  reason: e.reason,
+});
+
+export const jobRow = (j: {
+  id: number;
+  name: string;
+  args: string;
+  userId: number | null;
+  createdAt: Date;
+  expiresAt: Date;
+  ackTimeoutMs: number;
+  retries: number;
+  canceledAt: Date | null;
+}): JobRow => ({
+  id: j.id,
+  name: j.name,
+  args: JSON.parse(j.args) as unknown,
+  userId: j.userId,
+  createdAt: j.createdAt.getTime(),
+  expiresAt: j.expiresAt.getTime(),
+  ackTimeoutMs: j.ackTimeoutMs,
+  retries: j.retries,
+  canceledAt: j.canceledAt?.getTime() ?? null,
+});
+
+const RESULT_STATE: Record<ResultBody['status'], ExecutionState> = {
+  received: 'DELIVERED',
+  progress: 'DELIVERED',
+  succeeded: 'SUCCEEDED',
+  failed: 'FAILED',
+  rejected: 'REJECTED',
+};
+
+/** Jobs and executions in the database: every state change is a conditional update plus its event. */
+export class CommandStore {
+  constructor(private readonly db: Db) {}
+
+  /** One job and its executions in one transaction (batched inserts, not one per device). */
+  async create(job: NewJob, targets: ReadonlyArray<{ serial: string; skip: string | null }>): Promise<JobRow> {
+    const now = new Date();
+    return this.db.$transaction(async (tx) => {
+      const row = await tx.commandJob.create({
+        data: {
+          name: job.name,
+          args: JSON.stringify(job.args ?? {}),
+          userId: job.userId,
+          via: job.via,
+          address: job.address,
+          createdAt: now,
+          expiresAt: new Date(job.expiresAt),
+          ackTimeoutMs: job.ackTimeoutMs,
+          retries: job.retries,
+        },
+      });
+      for (let i = 0; i < targets.length; i += 5000) {
+        const slice = targets.slice(i, i + 5000);
+        await tx.commandExecution.createMany({
+          data: slice.map((t) => ({
+            jobId: row.id,
+            serial: t.serial,
+            state: t.skip ? 'SKIPPED' : 'QUEUED',
+            reason: t.skip,
+            updatedAt: now,
+          })),
+        });
+      }
+      const made = await tx.commandExecution.findMany({
+        where: { jobId: row.id },
+        select: { id: true, state: true, reason: true },
+      });
+      for (let i = 0; i < made.length; i += 5000) {
+        await tx.commandEvent.createMany({
+          data: made.slice(i, i + 5000).map((e) => ({ executionId: e.id, state: e.state, at: now, detail: e.reason })),
+        });
+      }
+      return jobRow(row);
+    });
+  }
+
+  /**
+   * Moves an execution from one of `from` to `to` (with extra columns), and records the event. Resolves with
+   * the new row, or null when it was not in one of `from` any more (someone else moved it first).
+   */
+  async move(
+    id: number,
+    from: readonly ExecutionState[],
+    to: ExecutionState,
+    patch: Partial<{
+      attempts: number;
+      sentAt: Date;
+      percent: number | null;
+      result: string | null;
+      error: string | null;
+      reason: string | null;
+    }> = {},
+    detail: string | null = null,
+  ): Promise<ExecutionRow | null> {
+    const now = new Date();
+    const { count } = await this.db.commandExecution.updateMany({
+      where: { id, state: { in: [...from] } },
+      data: { state: to, updatedAt: now, ...patch },
+    });
+    if (count === 0) return null;
+    await this.db.commandEvent.create({ data: { executionId: id, state: to, at: now, detail } });
+    const row = await this.db.commandExecution.findUnique({ where: { id } });
+    return row ? executionRow(row) : null;
+  }
+
+  /** Open executions of a device, oldest first (what to send it). */
+  async open(serial: string): Promise<Array<ExecutionRow & { name: string; args: unknown }>> {
+    const rows = await this.db.commandExecution.findMany({
+      where: { serial, state: { in: [...OPEN_STATES] } },
+      include: { job: true },
+      orderBy: { id: 'asc' },
+      take: COMMAND_LIMITS.pendingPerDevice,
+    });
+    return rows.map((r) => ({ ...executionRow(r), name: r.job.name, args: JSON.parse(r.job.args) as unknown }));
+  }
+
+  async execution(id: number): Promise<(ExecutionRow & { job: JobRow }) | null> {
+    const r = await this.db.commandExecution.findUnique({ where: { id }, include: { job: true } });
+    return r ? { ...executionRow(r), job: jobRow(r.job) } : null;
+  }
+
+  /**
+   * A device's RSLT: the state it means, stored. Resolves with the updated row, 'unknown' when no open
+   * execution of this device has that cmdid, or the row unchanged when it is final already (a repeat).
+   */
+  async result(cmdid: number, serial: string, body: ResultBody): Promise<ExecutionRow | 'unknown'> {
+    const current = await this.db.commandExecution.findUnique({ where: { id: cmdid } });
+    if (!current || current.serial !== serial) return 'unknown';
+    const row = executionRow(current);
+    if (FINAL_STATES.has(row.state)) return row;
+    const to = RESULT_STATE[body.status];
+    const patch = {
+      percent: body.percent ?? (to === 'SUCCEEDED' ? 100 : current.percent),
+      result: body.result === undefined ? current.result : JSON.stringify(body.result),
+      error: body.error ?? current.error,
+    };
+    if (to === row.state && body.status === 'progress') {
+      await this.db.commandExecution.update({ where: { id: cmdid }, data: { ...patch, updatedAt: new Date() } });
+      return { ...row, percent: patch.percent ?? null };
+    }
+    return (await this.move(cmdid, ['QUEUED', 'SENT', 'DELIVERED', 'TIMED_OUT'], to, patch, body.status)) ?? row;
+  }
+
+  /** SENT executions whose device said nothing within the job's ack timeout, for devices in `serials`. */
+  async overdue(now: number): Promise<Array<ExecutionRow & { retries: number }>> {
+    const rows = await this.db.commandExecution.findMany({
+      where: { state: 'SENT' },
+      include: { job: { select: { ackTimeoutMs: true, retries: true } } },
+      take: 10_000,
+    });
+    return rows
+      .filter((r) => r.sentAt !== null && r.sentAt.getTime() + r.job.ackTimeoutMs <= now)
+      .map((r) => ({ ...executionRow(r), retries: r.job.retries }));
+  }
+
+  /** Open executions past their job's expiry become EXPIRED. Resolves with them. */
+  async expire(now: number): Promise<ExecutionRow[]> {
+    const due = await this.db.commandExecution.findMany({
+      where: { state: { in: [...OPEN_STATES, 'TIMED_OUT'] }, job: { expiresAt: { lte: new Date(now) } } },
+      select: { id: true },
+      take: 10_000,
+    });
+    const moved: ExecutionRow[] = [];
+    for (const { id } of due) {
+      const row = await this.move(id, [...OPEN_STATES, 'TIMED_OUT'], 'EXPIRED', { reason: 'expired before it finished' });
+      if (row) moved.push(row);
+    }
+    return moved;
+  }
+
+  /** Cancels a job: its open executions become CANCELED. */
+  async cancel(jobId: number, who: string): Promise<ExecutionRow[]> {
+    await this.db.commandJob.updateMany({ where: { id: jobId, canceledAt: null }, data: { canceledAt: new Date() } });
+    const open = await this.db.commandExecution.findMany({
+      where: { jobId, state: { in: [...OPEN_STATES, 'TIMED_OUT'] } },
+      select: { id: true },
+    });
+    const moved: ExecutionRow[] = [];
+    for (const { id } of open) {
+      const row = await this.move(id, [...OPEN_STATES, 'TIMED_OUT'], 'CANCELED', { reason: `canceled by ${who}` });
+      if (row) moved.push(row);
+    }
+    return moved;
+  }
+
+  async job(id: number): Promise<JobRow | null> {
+    const j = await this.db.commandJob.findUnique({ where: { id } });
+    return j ? jobRow(j) : null;
+  }
+
+  /** How many executions of a job are in each state. */
+  async counts(jobId: number): Promise<Record<ExecutionState, number>> {
+    const groups = await this.db.commandExecution.groupBy({ by: ['state'], where: { jobId }, _count: { _all: true } });
+    const out = Object.fromEntries(
+      ['QUEUED', 'SENT', 'DELIVERED', 'SUCCEEDED', 'FAILED', 'REJECTED', 'TIMED_OUT', 'EXPIRED', 'CANCELED', 'SKIPPED'].map(
+        (s) => [s, 0],
+      ),
+    ) as Record<ExecutionState, number>;
+    for (const g of groups) out[g.state as ExecutionState] = g._count._all;
+    return out;
+  }
+
+  async executions(
+    where: { jobId?: number; serial?: string; states?: ExecutionState[] },
+    offset: number,
+    limit: number,
+  ): Promise<ExecutionRow[]> {
+    const rows = await this.db.commandExecution.findMany({
+      where: {
+        ...(where.jobId !== undefined ? { jobId: where.jobId } : {}),
+        ...(where.serial !== undefined ? { serial: where.serial } : {}),
+        ...(where.states ? { state: { in: where.states } } : {}),
+      },
+      orderBy: { id: 'desc' },
+      skip: offset,
+      take: limit,
+    });
+    return rows.map(executionRow);
+  }
+
+  async jobs(userId: number | null, offset: number, limit: number): Promise<JobRow[]> {
+    const rows = await this.db.commandJob.findMany({
+      where: userId === null ? {} : { userId },
+      orderBy: { id: 'desc' },
+      skip: offset,
+      take: limit,
+    });
+    return rows.map(jobRow);
+  }
+
+  /** Jobs one user created since a time (rate bound). */
+  async jobsSince(userId: number | null, since: number): Promise<number> {
+    return this.db.commandJob.count({ where: { userId, createdAt: { gte: new Date(since) } } });
+  }
+}

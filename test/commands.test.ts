@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ErrorReason } from '../protocol/codes.ts';
+import { formatDeviceFrame } from '../protocol/frames.ts';
+import { formatResult } from '../protocol/v2.ts';
+import { connectDevice } from './support/device.ts';
+import { data, gql } from './support/graphql.ts';
+import { startServer, type TestServer } from './support/server.ts';
+import { V2TestDevice } from './support/v2-device.ts';
+import { eventually } from './support/wait.ts';
+
+interface Job {
+  id: string;
+  counts: Record<string, number>;
+  executions: Array<{
+    cmdid: string;
+    serial: string;
+    state: string;
+    attempts: number;
+    result: unknown;
+    reason: string | null;
+    error: string | null;
+  }>;
+}
+const JOB =
+  'query($id: ID!) { job(id: $id) { id counts { QUEUED SENT DELIVERED SUCCEEDED FAILED TIMED_OUT EXPIRED CANCELED SKIPPED } executions { cmdid serial state attempts result reason error } } }';
+const SEND = 'mutation($input: SendCommandInput!) { sendCommand(input: $input) { id } }';
+
+describe('commands', () => {
+  let server: TestServer;
+  const job = async (id: string) => (await data<{ job: Job }>(server.url, JOB, { id })).job;
+  const send = async (input: Record<string, unknown>) =>
+    (await data<{ sendCommand: { id: string } }>(server.url, SEND, { input })).sendCommand.id;
+  const protocolOf = async (serial: string) =>
+    (
+      await data<{ device: { protocol: number } | null }>(server.url, 'query($s: String!) { device(serial: $s) { protocol } }', {
+        s: serial,
+      })
+    ).device?.protocol;
+  /** A v2 device that has said hello and is known to speak v2. */
+  const v2 = async (serial: string) => {
+    const d = await V2TestDevice.connect(server.deviceUrl);
+    expect((await d.request(formatDeviceFrame('INIT', 1, serial, { mode: 'eco' }))).ok).toBe(true);
+    expect(
+      await eventually(
+        () => protocolOf(serial),
+        (p) => p === 2,
+      ),
+    ).toBe(2);
+    return d;
+  };
+
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.close());
+
+  it('goes QUEUED → SENT → DELIVERED → SUCCEEDED, stored, with the result; a repeated final report is answered OK', async () => {
+    const d = await v2('k1');
+    const id = await send({ serials: ['k1'], name: 'switch-mode', args: { mode: 'boost' } });
+    const cmd = await d.nextCommand();
+    expect(cmd).toMatchObject({ serial: 'k1', name: 'switch-mode', args: { mode: 'boost' } });
+    expect((await job(id)).executions[0]).toMatchObject({ cmdid: cmd.cmdid, state: 'SENT', attempts: 1 });
+    expect(await d.request(formatResult(cmd.cmdid, 'k1', { status: 'received' }))).toMatchObject({
+      head: `${cmd.cmdid}:k1`,
+      ok: true,
+    });
+    expect((await job(id)).executions[0]?.state).toBe('DELIVERED');
+    expect((await d.request(formatResult(cmd.cmdid, 'k1', { status: 'progress', percent: 50 }))).ok).toBe(true);
+    expect((await d.request(formatResult(cmd.cmdid, 'k1', { status: 'succeeded', result: { mode: 'boost' } }))).ok).toBe(true);
+    expect((await job(id)).executions[0]).toMatchObject({ state: 'SUCCEEDED', result: { mode: 'boost' } });
+    expect((await d.request(formatResult(cmd.cmdid, 'k1', { status: 'failed', error: 'late' }))).ok).toBe(true);
+    expect((await job(id)).executions[0]?.state).toBe('SUCCEEDED');
+    const history = await data<{ device: { commands: Array<{ state: string }> } }>(
+      server.url,
+      '{ device(serial: "k1") { commands { state } } }',
+    );
+    expect(history.device.commands.map((c) => c.state)).toEqual(['SUCCEEDED']);
+    d.ws.terminate();
+  });
+
+  it('skips a v1 device, and a v1 socket never receives a frame it did not ask for', async () => {
+    const old = await connectDevice(server.deviceUrl);
+    expect((await old.update(1, 'k-v1', { n: 1 })).ok).toBe(true);
+    const id = await send({ serials: ['k-v1'], name: 'reboot' });
+    expect((await job(id)).executions[0]).toMatchObject({
+      state: 'SKIPPED',
+      reason: 'the device speaks protocol v1: it cannot take commands',
+    });
+    // Like the original device: one read after each send, every answer to the frame just sent.
+    for (let i = 2; i < 8; i++) {
+      expect(await old.update(i, 'k-v1', { n: i })).toMatchObject({ head: `${String(i).padStart(4, '0')}:k-v1`, ok: true });
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    expect(old.received).toEqual([]);
+    old.ws.terminate();
+  });
+
+  it('queues for an offline device and sends on connect; resends after a reconnect with the same cmdid', async () => {
+    const first = await v2('k2');
+    first.ws.terminate();
+    await eventually(
+      async () => (await data<{ device: { online: boolean } }>(server.url, '{ device(serial: "k2") { online } }')).device.online,
+      (o) => !o,
+    );
+    const id = await send({ serials: ['k2'], name: 'reboot' });
+    expect((await job(id)).counts.QUEUED).toBe(1);
+    const again = await V2TestDevice.connect(server.deviceUrl);
+    expect((await again.request(formatDeviceFrame('UPDT', 2, 'k2', { n: 2 }))).ok).toBe(true);
+    const cmd = await again.nextCommand();
+    expect((await again.request(formatResult(cmd.cmdid, 'k2', { status: 'received' }))).ok).toBe(true);
+    again.ws.terminate();
+    const third = await V2TestDevice.connect(server.deviceUrl);
+    expect((await third.request(formatDeviceFrame('UPDT', 3, 'k2', { n: 3 }))).ok).toBe(true);
+    const resent = await third.nextCommand();
+    expect(resent.cmdid).toBe(cmd.cmdid);
+    expect((await third.request(formatResult(cmd.cmdid, 'k2', { status: 'succeeded' }))).ok).toBe(true);
+    expect((await job(id)).counts.SUCCEEDED).toBe(1);
+    third.ws.terminate();
+  });
+
+  it('times out without "received", retries with the same cmdid, then fails', async () => {
+    const d = await v2('k3');
+    const id = await send({ serials: ['k3'], name: 'slow', ackTimeoutSeconds: 1, retries: 1 });
+    const first = await d.nextCommand();
+    const second = await d.nextCommand(5000);
+    expect(second.cmdid).toBe(first.cmdid);
+    const done = await eventually(
+      () => job(id),
+      (j) => j.counts.FAILED === 1,
+      8000,
+    );
+    expect(done.executions[0]).toMatchObject({ state: 'FAILED', attempts: 2, error: 'no answer after 2 attempts' });
+    expect(await d.request(formatResult(first.cmdid, 'k3', { status: 'succeeded' }))).toMatchObject({ ok: true });
+    expect((await job(id)).executions[0]?.state).toBe('FAILED');
+    d.ws.terminate();
+  }, 15_000);
+
+  it('expires and cancels what has not finished', async () => {
+    const d = await v2('k4');
+    d.ws.terminate();
+    const expiring = await send({ serials: ['k4'], name: 'x', expiresInSeconds: 1 });
+    const canceled = await send({ serials: ['k4'], name: 'y' });
+    expect(
+      (
+        await data<{ cancelJob: { canceledAt: string | null } }>(
+          server.url,
+          `mutation { cancelJob(id: "${canceled}") { canceledAt } }`,
+        )
+      ).cancelJob.canceledAt,
+    ).not.toBeNull();
+    expect((await job(canceled)).executions[0]?.state).toBe('CANCELED');
+    expect(
+      (
+        await eventually(
+          () => job(expiring),
+          (j) => j.counts.EXPIRED === 1,
+          5000,
+        )
+      ).counts.EXPIRED,
+    ).toBe(1);
+  });
+
+  it("refuses another device's cmdid, bad input, and targets that are not there", async () => {
+    const a = await v2('k5');
+    const b = await v2('k6');
+    await send({ serials: ['k5'], name: 'ping' });
+    const cmd = await a.nextCommand();
+    expect(await b.request(formatResult(cmd.cmdid, 'k6', { status: 'received' }))).toMatchObject({
+      ok: false,
+      reason: ErrorReason.unknownCommand,
+    });
+    const bad = async (input: Record<string, unknown>) => (await gql(server.url, SEND, { input })).errors?.[0]?.message;
+    expect(await bad({ serials: ['nope'], name: 'x' })).toBe('no device nope of yours');
+    expect(await bad({ serials: ['k5'], name: 'a b' })).toMatch(/command name/);
+    expect(await bad({ serials: ['k5'], name: 'set', args: { values: 3 } })).toMatch(/set takes args/);
+    expect(await bad({ serials: ['k5'], name: 'x', args: { big: 'y'.repeat(17_000) } })).toMatch(/over 16 KiB/);
+    expect(await bad({ name: 'x' })).toMatch(/name the devices/);
+    expect(await bad({ serials: ['k5'], name: 'x', retries: 99 })).toBe('retries must be 0 to 10');
+    a.ws.terminate();
+    b.ws.terminate();
+  });
+});
