@@ -49,6 +49,13 @@ const JobRef = builder.objectRef<JobRow>('Job').implement({
     createdAt: t.field({ type: 'DateTime', resolve: (j) => j.createdAt }),
     expiresAt: t.field({ type: 'DateTime', resolve: (j) => j.expiresAt }),
     canceledAt: t.field({ type: 'DateTime', nullable: true, resolve: (j) => j.canceledAt }),
+    createdBy: t.string({
+      nullable: true,
+      description: 'Who sent it (null in lab mode); `via` and `address` say how and from where.',
+      resolve: async (j, _a, ctx) => (j.userId === null ? null : ((await ctx.accounts.usernameOf(j.userId)) ?? null)),
+    }),
+    via: t.exposeString('via', { description: 'session, token or lab' }),
+    address: t.exposeString('address'),
     counts: t.field({ type: CountsRef, resolve: (j, _a, ctx) => ctx.commands.store.counts(j.id) }),
     executions: t.field({
       type: [ExecutionRef],

@@ -32,6 +32,8 @@ export interface JobRow {
   name: string;
   args: unknown;
   userId: number | null;
+  via: string;
+  address: string;
   createdAt: number;
   expiresAt: number;
   ackTimeoutMs: number;
@@ -72,6 +74,8 @@ export const jobRow = (j: {
   name: string;
   args: string;
   userId: number | null;
+  via: string;
+  address: string;
   createdAt: Date;
   expiresAt: Date;
   ackTimeoutMs: number;
@@ -82,6 +86,8 @@ export const jobRow = (j: {
   name: j.name,
   args: JSON.parse(j.args) as unknown,
   userId: j.userId,
+  via: j.via,
+  address: j.address,
   createdAt: j.createdAt.getTime(),
   expiresAt: j.expiresAt.getTime(),
   ackTimeoutMs: j.ackTimeoutMs,
