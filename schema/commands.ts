@@ -245,3 +245,45 @@ builder.objectField(DeviceRef, 'commands', (t) =>
       ctx.commands.store.executions({ serial: d.serial, states: args.states ?? undefined }, page(args).offset, page(args).limit),
   }),
 );
+
+builder.objectField(DeviceRef, 'desired', (t) =>
+  t.field({
+    type: 'JSON',
+    description: 'Values set with setDesired that it has not reported yet: name → {"value", "setAt", "setBy"}.',
+    resolve: async (d, _a, ctx) => {
+      const out: Record<string, unknown> = {};
+      for (const [name, e] of Object.entries(d.desired ?? {})) {
+        out[name] = {
+          value: e.value,
+          setAt: new Date(e.setAt).toISOString(),
+          setBy: e.userId === null ? null : ((await ctx.accounts.usernameOf(e.userId)) ?? null),
+        };
+      }
+      return out;
+    },
+  }),
+);
+
+builder.mutationField('setDesired', (t) =>
+  t.field({
+    type: JobRef,
+    nullable: true,
+    description:
+      'Values you want one of your devices to take: recorded, sent as a `set` command (now, or when it connects), and cleared when it reports them. Supersedes older pending values. Null when the device speaks protocol v1 (nothing can be sent; the values stay pending).',
+    args: { serial: t.arg.string({ required: true }), values: t.arg({ type: 'JSON', required: true }) },
+    resolve: async (_root, { serial, values }, ctx) => {
+      const device = ctx.fleet.get(serial);
+      if (!device || !isVisible(ctx, device)) throw new ForbiddenError(`no device ${serial} of yours`);
+      checkArgs(SET_COMMAND, { values });
+      if (Object.keys(values as object).length === 0) throw new BadInputError('values is empty');
+      return ctx.commands.desired.set(serial, values as Record<string, never>, {
+        userId: ctx.viewer?.id ?? null,
+        via: ctx.identity.via,
+        address: ctx.http?.address ?? 'graphql-ws',
+        ackTimeoutMs: COMMAND_LIMITS.defaultAckTimeoutSeconds * 1000,
+        retries: COMMAND_LIMITS.defaultRetries,
+        expiresAt: Date.now() + COMMAND_LIMITS.defaultExpiresInSeconds * 1000,
+      });
+    },
+  }),
+);

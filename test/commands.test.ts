@@ -180,3 +180,66 @@ describe('commands', () => {
     b.ws.terminate();
   });
 });
+
+describe('desired values', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.close());
+  const desired = async (serial: string) =>
+    (
+      await data<{ device: { desired: Record<string, { value: unknown }> } }>(
+        server.url,
+        `{ device(serial: "${serial}") { desired } }`,
+      )
+    ).device.desired;
+  const setDesired = (serial: string, values: Record<string, unknown>) =>
+    data<{ setDesired: { id: string } | null }>(
+      server.url,
+      'mutation($s: String!, $v: JSON!) { setDesired(serial: $s, values: $v) { id } }',
+      {
+        s: serial,
+        v: values,
+      },
+    );
+
+  it('are sent as set, stay pending until reported, clear by themselves on the same report, and a newer one supersedes', async () => {
+    const d = await V2TestDevice.connect(server.deviceUrl);
+    expect((await d.request(formatDeviceFrame('INIT', 1, 'w1', { limit: 10, mode: 'eco' }))).ok).toBe(true);
+    await eventually(
+      async () =>
+        (await data<{ device: { protocol: number } }>(server.url, '{ device(serial: "w1") { protocol } }')).device.protocol,
+      (p) => p === 2,
+    );
+    await setDesired('w1', { limit: 20 });
+    const first = await d.nextCommand();
+    expect(first).toMatchObject({ name: 'set', args: { values: { limit: 20 } } });
+    expect(Object.keys(await desired('w1'))).toEqual(['limit']);
+    // A different report leaves it pending; a newer desired value supersedes the open command.
+    expect((await d.request(formatDeviceFrame('UPDT', 2, 'w1', { limit: 15 }))).ok).toBe(true);
+    expect((await desired('w1')).limit?.value).toBe(20);
+    const newer = await setDesired('w1', { mode: 'boost' });
+    const second = await d.nextCommand();
+    expect(second.args).toEqual({ values: { limit: 20, mode: 'boost' } });
+    const old = await data<{ device: { commands: Array<{ cmdid: string; state: string; reason: string | null }> } }>(
+      server.url,
+      '{ device(serial: "w1") { commands { cmdid state reason } } }',
+    );
+    expect(old.device.commands.find((c) => c.cmdid === first.cmdid)).toMatchObject({
+      state: 'CANCELED',
+      reason: 'superseded by newer desired values',
+    });
+    expect(newer.setDesired?.id).toBeDefined();
+    // The device applies them and reports: both clear by themselves.
+    expect((await d.request(formatResult(second.cmdid, 'w1', { status: 'succeeded' }))).ok).toBe(true);
+    expect((await d.request(formatDeviceFrame('UPDT', 3, 'w1', { limit: 20, mode: 'boost' }))).ok).toBe(true);
+    expect(
+      await eventually(
+        () => desired('w1'),
+        (w) => Object.keys(w).length === 0,
+      ),
+    ).toEqual({});
+    d.ws.terminate();
+  });
+});

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.ts';
 import type { Fleet } from '../state/fleet.ts';
 import type { Db } from '../storage/database.ts';
 import { CommandStore } from './command-store.ts';
+import { Desired } from './desired.ts';
 import { type CommandSockets, Dispatcher } from './dispatcher.ts';
 import { Transitions } from './transitions.ts';
 
@@ -15,6 +16,7 @@ import { Transitions } from './transitions.ts';
 export class CommandCenter {
   readonly store: CommandStore;
   readonly transitions = new Transitions();
+  readonly desired: Desired;
   private dispatcher: Dispatcher | null = null;
 
   constructor(
@@ -25,6 +27,7 @@ export class CommandCenter {
     private readonly log: Logger,
   ) {
     this.store = new CommandStore(db);
+    this.desired = new Desired(db, fleet, changes, this, log);
   }
 
   /** Starts sending to the device sockets of this instance. */

@@ -12,6 +12,7 @@ export type ControlListener = (change: DeviceChange) => void;
  */
 export class Changes {
   private readonly controls: ControlListener[] = [];
+  private readonly committed: Array<(changes: readonly DeviceChange[]) => void> = [];
 
   constructor(
     private readonly fleet: Fleet,
@@ -24,11 +25,17 @@ export class Changes {
     this.controls.push(listener);
   }
 
+  /** Called after changes stored by this instance were applied (reactions that one instance must make once). */
+  onCommitted(listener: (changes: readonly DeviceChange[]) => void): void {
+    this.committed.push(listener);
+  }
+
   /** Changes stored by this instance: applied here, then sent to the other instances. */
   commit(changes: DeviceChange[]): void {
     if (changes.length === 0) return;
     this.apply(changes);
     this.bus.publish(changes);
+    for (const l of this.committed) l(changes);
   }
 
   /** Changes another instance committed, or a resynchronisation found: applied here only. */

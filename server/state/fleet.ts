@@ -20,6 +20,14 @@ export interface DeviceState {
   capabilities?: Capabilities | null;
   /** The protocol of its newest socket (2 takes commands); 1 until it connects with v2. */
   protocol?: ProtocolVersion;
+  /** Values users want it to take, until it reports them (name → what, by whom, when). */
+  desired?: Record<string, DesiredEntry>;
+}
+
+export interface DesiredEntry {
+  value: Scalar;
+  setAt: number;
+  userId: number | null;
 }
 
 export interface ParameterInfo {
@@ -57,6 +65,8 @@ export interface DeviceChange {
   capabilities?: Capabilities;
   /** The protocol of the device's newest socket. */
   protocol?: ProtocolVersion;
+  /** Desired values set (superseding older ones) or cleared (the device reported them). */
+  desired?: { set?: Record<string, DesiredEntry>; cleared?: string[] };
 }
 
 export function kindOf(value: Scalar): ParameterKind | null {
@@ -115,6 +125,11 @@ export class Fleet {
     if (device && change.owner !== undefined) device.ownerId = change.owner;
     if (device && change.capabilities !== undefined) device.capabilities = change.capabilities;
     if (device && change.protocol !== undefined) device.protocol = change.protocol;
+    if (device && change.desired) {
+      const desired = (device.desired ??= Object.create(null) as Record<string, DesiredEntry>);
+      Object.assign(desired, change.desired.set ?? {});
+      for (const name of change.desired.cleared ?? []) delete desired[name];
+    }
     if (change.values === null) {
       if (!device) return null;
       // An offline notice from an instance that no longer holds the device is stale.

@@ -1,6 +1,6 @@
 import type { Capabilities } from '../../protocol/v2.ts';
 import type { Scalar } from '../../protocol/values.ts';
-import { emptyParams, Fleet, type ParameterKind } from '../state/fleet.ts';
+import { type DesiredEntry, emptyParams, Fleet, type ParameterKind } from '../state/fleet.ts';
 import type { Db } from './database.ts';
 
 const KINDS = new Set(['number', 'string', 'boolean']);
@@ -61,5 +61,11 @@ export async function loadFleet(db: Db): Promise<Fleet> {
     if (params && name !== undefined) params[name] = JSON.parse(v.value) as Scalar;
   }
   for (const d of fleet.devices.values()) d.paramCount = Object.keys(d.params).length;
+  for (const w of await db.desiredValue.findMany()) {
+    const device = fleet.get(w.serial);
+    if (!device) continue;
+    device.desired ??= Object.create(null) as Record<string, DesiredEntry>;
+    device.desired[w.name] = { value: JSON.parse(w.value) as Scalar, setAt: w.setAt.getTime(), userId: w.userId };
+  }
   return fleet;
 }
