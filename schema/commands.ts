@@ -3,6 +3,7 @@ import { nameProblem, valueProblem } from '../protocol/values.ts';
 import type { ExecutionRow, JobRow } from '../server/commands/command-store.ts';
 import { COMMAND_LIMITS, EXECUTION_STATES, type ExecutionState } from '../server/commands/states.ts';
 import { BadInputError, ForbiddenError } from '../server/errors.ts';
+import { LatestStream, QueueStream } from '../server/live/streams.ts';
 import { compileWhere } from '../server/state/query.ts';
 import { isVisible, visibleDevices } from './access.ts';
 import { builder } from './builder.ts';
@@ -285,5 +286,55 @@ builder.mutationField('setDesired', (t) =>
         expiresAt: Date.now() + COMMAND_LIMITS.defaultExpiresInSeconds * 1000,
       });
     },
+  }),
+);
+
+/** How often a job's progress is sent at most (transitions in between are coalesced into one update). */
+const PROGRESS_MS = 250;
+
+builder.subscriptionField('jobProgress', (t) =>
+  t.field({
+    type: JobRef,
+    description: `A job as its executions move: at once, then at most every ${PROGRESS_MS} ms while anything changes (its creator or an admin).`,
+    args: { id: t.arg.id({ required: true }) },
+    subscribe: async (_root, { id }, ctx) => {
+      const job = await visibleJob(ctx, String(id));
+      let timer: NodeJS.Timeout | null = null;
+      let off = () => {};
+      const stream = new LatestStream<JobRow>(() => {
+        off();
+        if (timer) clearTimeout(timer);
+      });
+      const send = async () => {
+        timer = null;
+        stream.deliver((await ctx.commands.store.job(job.id)) ?? job);
+      };
+      off = ctx.commands.transitions.on((rows) => {
+        if (timer || !rows.some((r) => r.jobId === job.id)) return;
+        timer = setTimeout(() => void send(), PROGRESS_MS);
+      });
+      stream.deliver(job);
+      return stream;
+    },
+    resolve: (job) => job,
+  }),
+);
+
+builder.subscriptionField('deviceCommands', (t) =>
+  t.field({
+    type: ExecutionRef,
+    description: "Every state change of one device's commands (owner or admin).",
+    args: { serial: t.arg.string({ required: true }) },
+    subscribe: (_root, { serial }, ctx) => {
+      const device = ctx.fleet.get(serial);
+      if (!device || !isVisible(ctx, device)) throw new ForbiddenError(`no device ${serial} of yours`);
+      let off = () => {};
+      const stream = new QueueStream<ExecutionRow>(1000, () => off());
+      off = ctx.commands.transitions.on((rows) => {
+        for (const r of rows) if (r.serial === serial) stream.deliver(r);
+      });
+      return stream;
+    },
+    resolve: (row) => row,
   }),
 );

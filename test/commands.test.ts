@@ -3,7 +3,7 @@ import { ErrorReason } from '../protocol/codes.ts';
 import { formatDeviceFrame } from '../protocol/frames.ts';
 import { formatResult } from '../protocol/v2.ts';
 import { connectDevice } from './support/device.ts';
-import { data, gql } from './support/graphql.ts';
+import { data, gql, Subscription, wsClient } from './support/graphql.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { V2TestDevice } from './support/v2-device.ts';
 import { eventually } from './support/wait.ts';
@@ -241,5 +241,55 @@ describe('desired values', () => {
       ),
     ).toEqual({});
     d.ws.terminate();
+  });
+});
+
+describe('command subscriptions', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.close());
+
+  it('jobProgress shows counts until done; deviceCommands every state change', async () => {
+    const devices: V2TestDevice[] = [];
+    for (const serial of ['j1', 'j2', 'j3']) {
+      const d = await V2TestDevice.connect(server.deviceUrl);
+      expect((await d.request(formatDeviceFrame('INIT', 1, serial, { n: 1 }))).ok).toBe(true);
+      devices.push(d);
+    }
+    await eventually(
+      async () =>
+        (await data<{ devices: { nodes: Array<{ protocol: number }> } }>(server.url, '{ devices { nodes { protocol } } }'))
+          .devices.nodes,
+      (n) => n.every((d) => d.protocol === 2),
+    );
+    const client = wsClient(server.graphqlUrl);
+    const perDevice = new Subscription<{ deviceCommands: { state: string } }>(
+      client,
+      'subscription { deviceCommands(serial: "j1") { state } }',
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    const id = (
+      await data<{ sendCommand: { id: string } }>(
+        server.url,
+        'mutation { sendCommand(input: { where: [{ field: "serial", op: STARTS_WITH, value: "j" }], name: "go" }) { id } }',
+      )
+    ).sendCommand.id;
+    const progress = new Subscription<{ jobProgress: { counts: { SENT: number; SUCCEEDED: number; QUEUED: number } } }>(
+      client,
+      `subscription { jobProgress(id: "${id}") { counts { QUEUED SENT SUCCEEDED } } }`,
+    );
+    for (const [i, d] of devices.entries()) {
+      const cmd = await d.nextCommand();
+      expect((await d.request(formatResult(cmd.cmdid, `j${i + 1}`, { status: 'received' }))).ok).toBe(true);
+      expect((await d.request(formatResult(cmd.cmdid, `j${i + 1}`, { status: 'succeeded' }))).ok).toBe(true);
+    }
+    const events = await progress.until((e) => e.some((x) => x.data?.jobProgress.counts.SUCCEEDED === 3));
+    expect(events.length).toBeLessThan(12); // coalesced, not one per transition
+    const states = await perDevice.until((e) => e.some((x) => x.data?.deviceCommands.state === 'SUCCEEDED'));
+    expect(states.map((s) => s.data?.deviceCommands.state)).toEqual(['SENT', 'DELIVERED', 'SUCCEEDED']);
+    await client.dispose();
+    for (const d of devices) d.ws.terminate();
   });
 });

@@ -3,7 +3,7 @@ import type { Changes } from '../live/changes.ts';
 import type { Logger } from '../logger.ts';
 import type { Fleet } from '../state/fleet.ts';
 import type { Db } from '../storage/database.ts';
-import { CommandStore } from './command-store.ts';
+import { CommandStore, type ExecutionRow } from './command-store.ts';
 import { Desired } from './desired.ts';
 import { type CommandSockets, Dispatcher } from './dispatcher.ts';
 import { Transitions } from './transitions.ts';
@@ -27,6 +27,8 @@ export class CommandCenter {
     private readonly log: Logger,
   ) {
     this.store = new CommandStore(db);
+    this.transitions.connect((rows) => bus.publishExecutions(rows));
+    bus.onExecutions((rows) => this.transitions.received(rows as ExecutionRow[]));
     this.desired = new Desired(db, fleet, changes, this, log);
   }
 

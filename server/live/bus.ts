@@ -9,6 +9,8 @@ interface Envelope {
   changes?: DeviceChange[];
   /** Serials that have new commands queued: the instance holding their socket sends them. */
   commands?: string[];
+  /** Command executions that changed state (for subscribers on every instance). */
+  executions?: unknown[];
 }
 
 /** The pub/sub engine between instances: Redis when configured, in-process otherwise. */
@@ -143,6 +145,7 @@ export function redisPubSub(url: string, log: Logger): PubSubHandle {
 export class ChangeBus {
   private subscription: number | null = null;
   private readonly commandListeners: Array<(serials: string[]) => void> = [];
+  private readonly executionListeners: Array<(rows: unknown[]) => void> = [];
   private failedPublishes = 0;
   private lastPublishWarning = Number.NEGATIVE_INFINITY;
   private readonly topic: string;
@@ -168,6 +171,7 @@ export class ChangeBus {
         if (message.origin === this.instance) return;
         if (message.changes) onRemote(message.changes);
         if (message.commands) for (const l of this.commandListeners) l(message.commands);
+        if (message.executions) for (const l of this.executionListeners) l(message.executions);
       },
       {},
     );
@@ -188,6 +192,15 @@ export class ChangeBus {
   /** Tells the other instances that these serials have new commands (the one holding a socket sends them). */
   publishCommands(serials: string[]): void {
     this.send({ origin: this.instance, commands: serials });
+  }
+
+  /** Called with executions another instance moved. */
+  onExecutions(listener: (rows: unknown[]) => void): void {
+    this.executionListeners.push(listener);
+  }
+
+  publishExecutions(rows: unknown[]): void {
+    this.send({ origin: this.instance, executions: rows });
   }
 
   publish(changes: DeviceChange[]): void {

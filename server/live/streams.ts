@@ -124,3 +124,19 @@ export class QueueStream<T> extends Stream<T> {
     return this.queue.shift();
   }
 }
+
+/** A stream of states where only the newest matters: an unread one is replaced, never queued. */
+export class LatestStream<T> extends Stream<T> {
+  private latest: T | undefined;
+
+  deliver(value: T): void {
+    if (this.ended || this.handOver(value)) return;
+    this.latest = value;
+  }
+
+  protected takeReady(): T | undefined {
+    const value = this.latest;
+    this.latest = undefined;
+    return value;
+  }
+}
