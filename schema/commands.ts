@@ -105,6 +105,10 @@ const SendCommandInput = builder.inputType('SendCommandInput', {
       required: false,
       description: `After a timeout; default ${COMMAND_LIMITS.defaultRetries}, at most ${COMMAND_LIMITS.maxRetries}.`,
     }),
+    ratePerSecond: t.int({
+      required: false,
+      description: 'At most this many devices a second are sent it (per instance); default: all at once.',
+    }),
   }),
 });
 
@@ -177,6 +181,7 @@ builder.mutationField('sendCommand', (t) =>
           ackTimeoutMs: ackTimeout * 1000,
           retries,
           expiresAt: Date.now() + expiresIn * 1000,
+          ratePerSecond: input.ratePerSecond == null ? null : bounded(input.ratePerSecond, 1, 1, 100_000, 'ratePerSecond'),
         },
         list,
       );

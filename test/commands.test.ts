@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorReason } from '../protocol/codes.ts';
 import { formatDeviceFrame } from '../protocol/frames.ts';
 import { formatResult } from '../protocol/v2.ts';
+import { CommandStore } from '../server/commands/command-store.ts';
+import { createLogger } from '../server/logger.ts';
+import { openDatabase } from '../server/storage/database.ts';
 import { connectDevice } from './support/device.ts';
 import { data, gql, Subscription, wsClient } from './support/graphql.ts';
 import { startServer, type TestServer } from './support/server.ts';
@@ -292,4 +295,57 @@ describe('command subscriptions', () => {
     await client.dispose();
     for (const d of devices) d.ws.terminate();
   });
+});
+
+describe('command bounds', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.close());
+
+  it('sends a rated job at its rate, and keeps at most 100 open commands per device', async () => {
+    const devices: V2TestDevice[] = [];
+    for (let i = 0; i < 6; i++) {
+      const d = await V2TestDevice.connect(server.deviceUrl);
+      expect((await d.request(formatDeviceFrame('INIT', 1, `rt${i}`, { n: 1 }))).ok).toBe(true);
+      devices.push(d);
+    }
+    await eventually(
+      async () =>
+        (await data<{ devices: { nodes: Array<{ protocol: number }> } }>(server.url, '{ devices { nodes { protocol } } }'))
+          .devices.nodes,
+      (n) => n.length === 6 && n.every((d) => d.protocol === 2),
+    );
+    const started = performance.now();
+    await data(
+      server.url,
+      'mutation { sendCommand(input: { where: [{ field: "serial", op: STARTS_WITH, value: "rt" }], name: "go", ratePerSecond: 2 }) { id } }',
+    );
+    await Promise.all(devices.map((d) => d.nextCommand(10_000)));
+    // Two a second with a burst of two: the sixth goes out after about two seconds, not at once.
+    expect(performance.now() - started).toBeGreaterThan(1500);
+    for (const d of devices) d.ws.terminate();
+
+    // The bound, through the store (creating 105 jobs through the API would meet the per-user rate first).
+    const db = await openDatabase(server.app.config, createLogger('silent', false), { migrate: false });
+    const store = new CommandStore(db);
+    const job = {
+      name: 'n',
+      args: {},
+      userId: null,
+      via: 'lab',
+      address: 'test',
+      ackTimeoutMs: 10_000,
+      retries: 0,
+      expiresAt: Date.now() + 60_000,
+    };
+    for (let i = 0; i < 105; i++) await store.create(job, [{ serial: 'rt0', skip: null }]);
+    const states = await store.executions({ serial: 'rt0' }, 0, 500);
+    expect(states.filter((s) => s.state === 'QUEUED' || s.state === 'SENT').length).toBe(100);
+    expect(
+      states.filter((s) => s.state === 'EXPIRED' && s.reason?.startsWith('more than 100 open commands')).length,
+    ).toBeGreaterThanOrEqual(5);
+    await db.$disconnect();
+  }, 20_000);
 });

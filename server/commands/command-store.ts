@@ -11,6 +11,7 @@ export interface NewJob {
   ackTimeoutMs: number;
   retries: number;
   expiresAt: number;
+  ratePerSecond?: number | null;
 }
 
 export interface ExecutionRow {
@@ -28,6 +29,7 @@ export interface ExecutionRow {
 }
 
 export interface JobRow {
+  ratePerSecond: number | null;
   id: number;
   name: string;
   args: unknown;
@@ -80,8 +82,10 @@ export const jobRow = (j: {
   expiresAt: Date;
   ackTimeoutMs: number;
   retries: number;
+  ratePerSecond: number | null;
   canceledAt: Date | null;
 }): JobRow => ({
+  ratePerSecond: j.ratePerSecond,
   id: j.id,
   name: j.name,
   args: JSON.parse(j.args) as unknown,
@@ -122,8 +126,39 @@ export class CommandStore {
           expiresAt: new Date(job.expiresAt),
           ackTimeoutMs: job.ackTimeoutMs,
           retries: job.retries,
+          ratePerSecond: job.ratePerSecond ?? null,
         },
       });
+      // Each device keeps at most so many open commands: beyond, its oldest expire.
+      const queued = targets.filter((t) => !t.skip).map((t) => t.serial);
+      for (let i = 0; i < queued.length; i += 5000) {
+        const full = await tx.commandExecution.groupBy({
+          by: ['serial'],
+          where: { serial: { in: queued.slice(i, i + 5000) }, state: { in: [...OPEN_STATES, 'TIMED_OUT'] } },
+          _count: { _all: true },
+          having: { serial: { _count: { gte: COMMAND_LIMITS.pendingPerDevice } } },
+        });
+        for (const f of full) {
+          const oldest = await tx.commandExecution.findMany({
+            where: { serial: f.serial, state: { in: [...OPEN_STATES, 'TIMED_OUT'] } },
+            orderBy: { id: 'asc' },
+            take: f._count._all - COMMAND_LIMITS.pendingPerDevice + 1,
+            select: { id: true },
+          });
+          const ids = oldest.map((o) => o.id);
+          await tx.commandExecution.updateMany({
+            where: { id: { in: ids } },
+            data: {
+              state: 'EXPIRED',
+              reason: `more than ${COMMAND_LIMITS.pendingPerDevice} open commands: the oldest expire`,
+              updatedAt: now,
+            },
+          });
+          await tx.commandEvent.createMany({
+            data: ids.map((id) => ({ executionId: id, state: 'EXPIRED', at: now, detail: 'too many open commands' })),
+          });
+        }
+      }
       for (let i = 0; i < targets.length; i += 5000) {
         const slice = targets.slice(i, i + 5000);
         await tx.commandExecution.createMany({
@@ -179,14 +214,19 @@ export class CommandStore {
   }
 
   /** Open executions of a device, oldest first (what to send it). */
-  async open(serial: string): Promise<Array<ExecutionRow & { name: string; args: unknown }>> {
+  async open(serial: string): Promise<Array<ExecutionRow & { name: string; args: unknown; ratePerSecond: number | null }>> {
     const rows = await this.db.commandExecution.findMany({
       where: { serial, state: { in: [...OPEN_STATES] } },
       include: { job: true },
       orderBy: { id: 'asc' },
       take: COMMAND_LIMITS.pendingPerDevice,
     });
-    return rows.map((r) => ({ ...executionRow(r), name: r.job.name, args: JSON.parse(r.job.args) as unknown }));
+    return rows.map((r) => ({
+      ...executionRow(r),
+      name: r.job.name,
+      args: JSON.parse(r.job.args) as unknown,
+      ratePerSecond: r.job.ratePerSecond,
+    }));
   }
 
   async execution(id: number): Promise<(ExecutionRow & { job: JobRow }) | null> {

@@ -29,6 +29,8 @@ export class Dispatcher {
   private timer: NodeJS.Timeout | null = null;
   /** Deliveries in progress per serial: one at a time, so a command is never sent twice at once. */
   private readonly busy = new Map<string, Promise<void>>();
+  /** Per rated job: sends left in the current second (token bucket, burst of one second). */
+  private readonly buckets = new Map<number, { tokens: number; at: number }>();
 
   constructor(
     private readonly store: CommandStore,
@@ -73,6 +75,8 @@ export class Dispatcher {
 
   private async deliverOne(serial: string): Promise<void> {
     for (const e of await this.store.open(serial)) {
+      // A job with a rate waits its turn (it stays QUEUED; the next sweep tries again).
+      if (e.state === 'QUEUED' && e.ratePerSecond !== null && !this.takeToken(e.jobId, e.ratePerSecond)) continue;
       if (!this.sockets.sendTo(serial, formatCommand(String(e.id), serial, e.name, e.args))) return;
       if (e.state === 'QUEUED') {
         this.emit([await this.store.move(e.id, ['QUEUED'], 'SENT', { attempts: e.attempts + 1, sentAt: new Date() })]);
@@ -83,7 +87,19 @@ export class Dispatcher {
     }
   }
 
+  private takeToken(jobId: number, rate: number): boolean {
+    const now = performance.now();
+    const bucket = this.buckets.get(jobId) ?? { tokens: rate, at: now };
+    bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.at) * rate) / 1000);
+    bucket.at = now;
+    this.buckets.set(jobId, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
   private async tick(): Promise<void> {
+    if (this.buckets.size > 10_000) this.buckets.clear();
     const now = Date.now();
     this.emit(await this.store.expire(now));
     for (const e of await this.store.overdue(now)) {
