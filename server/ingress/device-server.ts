@@ -165,7 +165,7 @@ export class DeviceServer {
   /** Sends an unasked frame (a command) to a serial's socket here: v2 sockets only, never v1. */
   sendTo(serial: string, text: string): boolean {
     const conn = this.bindings.get(serial);
-    if (!conn || conn.version !== 2 || conn.closing || conn.ws.readyState !== WebSocket.OPEN) return false;
+    if (conn?.version !== 2 || conn.closing || conn.ws.readyState !== WebSocket.OPEN) return false;
     conn.ws.send(text);
     return true;
   }

@@ -126,7 +126,8 @@ export class Fleet {
     if (device && change.capabilities !== undefined) device.capabilities = change.capabilities;
     if (device && change.protocol !== undefined) device.protocol = change.protocol;
     if (device && change.desired) {
-      const desired = (device.desired ??= Object.create(null) as Record<string, DesiredEntry>);
+      device.desired ??= Object.create(null) as Record<string, DesiredEntry>;
+      const desired = device.desired;
       Object.assign(desired, change.desired.set ?? {});
       for (const name of change.desired.cleared ?? []) delete desired[name];
     }
