@@ -2,6 +2,18 @@ import { EventEmitter } from 'eventemitter3';
 import { WebSocket } from 'ws';
 import { CloseCode, ErrorReason } from '../protocol/codes.ts';
 import { formatDeviceFrame, formatMsgId, parseAnswer } from '../protocol/frames.ts';
+import {
+  type CommandCapability,
+  type CommandFrame,
+  FINAL_STATUSES,
+  formatCapabilities,
+  formatResult,
+  type ProtocolVersion,
+  parseCommand,
+  type ResultBody,
+  SET_COMMAND,
+  V2_SUBPROTOCOL,
+} from '../protocol/v2.ts';
 import { DEFAULT_LIMITS, nameProblem, type Scalar, SERIAL_PATTERN, valueProblem } from '../protocol/values.ts';
 import { reconnectDelay } from './backoff.ts';
 
@@ -41,8 +53,26 @@ export interface ErrorEvent {
   transient: boolean;
 }
 
+/** What a command handler gets besides its args. */
+export interface CommandContext {
+  cmdid: string;
+  /** Reports progress (0 to 100) of a long handler; the newest report wins. */
+  progress(percent: number): void;
+}
+
+/** Runs a command; its return value is the result, a thrown error makes it `failed` with the message. */
+export type CommandHandler = (args: Record<string, unknown>, context: CommandContext) => unknown;
+
+export interface CommandEvent {
+  cmdid: string;
+  name: string;
+  status: ResultBody['status'];
+}
+
 export interface DeviceEvents {
   state: (to: ConnectionState, from: ConnectionState) => void;
+  /** Protocol v2: a command arrived, or finished. */
+  command: (event: CommandEvent) => void;
   connected: () => void;
   disconnected: (code: number, reason: string) => void;
   ack: (event: AckEvent) => void;
@@ -75,6 +105,12 @@ export interface DeviceOptions {
   headers?: Record<string, string>;
   /** For tests: the randomness of the reconnect jitter. */
   random?: () => number;
+  /** Protocol 2 (default) takes commands; 1 behaves exactly like the original devices. */
+  protocol?: ProtocolVersion;
+  /** Checks each value of a `set` command: true to apply it, or the reason it is refused. Default: all accepted. */
+  settable?: (name: string, value: Scalar) => true | string;
+  /** The agent's name and version, announced in CAPS. */
+  agent?: { name: string; version: string };
 }
 
 const TRANSIENT = new Set<string>([ErrorReason.storageFailed, ErrorReason.shuttingDown]);
@@ -85,7 +121,20 @@ interface InFlight {
   text: string;
   values: Record<string, Scalar>;
   sentAt: number;
+  /** A RSLT or CAPS frame (no values). */
+  control?: true;
 }
+
+/** A v2 frame waiting to be sent; answered like a value frame. */
+interface Control {
+  head: string;
+  text: string;
+  /** The cmdid of a RSLT (a newer report for it replaces a queued one), or null for CAPS. */
+  cmdid: string | null;
+}
+
+/** How many finished commands are remembered, so a command resent after a reconnect is never run twice. */
+const REMEMBERED_COMMANDS = 1000;
 
 /**
  * One device: set its parameters, and it publishes what changed since the server last acknowledged it,
@@ -93,8 +142,14 @@ interface InFlight {
  */
 export class Device extends EventEmitter<DeviceEvents> {
   readonly serial: string;
-  private readonly options: Required<Omit<DeviceOptions, 'localAddress' | 'headers' | 'random'>> &
-    Pick<DeviceOptions, 'localAddress' | 'headers' | 'random'>;
+  private readonly options: Required<Omit<DeviceOptions, 'localAddress' | 'headers' | 'random' | 'settable' | 'agent'>> &
+    Pick<DeviceOptions, 'localAddress' | 'headers' | 'random' | 'settable' | 'agent'>;
+  private readonly handlers = new Map<string, { handler: CommandHandler; capability: CommandCapability }>();
+  /** Commands seen, by cmdid: the newest report of each (a finished one is answered again, never run again). */
+  private readonly reports = new Map<string, ResultBody>();
+  private readonly outbox: Control[] = [];
+  private version: ProtocolVersion = 1;
+  private announceDue = false;
   private current: ConnectionState = ConnectionState.Idle;
   private ws: WebSocket | null = null;
   private readonly values = new Map<string, Scalar>();
@@ -126,6 +181,7 @@ export class Device extends EventEmitter<DeviceEvents> {
       heartbeatMs: 30_000,
       maxParameters: 256,
       autoConnect: true,
+      protocol: 2,
       ...options,
     };
     if (this.options.autoConnect) this.connect();
@@ -158,12 +214,29 @@ export class Device extends EventEmitter<DeviceEvents> {
     this.scheduleSend();
   }
 
+  /**
+   * Protocol v2: accepts a command by name (announced to the server in CAPS, so the dashboard can build a
+   * form from `args`, a JSON Schema). The reserved `set` is built in (see `settable`).
+   */
+  command(name: string, handler: CommandHandler, info: { description?: string; args?: Record<string, unknown> } = {}): this {
+    if (nameProblem(name) === 'badName') throw new TypeError(`command "${name}": ${ErrorReason.badName}`);
+    if (name === SET_COMMAND) throw new TypeError('"set" is built in: pass `settable` to check its values');
+    this.handlers.set(name, { handler, capability: { name, ...info } });
+    if (this.current === ConnectionState.Connected) this.announce();
+    return this;
+  }
+
+  /** The protocol of the current connection (1 until connected with v2). */
+  get protocol(): ProtocolVersion {
+    return this.version;
+  }
+
   /** Starts connecting (when created with autoConnect: false). */
   connect(): void {
     if (this.current !== ConnectionState.Idle && this.current !== ConnectionState.Waiting) return;
     this.clearTimer('reconnectTimer');
     this.transition(ConnectionState.Connecting);
-    const ws = new WebSocket(this.options.url, {
+    const ws = new WebSocket(this.options.url, this.options.protocol === 2 ? [V2_SUBPROTOCOL] : [], {
       perMessageDeflate: false,
       handshakeTimeout: this.options.answerTimeoutMs,
       localAddress: this.options.localAddress,
@@ -243,6 +316,10 @@ export class Device extends EventEmitter<DeviceEvents> {
 
   private scheduleSend(): void {
     if (this.current !== ConnectionState.Connected || this.inFlight || this.sendTimer) return;
+    if (this.outbox.length > 0) {
+      this.sendNext();
+      return;
+    }
     if (this.dirty.size === 0 && (this.sentInit || !this.options.init)) return;
     const wait = Math.max(0, this.lastSendAt + this.options.minIntervalMs - performance.now());
     this.sendTimer = setTimeout(() => {
@@ -253,6 +330,20 @@ export class Device extends EventEmitter<DeviceEvents> {
 
   private sendNext(): void {
     if (this.current !== ConnectionState.Connected || this.inFlight) return;
+    // Reports on commands go before values: the server is waiting for them.
+    const control = this.outbox.shift();
+    if (control) {
+      this.inFlight = {
+        msgid: control.head,
+        head: control.head,
+        text: control.text,
+        values: {},
+        sentAt: performance.now(),
+        control: true,
+      };
+      this.transmit();
+      return;
+    }
     const init = this.options.init && !this.sentInit;
     const names = init ? [...this.values.keys()].filter((n) => !this.rejected.has(n)) : [...this.dirty];
     if (names.length === 0 && !init) return;
@@ -282,6 +373,13 @@ export class Device extends EventEmitter<DeviceEvents> {
   private onOpen(): void {
     this.attempt = 0;
     this.heard = true;
+    this.version = this.ws?.protocol === V2_SUBPROTOCOL ? 2 : 1;
+    this.announceDue = this.version === 2 && this.handlers.size > 0;
+    // A report of the previous connection that was not answered goes again first; CAPS after the first values.
+    if (this.inFlight?.control && this.version === 2) {
+      this.outbox.unshift({ head: this.inFlight.head, text: this.inFlight.text, cmdid: null });
+      this.inFlight = null;
+    }
     this.transition(ConnectionState.Connected);
     this.emit('connected');
     this.heartbeatTimer = setInterval(() => {
@@ -298,12 +396,31 @@ export class Device extends EventEmitter<DeviceEvents> {
 
   private onMessage(text: string): void {
     this.heard = true;
+    if (this.version === 2) {
+      const command = parseCommand(text);
+      if (command) {
+        this.onCommand(command);
+        return;
+      }
+    }
     const answer = parseAnswer(text);
     const frame = this.inFlight;
     if (!answer || !frame || (answer.head !== null && answer.head !== frame.head)) return;
     this.clearTimer('answerTimer');
     this.inFlight = null;
+    if (frame.control) {
+      // A refused report is not sent again unless the server failed (its state is gone, or it is malformed).
+      if (!answer.ok && TRANSIENT.has(answer.reason ?? ''))
+        this.outbox.unshift({ head: frame.head, text: frame.text, cmdid: null });
+      this.scheduleSend();
+      return;
+    }
     if (answer.ok) {
+      // CAPS once per connection, after the first values (the server stores it for a device it knows).
+      if (this.announceDue) {
+        this.announceDue = false;
+        this.announce();
+      }
       for (const [name, v] of Object.entries(frame.values)) {
         this.acked.set(name, v);
         if (!Object.is(this.values.get(name), v)) this.dirty.add(name);
@@ -320,6 +437,83 @@ export class Device extends EventEmitter<DeviceEvents> {
       this.emit('error', { msgid: frame.msgid, reason, values: frame.values, transient });
     }
     this.scheduleSend();
+  }
+
+  /** Queues CAPS: the commands this device accepts (the server stores it once the device has said hello). */
+  private announce(): void {
+    if (this.version !== 2) return;
+    const caps = {
+      commands: [...this.handlers.values()].map((h) => h.capability),
+      ...(this.options.agent ? { agent: this.options.agent } : {}),
+    };
+    const msgid = formatMsgId(this.nextMsgId++);
+    this.outbox.push({ head: `${msgid}:${this.serial}`, text: formatCapabilities(msgid, this.serial, caps), cmdid: null });
+    this.scheduleSend();
+  }
+
+  private report(cmdid: string, body: ResultBody): void {
+    this.reports.set(cmdid, body);
+    if (this.reports.size > REMEMBERED_COMMANDS) this.reports.delete(this.reports.keys().next().value as string);
+    // A newer report of the same command replaces a queued one (progress piles up otherwise).
+    const queued = this.outbox.findIndex((c) => c.cmdid === cmdid);
+    const control = { head: `${cmdid}:${this.serial}`, text: formatResult(cmdid, this.serial, body), cmdid };
+    if (queued >= 0) this.outbox[queued] = control;
+    else this.outbox.push(control);
+    this.scheduleSend();
+  }
+
+  private onCommand(command: CommandFrame): void {
+    if (command.serial !== this.serial) return;
+    const known = this.reports.get(command.cmdid);
+    if (known) {
+      // Sent again after a reconnect: answered with what is known, never run twice.
+      this.report(command.cmdid, known);
+      return;
+    }
+    this.report(command.cmdid, { status: 'received' });
+    this.emit('command', { cmdid: command.cmdid, name: command.name, status: 'received' });
+    const finish = (body: ResultBody) => {
+      this.report(command.cmdid, body);
+      this.emit('command', { cmdid: command.cmdid, name: command.name, status: body.status });
+    };
+    const args = (typeof command.args === 'object' && command.args !== null ? command.args : {}) as Record<string, unknown>;
+    if (command.name === SET_COMMAND) {
+      finish(this.applySet(args));
+      return;
+    }
+    const entry = this.handlers.get(command.name);
+    if (!entry) {
+      finish({ status: 'rejected', error: `this device has no command "${command.name}"` });
+      return;
+    }
+    const context: CommandContext = {
+      cmdid: command.cmdid,
+      progress: (percent) => {
+        const current = this.reports.get(command.cmdid);
+        if (current && FINAL_STATUSES.has(current.status)) return;
+        this.report(command.cmdid, { status: 'progress', percent: Math.max(0, Math.min(100, percent)) });
+      },
+    };
+    Promise.resolve()
+      .then(() => entry.handler(args, context))
+      .then(
+        (result) => finish(result === undefined ? { status: 'succeeded' } : { status: 'succeeded', result }),
+        (err: unknown) => finish({ status: 'failed', error: String(err instanceof Error ? err.message : err).slice(0, 1024) }),
+      );
+  }
+
+  /** The built-in `set`: every value checked first; all applied, or none. */
+  private applySet(args: Record<string, unknown>): ResultBody {
+    const values = args.values;
+    if (typeof values !== 'object' || values === null || Array.isArray(values))
+      return { status: 'rejected', error: 'set takes {"values": {name: value}}' };
+    for (const [name, value] of Object.entries(values)) {
+      if (nameProblem(name) || valueProblem(value, DEFAULT_LIMITS)) return { status: 'rejected', error: `cannot set ${name}` };
+      const verdict = this.options.settable?.(name, value as Scalar) ?? true;
+      if (verdict !== true) return { status: 'rejected', error: `${name}: ${verdict}` };
+    }
+    this.set(values as Record<string, Scalar>);
+    return { status: 'succeeded', result: { values } };
   }
 
   private onClose(ws: WebSocket, code: number, reason: string): void {
