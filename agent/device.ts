@@ -279,6 +279,11 @@ export class Device extends EventEmitter<DeviceEvents> {
     });
   }
 
+  /** Drops the socket as a crash or a reboot would; the device connects again after its reconnect delay. */
+  drop(): void {
+    this.ws?.terminate();
+  }
+
   /** Stops for good: closes the socket (1000) and every timer. */
   close(): Promise<void> {
     const ws = this.ws;

@@ -86,6 +86,95 @@ describe('the fleet emulator', () => {
     }
   });
 
+  it('plays v2 SolMates that take commands (switch-mode, set of their settings), and v1 ones on request', async () => {
+    const emulator = run([
+      '--url',
+      server.deviceUrl,
+      '--devices',
+      '3',
+      '--serial-start',
+      '700',
+      '--min-sleep',
+      '0.2',
+      '--max-sleep',
+      '0.5',
+      '--duration',
+      '8',
+    ]);
+    const v1 = run([
+      '--url',
+      server.deviceUrl,
+      '--devices',
+      '1',
+      '--serial-start',
+      '800',
+      '--protocol',
+      '1',
+      '--duration',
+      '4',
+      '--min-sleep',
+      '0.2',
+      '--max-sleep',
+      '0.5',
+    ]);
+    const caps = async () =>
+      (
+        await data<{
+          devices: {
+            nodes: Array<{ serial: string; protocol: number; capabilities: { commands: Array<{ name: string }> } | null }>;
+          };
+        }>(
+          server.url,
+          '{ devices(where: [{ field: "serial", op: STARTS_WITH, value: "0" }], limit: 100) { nodes { serial protocol capabilities } } }',
+        )
+      ).devices.nodes;
+    const nodes = await eventually(
+      caps,
+      (n) => n.filter((d) => d.capabilities).length === 3 && n.some((d) => d.serial === '0800'),
+      8000,
+    );
+    expect(nodes.find((d) => d.serial === '0700')?.capabilities?.commands.map((c) => c.name)).toEqual(['switch-mode', 'reboot']);
+    expect(nodes.find((d) => d.serial === '0800')).toMatchObject({ protocol: 1, capabilities: null });
+    const job = async (id: string) =>
+      (
+        await data<{ job: { counts: { SUCCEEDED: number; REJECTED: number; SKIPPED: number } } }>(
+          server.url,
+          `{ job(id: "${id}") { counts { SUCCEEDED REJECTED SKIPPED } } }`,
+        )
+      ).job.counts;
+    const sent = await data<{ sendCommand: { id: string } }>(
+      server.url,
+      'mutation { sendCommand(input: { serials: ["0700", "0701", "0702", "0800"], name: "switch-mode", args: { mode: "charging" } }) { id } }',
+    );
+    expect(
+      await eventually(
+        () => job(sent.sendCommand.id),
+        (c) => c.SUCCEEDED === 3,
+      ),
+    ).toMatchObject({ SUCCEEDED: 3, SKIPPED: 1 });
+    const charging = async () =>
+      (await data<{ device: { params: { charging: boolean } } }>(server.url, '{ device(serial: "0700") { params } }')).device
+        .params;
+    expect((await eventually(charging, (p) => p.charging)).charging).toBe(true);
+    const bad = await data<{ sendCommand: { id: string } }>(
+      server.url,
+      'mutation { sendCommand(input: { serials: ["0701"], name: "set", args: { values: { battery: 5 } } }) { id } }',
+    );
+    expect(
+      await eventually(
+        () => job(bad.sendCommand.id),
+        (c) => c.REJECTED === 1,
+      ),
+    ).toMatchObject({ REJECTED: 1 });
+    await data(server.url, 'mutation { setDesired(serial: "0702", values: { battery_reserve: 25 }) { id } }');
+    const reserve = async () =>
+      (await data<{ device: { params: { battery_reserve: number } } }>(server.url, '{ device(serial: "0702") { params } }'))
+        .device.params;
+    expect((await eventually(reserve, (p) => p.battery_reserve === 25)).battery_reserve).toBe(25);
+    expect(await emulator.exited).toBe(0);
+    expect(await v1.exited).toBe(0);
+  }, 20_000);
+
   it('plays any device described by a profile file', async () => {
     const emulator = run([
       '--url',

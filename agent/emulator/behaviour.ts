@@ -5,6 +5,19 @@ import type { Pattern } from './patterns.ts';
 export interface Behaviour {
   initial(): Record<string, Scalar>;
   tick(n: number): Record<string, Scalar>;
+  /** Protocol v2: commands it accepts; `run` returns the values that change (a thrown error fails it). */
+  commands?: Record<string, EmulatedCommand>;
+  /** Which values a `set` command may change (true), or why not. */
+  settable?: (name: string, value: Scalar) => true | string;
+}
+
+export interface EmulatedCommand {
+  description: string;
+  /** A JSON Schema of its args. */
+  args?: Record<string, unknown>;
+  run(args: Record<string, unknown>): Record<string, Scalar>;
+  /** The device drops its socket after answering and comes back a few seconds later. */
+  reboots?: true;
 }
 
 /** The answers to the original emulator's questions that shape every device's values. */

@@ -31,6 +31,9 @@ Without flags, in a terminal, it asks the original emulator's questions.
   --enroll-key K       an enrollment key: new devices are registered to its owner
   --data-dir DIR       where a local server keeps enrollment.key  [data]
                        (against 127.0.0.1 without --token or --enroll-key, that key is used)
+  --protocol 1|2       2: devices take commands (SolMates: switch-mode, reboot, set battery_reserve
+                       and inject_limit); 1: exactly the original devices  [2]
+  --command-failure-rate F  share of commands that fail, 0 to 1   [0]
   --help               this text
 `;
 
@@ -60,6 +63,8 @@ const flagsSchema = z
       .regex(/^sos_e_[\w-]{10,120}$/, 'an enrollment key starts with sos_e_')
       .optional(),
     dataDir: z.string().min(1).default('data'),
+    protocol: z.enum(['1', '2']).default('2'),
+    commandFailureRate: z.coerce.number().min(0).max(1).default(0),
   })
   .refine((f) => !(f.token && f.enrollKey), { message: 'give --token or --enroll-key, not both' })
   .refine((f) => f.minSleep === undefined || f.maxSleep === undefined || f.minSleep <= f.maxSleep, {
@@ -91,6 +96,8 @@ function readFlags() {
         token: { type: 'string' },
         'enroll-key': { type: 'string' },
         'data-dir': { type: 'string' },
+        protocol: { type: 'string' },
+        'command-failure-rate': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -186,6 +193,8 @@ const fleet = new EmulatedFleet({
   rate: flags.rate,
   connectPerSecond: flags.connectRate,
   credential,
+  protocol: flags.protocol === '1' ? 1 : 2,
+  commandFailureRate: flags.commandFailureRate,
   // One loopback address has about 28,000 ephemeral ports; beyond that, use more source addresses.
   localAddresses: loopback && answers.devices > 20_000 ? Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 1}`) : undefined,
 });

@@ -19,6 +19,10 @@ export interface FleetOptions {
   localAddresses?: string[];
   /** A device token or enrollment key every device sends (Authorization: Bearer). */
   credential?: string;
+  /** 2 (default): devices take commands; 1: exactly the original devices. */
+  protocol?: 1 | 2;
+  /** Share of commands that fail (0 to 1), to see failures in the dashboard. */
+  commandFailureRate?: number;
   random?: () => number;
 }
 
@@ -115,6 +119,7 @@ export class EmulatedFleet {
   private add(index: number): void {
     const { options } = this;
     const addresses = options.localAddresses ?? [];
+    const behaviour = options.behaviour(index, this.random);
     const device = createDevice({
       url: options.url,
       serial: this.serial(index),
@@ -122,6 +127,9 @@ export class EmulatedFleet {
       localAddress: addresses.length > 0 ? addresses[index % addresses.length] : undefined,
       minIntervalMs: 100,
       headers: options.credential ? { authorization: `Bearer ${options.credential}` } : undefined,
+      protocol: options.protocol ?? 2,
+      agent: { name: 'smart-os-emulator', version: '1' },
+      settable: (name, value) => behaviour.settable?.(name, value) ?? `${name} is not a setting`,
     });
     this.devices.push(device);
     device.on('state', (to, from) => {
@@ -140,8 +148,19 @@ export class EmulatedFleet {
     device.on('error', () => {
       this.errors++;
     });
-    const behaviour = options.behaviour(index, this.random);
     device.set(behaviour.initial());
+    for (const [name, command] of Object.entries(behaviour.commands ?? {})) {
+      device.command(
+        name,
+        (args) => {
+          if (this.random() < (options.commandFailureRate ?? 0)) throw new Error('emulated failure (--command-failure-rate)');
+          device.set(command.run(args));
+          if (command.reboots) setTimeout(() => device.drop(), 500);
+          return { ok: true };
+        },
+        { description: command.description, ...(command.args ? { args: command.args } : {}) },
+      );
+    }
     let n = 0;
     const sleepMs = () =>
       options.rate

@@ -53,6 +53,8 @@ export function solmate(shape: ValueShape): BehaviourFactory {
           power_inject: valueAt(inject, 0, random),
           power_consumption: valueAt(consumption, 0, random),
           ...modeFlags(),
+          battery_reserve: 10,
+          inject_limit: shape.max,
           ...(v2 ? { display_rtc: true, local_time: localTime() } : {}),
         };
       },
@@ -79,6 +81,32 @@ export function solmate(shape: ValueShape): BehaviourFactory {
         if (v2) changes.local_time = localTime();
         return changes;
       },
+    };
+    behaviour.commands = {
+      'switch-mode': {
+        description: 'Switch to measuring, charging or injecting now',
+        args: { type: 'object', required: ['mode'], properties: { mode: { type: 'string', enum: [...MODES] } } },
+        run(args) {
+          const next = MODES.indexOf(args.mode as (typeof MODES)[number]);
+          if (next < 0) throw new Error(`mode must be one of ${MODES.join(', ')}`);
+          mode = next;
+          modeTicks = MODE_TICKS;
+          return modeFlags();
+        },
+      },
+      reboot: {
+        description: 'Restart: the device drops its connection and is back a few seconds later',
+        run: () => ({}),
+        reboots: true,
+      },
+    };
+    // Settings a `set` command may change: the battery reserve (percent) and the grid injection limit (W).
+    behaviour.settable = (name, value) => {
+      if (name === 'battery_reserve')
+        return typeof value === 'number' && value >= 0 && value <= 100 ? true : 'a percentage, 0 to 100';
+      if (name === 'inject_limit')
+        return typeof value === 'number' && value >= 0 && value <= shape.max * 2 ? true : `watts, 0 to ${shape.max * 2}`;
+      return `${name} is not a setting`;
     };
     return behaviour;
   };

@@ -42,6 +42,10 @@ export class CommandCenter {
   /** A socket here now speaks for this serial. */
   bound = (serial: string): void => {
     this.dispatcher?.deliver([serial]);
+    // A new device is not in the fleet until its first frame is committed; the sweep records it then.
+    void this.dispatcher
+      ?.noteProtocol(serial)
+      .catch((err: Error) => this.log.warn({ err: err.message, serial }, 'recording the protocol failed'));
   };
 
   /** New commands were queued for these serials: sent here if their socket is here, else by their instance. */

@@ -127,15 +127,19 @@ export class Dispatcher {
 
   /** Records which protocol each device held here speaks (commands skip v1 devices). */
   private async syncProtocols(): Promise<void> {
-    for (const serial of this.sockets.boundSerials()) {
-      const version = this.sockets.versionOf(serial);
-      const device = this.fleet.get(serial);
-      if (!device || version === null || (device.protocol ?? 1) === version) continue;
-      await this.db.device.update({ where: { serial }, data: { protocol: version } });
-      this.changes.commit([
-        { serial, at: Date.now(), values: null, online: device.online, instance: device.instance, protocol: version },
-      ]);
-      if (version === 2) this.deliver([serial]);
-    }
+    for (const serial of this.sockets.boundSerials()) await this.noteProtocol(serial);
+  }
+
+  /** Records the protocol of the device's socket here, when it changed (at connect, and each sweep). */
+  async noteProtocol(serial: string): Promise<void> {
+    const version = this.sockets.versionOf(serial);
+    const device = this.fleet.get(serial);
+    if (!device || version === null || (device.protocol ?? 1) === version) return;
+    device.protocol = version; // at once here: a command sent meanwhile is not skipped
+    await this.db.device.update({ where: { serial }, data: { protocol: version } });
+    this.changes.commit([
+      { serial, at: Date.now(), values: null, online: device.online, instance: device.instance, protocol: version },
+    ]);
+    if (version === 2) this.deliver([serial]);
   }
 }

@@ -23,9 +23,15 @@ export class V2Frames {
   async capabilities(frame: ParsedCapsFrame): Promise<ErrorReasonName | null> {
     const device = this.fleet.get(frame.serial);
     if (!device) return 'initFirst';
-    await this.db.device.update({ where: { serial: frame.serial }, data: { capabilities: JSON.stringify(frame.caps) } });
+    // CAPS comes only over protocol v2: the device speaks it.
+    await this.db.device.update({
+      where: { serial: frame.serial },
+      data: { capabilities: JSON.stringify(frame.caps), protocol: 2 },
+    });
     const { online, instance } = device;
-    this.changes.commit([{ serial: frame.serial, at: Date.now(), values: null, online, instance, capabilities: frame.caps }]);
+    this.changes.commit([
+      { serial: frame.serial, at: Date.now(), values: null, online, instance, capabilities: frame.caps, protocol: 2 },
+    ]);
     return null;
   }
 
