@@ -498,3 +498,74 @@ describe.skipIf(!browserAvailable())('the dashboard with accounts', () => {
     }
   });
 });
+
+describe.skipIf(!browserAvailable())('controlling devices from the dashboard', () => {
+  it('sets a value, runs an action, and runs a job on a filtered set until it finishes', async () => {
+    const server = await startServer();
+    const browser = await launchBrowser();
+    const devices: Device[] = [];
+    try {
+      for (let i = 1; i <= 3; i++) {
+        const d = createDevice({
+          url: server.deviceUrl,
+          serial: `ctl-${i}`,
+          minIntervalMs: 0,
+          settable: (name) => (name === 'reserve' ? true : 'not a setting'),
+        });
+        d.command(
+          'switch-mode',
+          (args) => {
+            d.set('mode', String(args.mode));
+            return { mode: args.mode };
+          },
+          {
+            description: 'Switch the mode',
+            args: { type: 'object', properties: { mode: { type: 'string', enum: ['eco', 'boost'] } } },
+          },
+        );
+        d.set({ mode: 'eco', reserve: 10 });
+        devices.push(d);
+      }
+      const other = createDevice({ url: server.deviceUrl, serial: 'zz-1', minIntervalMs: 0 });
+      other.set({ mode: 'eco' });
+      devices.push(other);
+      await Promise.all(devices.map((d) => d.flush()));
+      const page = await browser.context.newPage();
+      await page.goto(`${server.url}/?device=ctl-1`);
+      const control = page.getByRole('region', { name: 'Control' });
+      // Desired value: pending until the device reports it, then gone by itself.
+      const form = control.getByRole('form', { name: 'Set a value' });
+      await form.getByLabel('Setting').fill('reserve');
+      await form.getByLabel('Value').fill('25');
+      await form.getByRole('button', { name: 'Set' }).click();
+      await expect.poll(() => devices[0]?.get('reserve'), { timeout: 10_000 }).toBe(25);
+      await expect
+        .poll(() => control.locator('.desired').textContent(), { timeout: 10_000 })
+        .toContain('No pending desired values');
+      // An action from the device's CAPS, as a form.
+      const action = control.getByRole('form', { name: 'Run switch-mode' });
+      await action.getByLabel('mode').selectOption('boost');
+      await action.getByRole('button', { name: 'Run' }).click();
+      await expect.poll(() => devices[0]?.get('mode'), { timeout: 10_000 }).toBe('boost');
+      await expect.poll(() => control.locator('.history li').first().textContent(), { timeout: 10_000 }).toContain('succeeded');
+      await page.keyboard.press('Escape');
+      // A job on the devices matching a filter, confirmed with their number, watched until it finishes.
+      await page.goto(`${server.url}/?f=serial~STARTS_WITH~ctl`);
+      await expect.poll(() => rows(page)).toEqual(['ctl-1', 'ctl-2', 'ctl-3']);
+      await page.locator('.run-on-filter summary').click();
+      const run = page.getByRole('form', { name: 'Run a command' });
+      await run.getByLabel('Command').fill('switch-mode');
+      await run.getByLabel('Args (JSON)').fill('{"mode": "boost"}');
+      await run.getByRole('button', { name: /Run on the 3 device/ }).click();
+      await page.getByRole('alertdialog', { name: 'Confirm' }).getByRole('button', { name: 'Send to 3' }).click();
+      await expect.poll(() => page.locator('.job [data-state="SUCCEEDED"]').textContent(), { timeout: 15_000 }).toBe('3');
+      await expect.poll(() => page.locator('.job').textContent()).toContain('finished');
+      expect(devices.map((d) => d.get('mode'))).toEqual(['boost', 'boost', 'boost', 'eco']);
+      await page.screenshot({ path: join(fileURLToPath(new URL('..', import.meta.url)), 'docs/control.png') });
+    } finally {
+      await browser.close();
+      await Promise.all(devices.map((d) => d.close()));
+      await server.close();
+    }
+  }, 60_000);
+});

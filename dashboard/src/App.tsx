@@ -9,8 +9,10 @@ import { ColumnChooser } from './components/ColumnChooser.tsx';
 import { DevicePanel } from './components/DevicePanel.tsx';
 import { FilterBuilder } from './components/FilterBuilder.tsx';
 import { FleetTable } from './components/FleetTable.tsx';
+import { JobsMenu } from './components/JobsMenu.tsx';
 import { LinkBadge } from './components/LinkBadge.tsx';
 import { Pager } from './components/Pager.tsx';
+import { RunOnFilter } from './components/RunOnFilter.tsx';
 import { UserMenu } from './components/UserMenu.tsx';
 import { createFleetView } from './fleet-view.ts';
 import { persisted } from './persisted-signal.ts';
@@ -47,6 +49,7 @@ export function App(props: AppProps) {
           GraphiQL
         </a>
         <Show when={props.user}>{(user) => <AccessPanel admin={user().role === 'ADMIN'} />}</Show>
+        <JobsMenu />
         <Show when={props.user}>
           <ApiTokens />
         </Show>
@@ -59,6 +62,7 @@ export function App(props: AppProps) {
           onChange={(where) => url.go({ ...view(), where, page: 1 })}
         />
         <ColumnChooser available={catalogue.names()} chosen={catalogue.columns()} onChange={catalogue.chooseColumns} />
+        <RunOnFilter where={view().where} matching={fleet.state.total} />
       </section>
       <Show when={fleet.state.newMatches > 0 || fleet.state.leftPage > 0}>
         <p class="hint" role="status">

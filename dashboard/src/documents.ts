@@ -236,3 +236,111 @@ export const RevokeApiTokenMutation = graphql(`
     revokeApiToken(id: $id)
   }
 `);
+
+export const DeviceControlQuery = graphql(`
+  query DeviceControl($serial: String!) {
+    device(serial: $serial) {
+      serial
+      protocol
+      capabilities
+      desired
+      params
+      commands(limit: 20) {
+        cmdid
+        jobId
+        state
+        percent
+        result
+        error
+        reason
+        updatedAt
+      }
+    }
+  }
+`);
+
+export const DeviceCommandsSubscription = graphql(`
+  subscription DeviceCommands($serial: String!) {
+    deviceCommands(serial: $serial) {
+      cmdid
+      state
+    }
+  }
+`);
+
+export const SendCommandMutation = graphql(`
+  mutation SendCommand($input: SendCommandInput!) {
+    sendCommand(input: $input) {
+      id
+    }
+  }
+`);
+
+export const SetDesiredMutation = graphql(`
+  mutation SetDesired($serial: String!, $values: JSON!) {
+    setDesired(serial: $serial, values: $values) {
+      id
+    }
+  }
+`);
+
+export const JobFieldsFragment = graphql(`
+  fragment JobFields on Job {
+    id
+    name
+    args
+    createdAt
+    createdBy
+    canceledAt
+    counts {
+      QUEUED
+      SENT
+      DELIVERED
+      SUCCEEDED
+      FAILED
+      REJECTED
+      TIMED_OUT
+      EXPIRED
+      CANCELED
+      SKIPPED
+    }
+  }
+`);
+
+export const JobProgressSubscription = graphql(`
+  subscription JobProgress($id: ID!) {
+    jobProgress(id: $id) {
+      ...JobFields
+    }
+  }
+`);
+
+export const JobProblemsQuery = graphql(`
+  query JobProblems($id: ID!) {
+    job(id: $id) {
+      id
+      executions(states: [FAILED, REJECTED, EXPIRED, SKIPPED], limit: 50) {
+        serial
+        state
+        error
+        reason
+      }
+    }
+  }
+`);
+
+export const JobsQuery = graphql(`
+  query Jobs {
+    jobs(limit: 20) {
+      ...JobFields
+    }
+  }
+`);
+
+export const CancelJobMutation = graphql(`
+  mutation CancelJob($id: ID!) {
+    cancelJob(id: $id) {
+      id
+    }
+  }
+`);

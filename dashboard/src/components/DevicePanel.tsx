@@ -2,6 +2,7 @@ import { type Accessor, For, onCleanup, onMount, Show } from 'solid-js';
 import { useConnection } from '../clients.ts';
 import { createDeviceView } from '../device-view.ts';
 import { ago, formatValue, label, localDateTime } from '../format.ts';
+import { ControlPanel } from './ControlPanel.tsx';
 import { DeviceCredentials } from './DeviceCredentials.tsx';
 import { RangePicker } from './RangePicker.tsx';
 import { TrendChart } from './TrendChart.tsx';
@@ -61,6 +62,9 @@ export function DevicePanel(props: DevicePanelProps) {
             )}
           </For>
         </dl>
+        <Show when={device.loaded}>
+          <ControlPanel serial={props.serial} />
+        </Show>
         <Show when={props.signedIn && device.loaded}>
           <DeviceCredentials serial={props.serial} />
         </Show>

@@ -37,6 +37,15 @@ type Documents = {
     "\n  query ApiTokens {\n    apiTokens {\n      id\n      label\n      scopes\n      createdAt\n      expiresAt\n      revokedAt\n      lastUsedAt\n    }\n  }\n": typeof types.ApiTokensDocument,
     "\n  mutation CreateApiToken($label: String, $scopes: [ApiScope!]!, $expiresInDays: Int) {\n    createApiToken(label: $label, scopes: $scopes, expiresInDays: $expiresInDays) {\n      secret\n    }\n  }\n": typeof types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: Int!) {\n    revokeApiToken(id: $id)\n  }\n": typeof types.RevokeApiTokenDocument,
+    "\n  query DeviceControl($serial: String!) {\n    device(serial: $serial) {\n      serial\n      protocol\n      capabilities\n      desired\n      params\n      commands(limit: 20) {\n        cmdid\n        jobId\n        state\n        percent\n        result\n        error\n        reason\n        updatedAt\n      }\n    }\n  }\n": typeof types.DeviceControlDocument,
+    "\n  subscription DeviceCommands($serial: String!) {\n    deviceCommands(serial: $serial) {\n      cmdid\n      state\n    }\n  }\n": typeof types.DeviceCommandsDocument,
+    "\n  mutation SendCommand($input: SendCommandInput!) {\n    sendCommand(input: $input) {\n      id\n    }\n  }\n": typeof types.SendCommandDocument,
+    "\n  mutation SetDesired($serial: String!, $values: JSON!) {\n    setDesired(serial: $serial, values: $values) {\n      id\n    }\n  }\n": typeof types.SetDesiredDocument,
+    "\n  fragment JobFields on Job {\n    id\n    name\n    args\n    createdAt\n    createdBy\n    canceledAt\n    counts {\n      QUEUED\n      SENT\n      DELIVERED\n      SUCCEEDED\n      FAILED\n      REJECTED\n      TIMED_OUT\n      EXPIRED\n      CANCELED\n      SKIPPED\n    }\n  }\n": typeof types.JobFieldsFragmentDoc,
+    "\n  subscription JobProgress($id: ID!) {\n    jobProgress(id: $id) {\n      ...JobFields\n    }\n  }\n": typeof types.JobProgressDocument,
+    "\n  query JobProblems($id: ID!) {\n    job(id: $id) {\n      id\n      executions(states: [FAILED, REJECTED, EXPIRED, SKIPPED], limit: 50) {\n        serial\n        state\n        error\n        reason\n      }\n    }\n  }\n": typeof types.JobProblemsDocument,
+    "\n  query Jobs {\n    jobs(limit: 20) {\n      ...JobFields\n    }\n  }\n": typeof types.JobsDocument,
+    "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      id\n    }\n  }\n": typeof types.CancelJobDocument,
 };
 const documents: Documents = {
     "\n  fragment DeviceFields on Device {\n    serial\n    online\n    lastSeen\n    createdAt\n    params\n  }\n": types.DeviceFieldsFragmentDoc,
@@ -62,6 +71,15 @@ const documents: Documents = {
     "\n  query ApiTokens {\n    apiTokens {\n      id\n      label\n      scopes\n      createdAt\n      expiresAt\n      revokedAt\n      lastUsedAt\n    }\n  }\n": types.ApiTokensDocument,
     "\n  mutation CreateApiToken($label: String, $scopes: [ApiScope!]!, $expiresInDays: Int) {\n    createApiToken(label: $label, scopes: $scopes, expiresInDays: $expiresInDays) {\n      secret\n    }\n  }\n": types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: Int!) {\n    revokeApiToken(id: $id)\n  }\n": types.RevokeApiTokenDocument,
+    "\n  query DeviceControl($serial: String!) {\n    device(serial: $serial) {\n      serial\n      protocol\n      capabilities\n      desired\n      params\n      commands(limit: 20) {\n        cmdid\n        jobId\n        state\n        percent\n        result\n        error\n        reason\n        updatedAt\n      }\n    }\n  }\n": types.DeviceControlDocument,
+    "\n  subscription DeviceCommands($serial: String!) {\n    deviceCommands(serial: $serial) {\n      cmdid\n      state\n    }\n  }\n": types.DeviceCommandsDocument,
+    "\n  mutation SendCommand($input: SendCommandInput!) {\n    sendCommand(input: $input) {\n      id\n    }\n  }\n": types.SendCommandDocument,
+    "\n  mutation SetDesired($serial: String!, $values: JSON!) {\n    setDesired(serial: $serial, values: $values) {\n      id\n    }\n  }\n": types.SetDesiredDocument,
+    "\n  fragment JobFields on Job {\n    id\n    name\n    args\n    createdAt\n    createdBy\n    canceledAt\n    counts {\n      QUEUED\n      SENT\n      DELIVERED\n      SUCCEEDED\n      FAILED\n      REJECTED\n      TIMED_OUT\n      EXPIRED\n      CANCELED\n      SKIPPED\n    }\n  }\n": types.JobFieldsFragmentDoc,
+    "\n  subscription JobProgress($id: ID!) {\n    jobProgress(id: $id) {\n      ...JobFields\n    }\n  }\n": types.JobProgressDocument,
+    "\n  query JobProblems($id: ID!) {\n    job(id: $id) {\n      id\n      executions(states: [FAILED, REJECTED, EXPIRED, SKIPPED], limit: 50) {\n        serial\n        state\n        error\n        reason\n      }\n    }\n  }\n": types.JobProblemsDocument,
+    "\n  query Jobs {\n    jobs(limit: 20) {\n      ...JobFields\n    }\n  }\n": types.JobsDocument,
+    "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      id\n    }\n  }\n": types.CancelJobDocument,
 };
 
 /**
@@ -170,6 +188,42 @@ export function graphql(source: "\n  mutation CreateApiToken($label: String, $sc
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeApiToken($id: Int!) {\n    revokeApiToken(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeApiToken($id: Int!) {\n    revokeApiToken(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DeviceControl($serial: String!) {\n    device(serial: $serial) {\n      serial\n      protocol\n      capabilities\n      desired\n      params\n      commands(limit: 20) {\n        cmdid\n        jobId\n        state\n        percent\n        result\n        error\n        reason\n        updatedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query DeviceControl($serial: String!) {\n    device(serial: $serial) {\n      serial\n      protocol\n      capabilities\n      desired\n      params\n      commands(limit: 20) {\n        cmdid\n        jobId\n        state\n        percent\n        result\n        error\n        reason\n        updatedAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DeviceCommands($serial: String!) {\n    deviceCommands(serial: $serial) {\n      cmdid\n      state\n    }\n  }\n"): (typeof documents)["\n  subscription DeviceCommands($serial: String!) {\n    deviceCommands(serial: $serial) {\n      cmdid\n      state\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendCommand($input: SendCommandInput!) {\n    sendCommand(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation SendCommand($input: SendCommandInput!) {\n    sendCommand(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetDesired($serial: String!, $values: JSON!) {\n    setDesired(serial: $serial, values: $values) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation SetDesired($serial: String!, $values: JSON!) {\n    setDesired(serial: $serial, values: $values) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment JobFields on Job {\n    id\n    name\n    args\n    createdAt\n    createdBy\n    canceledAt\n    counts {\n      QUEUED\n      SENT\n      DELIVERED\n      SUCCEEDED\n      FAILED\n      REJECTED\n      TIMED_OUT\n      EXPIRED\n      CANCELED\n      SKIPPED\n    }\n  }\n"): (typeof documents)["\n  fragment JobFields on Job {\n    id\n    name\n    args\n    createdAt\n    createdBy\n    canceledAt\n    counts {\n      QUEUED\n      SENT\n      DELIVERED\n      SUCCEEDED\n      FAILED\n      REJECTED\n      TIMED_OUT\n      EXPIRED\n      CANCELED\n      SKIPPED\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription JobProgress($id: ID!) {\n    jobProgress(id: $id) {\n      ...JobFields\n    }\n  }\n"): (typeof documents)["\n  subscription JobProgress($id: ID!) {\n    jobProgress(id: $id) {\n      ...JobFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query JobProblems($id: ID!) {\n    job(id: $id) {\n      id\n      executions(states: [FAILED, REJECTED, EXPIRED, SKIPPED], limit: 50) {\n        serial\n        state\n        error\n        reason\n      }\n    }\n  }\n"): (typeof documents)["\n  query JobProblems($id: ID!) {\n    job(id: $id) {\n      id\n      executions(states: [FAILED, REJECTED, EXPIRED, SKIPPED], limit: 50) {\n        serial\n        state\n        error\n        reason\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Jobs {\n    jobs(limit: 20) {\n      ...JobFields\n    }\n  }\n"): (typeof documents)["\n  query Jobs {\n    jobs(limit: 20) {\n      ...JobFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      id\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
