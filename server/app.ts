@@ -86,7 +86,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     log.warn({ lines }, 'traffic log fell behind the disk; frames left out of it'),
   );
   const commands = new CommandCenter(db, fleet, changes, bus, log.child({ ns: 'commands' }));
-  const v2 = new V2Frames(db, fleet, changes, commands.store, commands.transitions);
+  const v2 = new V2Frames(db, fleet, changes, commands.results, commands.transitions);
   const ingress = { config, fleet, credentials, ingest, traffic, metrics, changes, v2, bound: commands.bound };
   const devices = new DeviceServer({ ...ingress, log: log.child({ ns: 'ingress' }) });
   commands.attach(devices);

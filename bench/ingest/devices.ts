@@ -12,6 +12,8 @@ export interface DevicesJob {
   connectPerSecond: number;
   /** Source addresses to spread connections over (past the ephemeral port limit). */
   localAddresses: string[];
+  /** Protocol v2: devices take commands, answering each `received` then `succeeded`. */
+  v2?: boolean;
 }
 
 export type ToDevices = { op: 'go' } | { op: 'measure' } | { op: 'report' } | { op: 'stop' };
@@ -25,6 +27,8 @@ export type FromDevices =
       skipped: number;
       closed: number;
       histogram: Array<[number, number]>;
+      /** v2: commands this worker's devices finished (their `succeeded` acknowledged). */
+      commandsDone: number;
     };
 
 interface Device {
@@ -34,6 +38,10 @@ interface Device {
   sentAt: number;
   inFlight: boolean;
   open: boolean;
+  /** v2 reports waiting to be sent, before any value frame. */
+  outbox: string[];
+  /** The frame in flight is a report (its answer is not an ack latency sample). */
+  control: boolean;
 }
 
 const job = JSON.parse(process.env.BENCH_JOB ?? '{}') as DevicesJob;
@@ -49,14 +57,25 @@ let acked = 0;
 let errors = 0;
 let skipped = 0;
 let closed = 0;
+let commandsDone = 0;
+
+/** Sends the next queued report of a device that is not waiting for an answer. */
+function sendControl(d: Device): boolean {
+  const next = d.outbox.shift();
+  if (!next) return false;
+  d.control = true;
+  d.inFlight = true;
+  d.ws.send(next);
+  return true;
+}
 
 function connect(index: number): Promise<Device | null> {
   const serial = `b${String(job.first + index).padStart(6, '0')}`;
   const url = job.urls[(job.first + index) % job.urls.length] as string;
   const localAddress = job.localAddresses[index % job.localAddresses.length];
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false, localAddress });
-    const device: Device = { ws, serial, msgid: 0, sentAt: 0, inFlight: false, open: false };
+    const ws = new WebSocket(url, job.v2 ? ['smart-os.v2'] : [], { perMessageDeflate: false, localAddress });
+    const device: Device = { ws, serial, msgid: 0, sentAt: 0, inFlight: false, open: false, outbox: [], control: false };
     let welcomed = false;
     ws.on('message', (data) => {
       if (!welcomed) {
@@ -66,14 +85,26 @@ function connect(index: number): Promise<Device | null> {
         return;
       }
       const text = data.toString();
+      if (text.startsWith('{"type":"CMND"')) {
+        const cmdid = text.slice(text.indexOf('"message":"') + 11).split(':', 1)[0];
+        const report = (status: string) => `{"type":"RSLT","message":"${cmdid}:${serial}:{\\"status\\":\\"${status}\\"}"}`;
+        device.outbox.push(report('received'), report('succeeded'));
+        if (!device.inFlight) sendControl(device);
+        return;
+      }
       device.inFlight = false;
-      ready.push(device);
-      if (text.endsWith(':OK"}')) {
-        if (measuring) {
+      const ok = text.endsWith(':OK"}');
+      if (device.control) {
+        // The answer to a report: the second (succeeded) one, answered OK, finishes the command.
+        device.control = false;
+        if (ok && device.outbox.length === 0) commandsDone++;
+      } else if (measuring) {
+        if (ok) {
           acked++;
           histogram.record(performance.now() - device.sentAt);
-        }
-      } else if (measuring) errors++;
+        } else errors++;
+      }
+      if (!sendControl(device)) ready.push(device);
     });
     ws.on('error', () => resolve(null));
     ws.on('close', () => {
@@ -142,7 +173,7 @@ process.on('message', (msg: ToDevices) => {
     measuring = true;
   } else if (msg.op === 'report') {
     measuring = false;
-    send({ op: 'report', sent, acked, errors, skipped, closed, histogram: histogram.toSparse() });
+    send({ op: 'report', sent, acked, errors, skipped, closed, histogram: histogram.toSparse(), commandsDone });
   } else if (msg.op === 'stop') {
     for (const d of devices) d.ws.terminate();
     process.exit(0);

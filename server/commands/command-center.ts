@@ -6,6 +6,7 @@ import type { Db } from '../storage/database.ts';
 import { CommandStore, type ExecutionRow } from './command-store.ts';
 import { Desired } from './desired.ts';
 import { type CommandSockets, Dispatcher } from './dispatcher.ts';
+import { ResultBatch } from './result-batch.ts';
 import { Transitions } from './transitions.ts';
 
 /**
@@ -16,6 +17,8 @@ import { Transitions } from './transitions.ts';
 export class CommandCenter {
   readonly store: CommandStore;
   readonly transitions = new Transitions();
+  /** Devices' reports on commands, stored in batches. */
+  readonly results: ResultBatch;
   readonly desired: Desired;
   private dispatcher: Dispatcher | null = null;
 
@@ -27,6 +30,7 @@ export class CommandCenter {
     private readonly log: Logger,
   ) {
     this.store = new CommandStore(db);
+    this.results = new ResultBatch(db);
     this.transitions.connect((rows) => bus.publishExecutions(rows));
     bus.onExecutions((rows) => this.transitions.received(rows as ExecutionRow[]));
     this.desired = new Desired(db, fleet, changes, this, log);

@@ -1,4 +1,4 @@
-import type { ResultBody } from '../../protocol/v2.ts';
+import { setImmediate } from 'node:timers/promises';
 import type { Db } from '../storage/database.ts';
 import { COMMAND_LIMITS, type ExecutionState, FINAL_STATES, OPEN_STATES } from './states.ts';
 
@@ -99,13 +99,12 @@ export const jobRow = (j: {
   canceledAt: j.canceledAt?.getTime() ?? null,
 });
 
-const RESULT_STATE: Record<ResultBody['status'], ExecutionState> = {
-  received: 'DELIVERED',
-  progress: 'DELIVERED',
-  succeeded: 'SUCCEEDED',
-  failed: 'FAILED',
-  rejected: 'REJECTED',
-};
+/**
+ * Statement sizes within every database's bound on query parameters (SQLite's is the lowest, 999 in
+ * the driver adapter): ids or serials in one IN list, rows in one multi-row INSERT (at most 6 columns).
+ */
+const IN_LIST = 900;
+const ROWS = 150;
 
 /** Jobs and executions in the database: every state change is a conditional update plus its event. */
 export class CommandStore {
@@ -114,74 +113,77 @@ export class CommandStore {
   /** One job and its executions in one transaction (batched inserts, not one per device). */
   async create(job: NewJob, targets: ReadonlyArray<{ serial: string; skip: string | null }>): Promise<JobRow> {
     const now = new Date();
-    return this.db.$transaction(async (tx) => {
-      const row = await tx.commandJob.create({
-        data: {
-          name: job.name,
-          args: JSON.stringify(job.args ?? {}),
-          userId: job.userId,
-          via: job.via,
-          address: job.address,
-          createdAt: now,
-          expiresAt: new Date(job.expiresAt),
-          ackTimeoutMs: job.ackTimeoutMs,
-          retries: job.retries,
-          ratePerSecond: job.ratePerSecond ?? null,
-        },
-      });
-      // Each device keeps at most so many open commands: beyond, its oldest expire.
-      const queued = targets.filter((t) => !t.skip).map((t) => t.serial);
-      for (let i = 0; i < queued.length; i += 5000) {
-        const full = await tx.commandExecution.groupBy({
-          by: ['serial'],
-          where: { serial: { in: queued.slice(i, i + 5000) }, state: { in: [...OPEN_STATES, 'TIMED_OUT'] } },
-          _count: { _all: true },
-          having: { serial: { _count: { gte: COMMAND_LIMITS.pendingPerDevice } } },
-        });
-        for (const f of full) {
-          const oldest = await tx.commandExecution.findMany({
-            where: { serial: f.serial, state: { in: [...OPEN_STATES, 'TIMED_OUT'] } },
-            orderBy: { id: 'asc' },
-            take: f._count._all - COMMAND_LIMITS.pendingPerDevice + 1,
-            select: { id: true },
-          });
-          const ids = oldest.map((o) => o.id);
-          await tx.commandExecution.updateMany({
-            where: { id: { in: ids } },
-            data: {
-              state: 'EXPIRED',
-              reason: `more than ${COMMAND_LIMITS.pendingPerDevice} open commands: the oldest expire`,
-              updatedAt: now,
-            },
-          });
-          await tx.commandEvent.createMany({
-            data: ids.map((id) => ({ executionId: id, state: 'EXPIRED', at: now, detail: 'too many open commands' })),
-          });
-        }
-      }
-      for (let i = 0; i < targets.length; i += 5000) {
-        const slice = targets.slice(i, i + 5000);
-        await tx.commandExecution.createMany({
-          data: slice.map((t) => ({
-            jobId: row.id,
-            serial: t.serial,
-            state: t.skip ? 'SKIPPED' : 'QUEUED',
-            reason: t.skip,
-            updatedAt: now,
-          })),
-        });
-      }
-      const made = await tx.commandExecution.findMany({
-        where: { jobId: row.id },
+    const row = await this.db.commandJob.create({
+      data: {
+        name: job.name,
+        args: JSON.stringify(job.args ?? {}),
+        userId: job.userId,
+        via: job.via,
+        address: job.address,
+        createdAt: now,
+        expiresAt: new Date(job.expiresAt),
+        ackTimeoutMs: job.ackTimeoutMs,
+        retries: job.retries,
+        ratePerSecond: job.ratePerSecond ?? null,
+      },
+    });
+    // Executions a few hundred rows per statement, yielding in between: the writer thread (and so the
+    // devices' acks) never waits behind one long transaction, and no interactive transaction holds a
+    // connection across turns of the event loop.
+    for (let i = 0; i < targets.length; i += ROWS) {
+      const slice = targets.slice(i, i + ROWS);
+      await this.boundOpen(
+        slice.filter((t) => !t.skip).map((t) => t.serial),
+        now,
+      );
+      const made = await this.db.commandExecution.createManyAndReturn({
+        data: slice.map((t) => ({
+          jobId: row.id,
+          serial: t.serial,
+          state: t.skip ? 'SKIPPED' : 'QUEUED',
+          reason: t.skip,
+          updatedAt: now,
+        })),
         select: { id: true, state: true, reason: true },
       });
-      for (let i = 0; i < made.length; i += 5000) {
-        await tx.commandEvent.createMany({
-          data: made.slice(i, i + 5000).map((e) => ({ executionId: e.id, state: e.state, at: now, detail: e.reason })),
-        });
-      }
-      return jobRow(row);
+      await this.db.commandEvent.createMany({
+        data: made.map((e) => ({ executionId: e.id, state: e.state, at: now, detail: e.reason })),
+      });
+      if (i + ROWS < targets.length) await setImmediate();
+    }
+    return jobRow(row);
+  }
+
+  /** Each device keeps at most so many open commands: beyond, its oldest expire (room for one more). */
+  private async boundOpen(serials: string[], now: Date): Promise<void> {
+    const tx = this.db;
+    if (serials.length === 0) return;
+    const full = await tx.commandExecution.groupBy({
+      by: ['serial'],
+      where: { serial: { in: serials }, state: { in: [...OPEN_STATES, 'TIMED_OUT'] } },
+      _count: { _all: true },
+      having: { serial: { _count: { gte: COMMAND_LIMITS.pendingPerDevice } } },
     });
+    for (const f of full) {
+      const oldest = await tx.commandExecution.findMany({
+        where: { serial: f.serial, state: { in: [...OPEN_STATES, 'TIMED_OUT'] } },
+        orderBy: { id: 'asc' },
+        take: f._count._all - COMMAND_LIMITS.pendingPerDevice + 1,
+        select: { id: true },
+      });
+      const ids = oldest.map((o) => o.id);
+      await tx.commandExecution.updateMany({
+        where: { id: { in: ids } },
+        data: {
+          state: 'EXPIRED',
+          reason: `more than ${COMMAND_LIMITS.pendingPerDevice} open commands: the oldest expire`,
+          updatedAt: now,
+        },
+      });
+      await tx.commandEvent.createMany({
+        data: ids.map((id) => ({ executionId: id, state: 'EXPIRED', at: now, detail: 'too many open commands' })),
+      });
+    }
   }
 
   /**
@@ -213,47 +215,61 @@ export class CommandStore {
     return row ? executionRow(row) : null;
   }
 
-  /** Open executions of a device, oldest first (what to send it). */
-  async open(serial: string): Promise<Array<ExecutionRow & { name: string; args: unknown; ratePerSecond: number | null }>> {
-    const rows = await this.db.commandExecution.findMany({
-      where: { serial, state: { in: [...OPEN_STATES] } },
-      include: { job: true },
-      orderBy: { id: 'asc' },
-      take: COMMAND_LIMITS.pendingPerDevice,
-    });
-    return rows.map((r) => ({
-      ...executionRow(r),
-      name: r.job.name,
-      args: JSON.parse(r.job.args) as unknown,
-      ratePerSecond: r.job.ratePerSecond,
-    }));
+  /** Open executions of these devices, oldest first per device (what to send them). */
+  async openFor(
+    serials: readonly string[],
+  ): Promise<Array<ExecutionRow & { name: string; args: unknown; ratePerSecond: number | null }>> {
+    const out: Array<ExecutionRow & { name: string; args: unknown; ratePerSecond: number | null }> = [];
+    for (let i = 0; i < serials.length; i += IN_LIST) {
+      const rows = await this.db.commandExecution.findMany({
+        where: { serial: { in: serials.slice(i, i + IN_LIST) }, state: { in: [...OPEN_STATES] } },
+        include: { job: { select: { name: true, args: true, ratePerSecond: true } } },
+        orderBy: { id: 'asc' },
+      });
+      for (const r of rows)
+        out.push({
+          ...executionRow(r),
+          name: r.job.name,
+          args: JSON.parse(r.job.args) as unknown,
+          ratePerSecond: r.job.ratePerSecond,
+        });
+    }
+    return out;
+  }
+
+  /** QUEUED executions just sent: SENT, with their events, in one transaction per chunk. */
+  async markSent(rows: readonly ExecutionRow[]): Promise<ExecutionRow[]> {
+    const now = new Date();
+    const moved: ExecutionRow[] = [];
+    for (let i = 0; i < rows.length; i += ROWS) {
+      if (i > 0) await setImmediate();
+      const chunk = rows.slice(i, i + ROWS);
+      const ids = chunk.map((r) => r.id);
+      await this.db.$transaction([
+        this.db.commandExecution.updateMany({
+          where: { id: { in: ids }, state: 'QUEUED' },
+          data: { state: 'SENT', sentAt: now, updatedAt: now, attempts: { increment: 1 } },
+        }),
+        this.db.commandEvent.createMany({ data: ids.map((id) => ({ executionId: id, state: 'SENT', at: now })) }),
+      ]);
+      for (const r of chunk)
+        moved.push({ ...r, state: 'SENT', attempts: r.attempts + 1, sentAt: now.getTime(), updatedAt: now.getTime() });
+    }
+    return moved;
+  }
+
+  /** SENT executions sent again after a reconnect: their ack timeout starts over. */
+  async resent(ids: readonly number[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += IN_LIST)
+      await this.db.commandExecution.updateMany({
+        where: { id: { in: ids.slice(i, i + IN_LIST) }, state: 'SENT' },
+        data: { sentAt: new Date() },
+      });
   }
 
   async execution(id: number): Promise<(ExecutionRow & { job: JobRow }) | null> {
     const r = await this.db.commandExecution.findUnique({ where: { id }, include: { job: true } });
     return r ? { ...executionRow(r), job: jobRow(r.job) } : null;
-  }
-
-  /**
-   * A device's RSLT: the state it means, stored. Resolves with the updated row, 'unknown' when no open
-   * execution of this device has that cmdid, or the row unchanged when it is final already (a repeat).
-   */
-  async result(cmdid: number, serial: string, body: ResultBody): Promise<ExecutionRow | 'unknown'> {
-    const current = await this.db.commandExecution.findUnique({ where: { id: cmdid } });
-    if (!current || current.serial !== serial) return 'unknown';
-    const row = executionRow(current);
-    if (FINAL_STATES.has(row.state)) return row;
-    const to = RESULT_STATE[body.status];
-    const patch = {
-      percent: body.percent ?? (to === 'SUCCEEDED' ? 100 : current.percent),
-      result: body.result === undefined ? current.result : JSON.stringify(body.result),
-      error: body.error ?? current.error,
-    };
-    if (to === row.state && body.status === 'progress') {
-      await this.db.commandExecution.update({ where: { id: cmdid }, data: { ...patch, updatedAt: new Date() } });
-      return { ...row, percent: patch.percent ?? null };
-    }
-    return (await this.move(cmdid, ['QUEUED', 'SENT', 'DELIVERED', 'TIMED_OUT'], to, patch, body.status)) ?? row;
   }
 
   /** SENT executions whose device said nothing within the job's ack timeout, for devices in `serials`. */

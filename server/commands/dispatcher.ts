@@ -15,6 +15,9 @@ export interface CommandSockets {
   boundSerials(): Iterable<string>;
 }
 
+/** Devices whose commands are read and sent together. */
+const DELIVERY_BATCH = 2000;
+
 /** How often timeouts, expiries and missed deliveries are looked for. */
 const TICK_MS = 1000;
 
@@ -27,8 +30,10 @@ const TICK_MS = 1000;
  */
 export class Dispatcher {
   private timer: NodeJS.Timeout | null = null;
-  /** Deliveries in progress per serial: one at a time, so a command is never sent twice at once. */
-  private readonly busy = new Map<string, Promise<void>>();
+  /** Serials to deliver to in the next batch, and those in the batch being sent. */
+  private readonly waiting = new Set<string>();
+  private readonly sending = new Set<string>();
+  private flushing = false;
   /** Per rated job: sends left in the current second (token bucket, burst of one second). */
   private readonly buckets = new Map<number, { tokens: number; at: number }>();
 
@@ -58,33 +63,66 @@ export class Dispatcher {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** Sends the open commands of these serials whose sockets are here (others ignore the call). */
+  /**
+   * Sends the open commands of these serials whose sockets are here (others ignore the call). Serials are
+   * gathered and sent in batches: a job for ten thousand devices is a few reads and writes, not one per
+   * device; one batch at a time, so a command is never sent twice at once.
+   */
   deliver(serials: Iterable<string>): void {
-    for (const serial of serials) {
-      if (this.sockets.versionOf(serial) !== 2) continue;
-      const previous = this.busy.get(serial) ?? Promise.resolve();
-      const next = previous
-        .then(() => this.deliverOne(serial))
-        .catch((err: Error) => this.log.warn({ err: err.message, serial }, 'delivering commands failed; retried'))
-        .finally(() => {
-          if (this.busy.get(serial) === next) this.busy.delete(serial);
-        });
-      this.busy.set(serial, next);
+    for (const serial of serials) if (this.sockets.versionOf(serial) === 2) this.waiting.add(serial);
+    if (this.waiting.size > 0 && !this.flushing) {
+      this.flushing = true;
+      setImmediate(() => void this.flush());
     }
   }
 
-  private async deliverOne(serial: string): Promise<void> {
-    for (const e of await this.store.open(serial)) {
-      // A job with a rate waits its turn (it stays QUEUED; the next sweep tries again).
-      if (e.state === 'QUEUED' && e.ratePerSecond !== null && !this.takeToken(e.jobId, e.ratePerSecond)) continue;
-      if (!this.sockets.sendTo(serial, formatCommand(String(e.id), serial, e.name, e.args))) return;
+  /** True while this serial waits for (or is in) a delivery batch. */
+  private pending(serial: string): boolean {
+    return this.waiting.has(serial) || this.sending.has(serial);
+  }
+
+  private async flush(): Promise<void> {
+    try {
+      while (this.waiting.size > 0) {
+        const batch = [...this.waiting].slice(0, DELIVERY_BATCH);
+        for (const s of batch) {
+          this.waiting.delete(s);
+          this.sending.add(s);
+        }
+        try {
+          await this.deliverBatch(batch);
+        } catch (err) {
+          this.log.warn(
+            { err: (err as Error).message, devices: batch.length },
+            'delivering commands failed; the sweep tries again',
+          );
+        } finally {
+          for (const s of batch) this.sending.delete(s);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async deliverBatch(serials: string[]): Promise<void> {
+    const fresh: Array<ExecutionRow & { name: string; args: unknown }> = [];
+    const resent: number[] = [];
+    for (const e of await this.store.openFor(serials)) {
+      if (this.sockets.versionOf(e.serial) !== 2) continue;
       if (e.state === 'QUEUED') {
-        this.emit([await this.store.move(e.id, ['QUEUED'], 'SENT', { attempts: e.attempts + 1, sentAt: new Date() })]);
-      } else if (e.state === 'SENT') {
-        // Sent before a reconnect: sent again, same cmdid; its ack timeout starts over.
-        await this.db.commandExecution.updateMany({ where: { id: e.id, state: 'SENT' }, data: { sentAt: new Date() } });
+        // A job with a rate waits its turn (it stays QUEUED; the next sweep tries again).
+        if (e.ratePerSecond === null || this.takeToken(e.jobId, e.ratePerSecond)) fresh.push(e);
+      } else if (e.state === 'SENT' || e.state === 'DELIVERED') {
+        // Sent before a reconnect: sent again, same cmdid (the device answers what it knows).
+        if (this.sockets.sendTo(e.serial, formatCommand(String(e.id), e.serial, e.name, e.args)) && e.state === 'SENT')
+          resent.push(e.id);
       }
     }
+    // SENT is stored before the bytes go out: a device's report can never arrive before it.
+    this.emit(await this.store.markSent(fresh));
+    for (const e of fresh) this.sockets.sendTo(e.serial, formatCommand(String(e.id), e.serial, e.name, e.args));
+    await this.store.resent(resent);
   }
 
   private takeToken(jobId: number, rate: number): boolean {
@@ -122,7 +160,7 @@ export class Dispatcher {
       distinct: ['serial'],
       take: 1000,
     });
-    this.deliver(queued.map((q) => q.serial).filter((s) => !this.busy.has(s)));
+    this.deliver(queued.map((q) => q.serial).filter((s) => !this.pending(s)));
   }
 
   /** Records which protocol each device held here speaks (commands skip v1 devices). */

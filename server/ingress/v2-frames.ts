@@ -1,6 +1,6 @@
 import type { ErrorReasonName } from '../../protocol/codes.ts';
 import type { ParsedCapsFrame, ParsedResultFrame } from '../../protocol/frames.ts';
-import type { CommandStore } from '../commands/command-store.ts';
+import type { ResultBatch } from '../commands/result-batch.ts';
 import type { Transitions } from '../commands/transitions.ts';
 import type { Changes } from '../live/changes.ts';
 import type { Fleet } from '../state/fleet.ts';
@@ -15,7 +15,7 @@ export class V2Frames {
     private readonly db: Db,
     private readonly fleet: Fleet,
     private readonly changes: Changes,
-    private readonly commands: CommandStore,
+    private readonly results: ResultBatch,
     private readonly transitions: Transitions,
   ) {}
 
@@ -37,7 +37,7 @@ export class V2Frames {
 
   /** A device's report on a command, stored before it is answered. A repeat of a final report is answered OK. */
   async result(frame: ParsedResultFrame): Promise<ErrorReasonName | null> {
-    const row = await this.commands.result(Number(frame.cmdid), frame.serial, frame.result);
+    const row = await this.results.submit(Number(frame.cmdid), frame.serial, frame.result);
     if (row === 'unknown') return 'unknownCommand';
     this.transitions.emit([row]);
     return null;
