@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { EventEmitter } from 'eventemitter3';
 import { WebSocket } from 'ws';
 import { CloseCode, ErrorReason } from '../protocol/codes.ts';
@@ -111,7 +112,23 @@ export interface DeviceOptions {
   settable?: (name: string, value: Scalar) => true | string;
   /** The agent's name and version, announced in CAPS. */
   agent?: { name: string; version: string };
+  /**
+   * Scripts the built-in `run` command may execute, by name (nothing else ever runs; without this option
+   * there is no `run` command). The result is the exit code and the tail of the output.
+   */
+  scripts?: Record<string, RunnableScript>;
 }
+
+export interface RunnableScript {
+  /** The executable (run directly, no shell). */
+  path: string;
+  args?: string[];
+  /** Killed after this long. Default 60 s. */
+  timeoutMs?: number;
+}
+
+/** The most of a script's output a result carries (its end). */
+const OUTPUT_TAIL_BYTES = 16 * 1024 - 256;
 
 const TRANSIENT = new Set<string>([ErrorReason.storageFailed, ErrorReason.shuttingDown]);
 
@@ -142,8 +159,10 @@ const REMEMBERED_COMMANDS = 1000;
  */
 export class Device extends EventEmitter<DeviceEvents> {
   readonly serial: string;
-  private readonly options: Required<Omit<DeviceOptions, 'localAddress' | 'headers' | 'random' | 'settable' | 'agent'>> &
-    Pick<DeviceOptions, 'localAddress' | 'headers' | 'random' | 'settable' | 'agent'>;
+  private readonly options: Required<
+    Omit<DeviceOptions, 'localAddress' | 'headers' | 'random' | 'settable' | 'agent' | 'scripts'>
+  > &
+    Pick<DeviceOptions, 'localAddress' | 'headers' | 'random' | 'settable' | 'agent' | 'scripts'>;
   private readonly handlers = new Map<string, { handler: CommandHandler; capability: CommandCapability }>();
   /** Commands seen, by cmdid: the newest report of each (a finished one is answered again, never run again). */
   private readonly reports = new Map<string, ResultBody>();
@@ -184,7 +203,40 @@ export class Device extends EventEmitter<DeviceEvents> {
       protocol: 2,
       ...options,
     };
+    if (this.options.scripts && Object.keys(this.options.scripts).length > 0) this.addRun(this.options.scripts);
     if (this.options.autoConnect) this.connect();
+  }
+
+  /** The built-in `run`: only the configured scripts, by name, with a timeout; exit code and output tail as result. */
+  private addRun(scripts: Record<string, RunnableScript>): void {
+    const names = Object.keys(scripts);
+    this.handlers.set('run', {
+      capability: {
+        name: 'run',
+        description: 'Run one of the scripts this device is configured with',
+        args: { type: 'object', required: ['script'], properties: { script: { type: 'string', enum: names } } },
+      },
+      handler: (args) =>
+        new Promise((resolve, reject) => {
+          const script = typeof args.script === 'string' ? scripts[args.script] : undefined;
+          if (!script) {
+            reject(new Error(`no script "${String(args.script)}": one of ${names.join(', ')}`));
+            return;
+          }
+          execFile(
+            script.path,
+            script.args ?? [],
+            { timeout: script.timeoutMs ?? 60_000, maxBuffer: 1024 * 1024 },
+            (err, stdout, stderr) => {
+              const output = `${stdout}${stderr}`;
+              const tail = Buffer.from(output).subarray(-OUTPUT_TAIL_BYTES).toString();
+              const code = err && 'code' in err && typeof err.code === 'number' ? err.code : err ? -1 : 0;
+              if (err && code === -1) reject(new Error(`${args.script}: ${err.message}`.slice(0, 1024)));
+              else resolve({ exitCode: code, output: tail });
+            },
+          );
+        }),
+    });
   }
 
   get state(): ConnectionState {

@@ -152,3 +152,68 @@ describe('the agent with protocol v2', () => {
     expect(runs).toBe(1);
   });
 });
+
+describe('the built-in run command', () => {
+  it('runs only configured scripts, with the exit code and the output tail as result', async () => {
+    const server = await startServer();
+    const device = createDevice({
+      url: server.deviceUrl,
+      serial: 'runner',
+      minIntervalMs: 0,
+      scripts: {
+        hello: { path: '/bin/echo', args: ['hi there'] },
+        falsy: { path: '/bin/false' },
+        sleepy: { path: '/bin/sleep', args: ['5'], timeoutMs: 200 },
+      },
+    });
+    try {
+      device.set('n', 1);
+      await device.flush();
+      const caps = async () =>
+        (
+          await data<{ device: { capabilities: { commands: Array<{ name: string; args: unknown }> } | null } }>(
+            server.url,
+            '{ device(serial: "runner") { capabilities } }',
+          )
+        ).device.capabilities;
+      const found = await eventually(caps, (c) => c !== null);
+      expect(found?.commands).toEqual([
+        {
+          name: 'run',
+          description: 'Run one of the scripts this device is configured with',
+          args: {
+            type: 'object',
+            required: ['script'],
+            properties: { script: { type: 'string', enum: ['hello', 'falsy', 'sleepy'] } },
+          },
+        },
+      ]);
+      const run = async (script: string) => {
+        const id = (
+          await data<{ sendCommand: { id: string } }>(
+            server.url,
+            'mutation($a: JSON) { sendCommand(input: { serials: ["runner"], name: "run", args: $a }) { id } }',
+            {
+              a: { script },
+            },
+          )
+        ).sendCommand.id;
+        return eventually(
+          () => job(server.url, id),
+          (e) => e?.state === 'SUCCEEDED' || e?.state === 'FAILED',
+          5000,
+        );
+      };
+      expect(await run('hello')).toMatchObject({ state: 'SUCCEEDED', result: { exitCode: 0, output: 'hi there\n' } });
+      expect(await run('falsy')).toMatchObject({ state: 'SUCCEEDED', result: { exitCode: 1 } });
+      expect(await run('sleepy')).toMatchObject({ state: 'FAILED' });
+      expect(await run('rm -rf /')).toMatchObject({
+        state: 'FAILED',
+        error: 'no script "rm -rf /": one of hello, falsy, sleepy',
+      });
+    } finally {
+      await device.close();
+      await server.close();
+    }
+  });
+});

@@ -342,7 +342,10 @@ describe('command bounds', () => {
     };
     for (let i = 0; i < 105; i++) await store.create(job, [{ serial: 'rt0', skip: null }]);
     // A job for thousands of devices is a few batched statements, within the database's parameter bound.
-    const big = await store.create(job, Array.from({ length: 3000 }, (_, i) => ({ serial: `many-${i}`, skip: null })));
+    const big = await store.create(
+      job,
+      Array.from({ length: 3000 }, (_, i) => ({ serial: `many-${i}`, skip: null })),
+    );
     expect((await store.counts(big.id)).QUEUED).toBe(3000);
     const states = await store.executions({ serial: 'rt0' }, 0, 500);
     expect(states.filter((s) => s.state === 'QUEUED' || s.state === 'SENT').length).toBe(100);
