@@ -1,157 +1,19 @@
-import { execFile } from 'node:child_process';
 import { EventEmitter } from 'eventemitter3';
 import { WebSocket } from 'ws';
 import { CloseCode, ErrorReason } from '../protocol/codes.ts';
 import { formatDeviceFrame, formatMsgId, parseAnswer } from '../protocol/frames.ts';
-import {
-  type CommandCapability,
-  type CommandFrame,
-  FINAL_STATUSES,
-  formatCapabilities,
-  formatResult,
-  type ProtocolVersion,
-  parseCommand,
-  type ResultBody,
-  SET_COMMAND,
-  V2_SUBPROTOCOL,
-} from '../protocol/v2.ts';
+import { type ProtocolVersion, parseCommand, type ResultBody, SET_COMMAND, V2_SUBPROTOCOL } from '../protocol/v2.ts';
 import { DEFAULT_LIMITS, nameProblem, type Scalar, SERIAL_PATTERN, valueProblem } from '../protocol/values.ts';
 import { reconnectDelay } from './backoff.ts';
+import { type CommandHandler, CommandRunner } from './commands.ts';
+import { ConnectionState, type DeviceEvents, type DeviceOptions } from './device-options.ts';
+import { type InFlight, Outbox } from './outbox.ts';
+import { runCommand } from './run-scripts.ts';
 
-/**
- * The connection state of a device. Transitions:
- * `idle` → `connecting` → `connected` → (socket lost) → `waiting` → `connecting` → …; `close()` → `closed`
- * from anywhere. Values set in any state are kept and sent once `connected`.
- */
-export const ConnectionState = {
-  /** Created with autoConnect: false and not started yet. */
-  Idle: 'idle',
-  /** Opening the socket. */
-  Connecting: 'connecting',
-  /** Open: frames flow. */
-  Connected: 'connected',
-  /** The socket was lost; waiting out the reconnect delay. */
-  Waiting: 'waiting',
-  /** close() was called: no socket, no reconnecting, for good. */
-  Closed: 'closed',
-} as const;
-export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState];
-
-export interface AckEvent {
-  msgid: string;
-  values: Record<string, Scalar>;
-  /** Frame sent to OK received, ms (from the last send: a resent frame counts from its resending). */
-  latencyMs: number;
-}
-
-export interface ErrorEvent {
-  /** The msgid of the rejected frame. */
-  msgid: string;
-  reason: string;
-  /** The values the server refused; they are not sent again unless set to something else. */
-  values: Record<string, Scalar>;
-  /** The server failed, not the values (storage, shutdown): they are sent again. */
-  transient: boolean;
-}
-
-/** What a command handler gets besides its args. */
-export interface CommandContext {
-  cmdid: string;
-  /** Reports progress (0 to 100) of a long handler; the newest report wins. */
-  progress(percent: number): void;
-}
-
-/** Runs a command; its return value is the result, a thrown error makes it `failed` with the message. */
-export type CommandHandler = (args: Record<string, unknown>, context: CommandContext) => unknown;
-
-export interface CommandEvent {
-  cmdid: string;
-  name: string;
-  status: ResultBody['status'];
-}
-
-export interface DeviceEvents {
-  state: (to: ConnectionState, from: ConnectionState) => void;
-  /** Protocol v2: a command arrived, or finished. */
-  command: (event: CommandEvent) => void;
-  connected: () => void;
-  disconnected: (code: number, reason: string) => void;
-  ack: (event: AckEvent) => void;
-  error: (event: ErrorEvent) => void;
-}
-
-export interface DeviceOptions {
-  /** ws://host:port/update/ */
-  url: string;
-  serial: string;
-  /** Send every value as INIT on the first connection (the originals' init mode); UPDT otherwise. */
-  init?: boolean;
-  /** Changes made within this interval go out in one frame; frames are at least this far apart. Default 250 ms. */
-  minIntervalMs?: number;
-  /** Wait this long for an answer before the connection counts as lost. Default 5 s, as the originals. */
-  answerTimeoutMs?: number;
-  /** First reconnect delay ceiling. Default 5 s, the originals' interval. */
-  reconnectDelayMs?: number;
-  /** Reconnect delays never grow past this. Default 60 s. */
-  maxReconnectDelayMs?: number;
-  /** Ping a silent server this often; no word back within another interval means the connection is lost. Default 30 s. */
-  heartbeatMs?: number;
-  /** Most distinct parameters the device holds (this bounds what is queued while offline). Default 256. */
-  maxParameters?: number;
-  /** Connect at once. Default true. */
-  autoConnect?: boolean;
-  /** Source address for the socket (the emulator spreads connections over 127.0.0.x). */
-  localAddress?: string;
-  /** Extra handshake headers (credentials). */
-  headers?: Record<string, string>;
-  /** For tests: the randomness of the reconnect jitter. */
-  random?: () => number;
-  /** Protocol 2 (default) takes commands; 1 behaves exactly like the original devices. */
-  protocol?: ProtocolVersion;
-  /** Checks each value of a `set` command: true to apply it, or the reason it is refused. Default: all accepted. */
-  settable?: (name: string, value: Scalar) => true | string;
-  /** The agent's name and version, announced in CAPS. */
-  agent?: { name: string; version: string };
-  /**
-   * Scripts the built-in `run` command may execute, by name (nothing else ever runs; without this option
-   * there is no `run` command). The result is the exit code and the tail of the output.
-   */
-  scripts?: Record<string, RunnableScript>;
-}
-
-export interface RunnableScript {
-  /** The executable (run directly, no shell). */
-  path: string;
-  args?: string[];
-  /** Killed after this long. Default 60 s. */
-  timeoutMs?: number;
-}
-
-/** The most of a script's output a result carries (its end). */
-const OUTPUT_TAIL_BYTES = 16 * 1024 - 256;
+/** Options without a default. */
+type Optional = 'localAddress' | 'headers' | 'random' | 'settable' | 'agent' | 'scripts';
 
 const TRANSIENT = new Set<string>([ErrorReason.storageFailed, ErrorReason.shuttingDown]);
-
-interface InFlight {
-  msgid: string;
-  head: string;
-  text: string;
-  values: Record<string, Scalar>;
-  sentAt: number;
-  /** A RSLT or CAPS frame (no values). */
-  control?: true;
-}
-
-/** A v2 frame waiting to be sent; answered like a value frame. */
-interface Control {
-  head: string;
-  text: string;
-  /** The cmdid of a RSLT (a newer report for it replaces a queued one), or null for CAPS. */
-  cmdid: string | null;
-}
-
-/** How many finished commands are remembered, so a command resent after a reconnect is never run twice. */
-const REMEMBERED_COMMANDS = 1000;
 
 /**
  * One device: set its parameters, and it publishes what changed since the server last acknowledged it,
@@ -159,14 +21,9 @@ const REMEMBERED_COMMANDS = 1000;
  */
 export class Device extends EventEmitter<DeviceEvents> {
   readonly serial: string;
-  private readonly options: Required<
-    Omit<DeviceOptions, 'localAddress' | 'headers' | 'random' | 'settable' | 'agent' | 'scripts'>
-  > &
-    Pick<DeviceOptions, 'localAddress' | 'headers' | 'random' | 'settable' | 'agent' | 'scripts'>;
-  private readonly handlers = new Map<string, { handler: CommandHandler; capability: CommandCapability }>();
-  /** Commands seen, by cmdid: the newest report of each (a finished one is answered again, never run again). */
-  private readonly reports = new Map<string, ResultBody>();
-  private readonly outbox: Control[] = [];
+  private readonly options: Required<Omit<DeviceOptions, Optional>> & Pick<DeviceOptions, Optional>;
+  private readonly commands: CommandRunner;
+  private readonly outbox: Outbox;
   private version: ProtocolVersion = 1;
   private announceDue = false;
   private current: ConnectionState = ConnectionState.Idle;
@@ -191,6 +48,7 @@ export class Device extends EventEmitter<DeviceEvents> {
     super();
     if (!SERIAL_PATTERN.test(options.serial)) throw new TypeError(`serial "${options.serial}": ${ErrorReason.badSerial}`);
     this.serial = options.serial;
+    this.outbox = new Outbox(options.serial);
     this.options = {
       init: false,
       minIntervalMs: 250,
@@ -203,40 +61,19 @@ export class Device extends EventEmitter<DeviceEvents> {
       protocol: 2,
       ...options,
     };
-    if (this.options.scripts && Object.keys(this.options.scripts).length > 0) this.addRun(this.options.scripts);
-    if (this.options.autoConnect) this.connect();
-  }
-
-  /** The built-in `run`: only the configured scripts, by name, with a timeout; exit code and output tail as result. */
-  private addRun(scripts: Record<string, RunnableScript>): void {
-    const names = Object.keys(scripts);
-    this.handlers.set('run', {
-      capability: {
-        name: 'run',
-        description: 'Run one of the scripts this device is configured with',
-        args: { type: 'object', required: ['script'], properties: { script: { type: 'string', enum: names } } },
+    this.commands = new CommandRunner(
+      {
+        report: (cmdid, body) => this.report(cmdid, body),
+        emit: (event) => this.emit('command', event),
+        set: (values) => this.set(values),
       },
-      handler: (args) =>
-        new Promise((resolve, reject) => {
-          const script = typeof args.script === 'string' ? scripts[args.script] : undefined;
-          if (!script) {
-            reject(new Error(`no script "${String(args.script)}": one of ${names.join(', ')}`));
-            return;
-          }
-          execFile(
-            script.path,
-            script.args ?? [],
-            { timeout: script.timeoutMs ?? 60_000, maxBuffer: 1024 * 1024 },
-            (err, stdout, stderr) => {
-              const output = `${stdout}${stderr}`;
-              const tail = Buffer.from(output).subarray(-OUTPUT_TAIL_BYTES).toString();
-              const code = err && 'code' in err && typeof err.code === 'number' ? err.code : err ? -1 : 0;
-              if (err && code === -1) reject(new Error(`${args.script}: ${err.message}`.slice(0, 1024)));
-              else resolve({ exitCode: code, output: tail });
-            },
-          );
-        }),
-    });
+      this.options.settable,
+    );
+    if (this.options.scripts && Object.keys(this.options.scripts).length > 0) {
+      const run = runCommand(this.options.scripts);
+      this.commands.add(run.capability, run.handler);
+    }
+    if (this.options.autoConnect) this.connect();
   }
 
   get state(): ConnectionState {
@@ -273,7 +110,7 @@ export class Device extends EventEmitter<DeviceEvents> {
   command(name: string, handler: CommandHandler, info: { description?: string; args?: Record<string, unknown> } = {}): this {
     if (nameProblem(name) === 'badName') throw new TypeError(`command "${name}": ${ErrorReason.badName}`);
     if (name === SET_COMMAND) throw new TypeError('"set" is built in: pass `settable` to check its values');
-    this.handlers.set(name, { handler, capability: { name, ...info } });
+    this.commands.add({ name, ...info }, handler);
     if (this.current === ConnectionState.Connected) this.announce();
     return this;
   }
@@ -431,10 +268,10 @@ export class Device extends EventEmitter<DeviceEvents> {
     this.attempt = 0;
     this.heard = true;
     this.version = this.ws?.protocol === V2_SUBPROTOCOL ? 2 : 1;
-    this.announceDue = this.version === 2 && this.handlers.size > 0;
+    this.announceDue = this.version === 2 && this.commands.size > 0;
     // A report of the previous connection that was not answered goes again first; CAPS after the first values.
     if (this.inFlight?.control && this.version === 2) {
-      this.outbox.unshift({ head: this.inFlight.head, text: this.inFlight.text, cmdid: null });
+      this.outbox.again(this.inFlight.head, this.inFlight.text);
       this.inFlight = null;
     }
     this.transition(ConnectionState.Connected);
@@ -456,7 +293,7 @@ export class Device extends EventEmitter<DeviceEvents> {
     if (this.version === 2) {
       const command = parseCommand(text);
       if (command) {
-        this.onCommand(command);
+        if (command.serial === this.serial) this.commands.handle(command);
         return;
       }
     }
@@ -467,8 +304,7 @@ export class Device extends EventEmitter<DeviceEvents> {
     this.inFlight = null;
     if (frame.control) {
       // A refused report is not sent again unless the server failed (its state is gone, or it is malformed).
-      if (!answer.ok && TRANSIENT.has(answer.reason ?? ''))
-        this.outbox.unshift({ head: frame.head, text: frame.text, cmdid: null });
+      if (!answer.ok && TRANSIENT.has(answer.reason ?? '')) this.outbox.again(frame.head, frame.text);
       this.scheduleSend();
       return;
     }
@@ -500,77 +336,18 @@ export class Device extends EventEmitter<DeviceEvents> {
   private announce(): void {
     if (this.version !== 2) return;
     const caps = {
-      commands: [...this.handlers.values()].map((h) => h.capability),
+      commands: this.commands.capabilities(),
       ...(this.options.agent ? { agent: this.options.agent } : {}),
     };
     const msgid = formatMsgId(this.nextMsgId++);
-    this.outbox.push({ head: `${msgid}:${this.serial}`, text: formatCapabilities(msgid, this.serial, caps), cmdid: null });
+    this.outbox.capabilities(msgid, caps);
     this.scheduleSend();
   }
 
   private report(cmdid: string, body: ResultBody): void {
-    this.reports.set(cmdid, body);
-    if (this.reports.size > REMEMBERED_COMMANDS) this.reports.delete(this.reports.keys().next().value as string);
-    // A newer report of the same command replaces a queued one (progress piles up otherwise).
-    const queued = this.outbox.findIndex((c) => c.cmdid === cmdid);
-    const control = { head: `${cmdid}:${this.serial}`, text: formatResult(cmdid, this.serial, body), cmdid };
-    if (queued >= 0) this.outbox[queued] = control;
-    else this.outbox.push(control);
+    this.commands.remember(cmdid, body);
+    this.outbox.result(cmdid, body);
     this.scheduleSend();
-  }
-
-  private onCommand(command: CommandFrame): void {
-    if (command.serial !== this.serial) return;
-    const known = this.reports.get(command.cmdid);
-    if (known) {
-      // Sent again after a reconnect: answered with what is known, never run twice.
-      this.report(command.cmdid, known);
-      return;
-    }
-    this.report(command.cmdid, { status: 'received' });
-    this.emit('command', { cmdid: command.cmdid, name: command.name, status: 'received' });
-    const finish = (body: ResultBody) => {
-      this.report(command.cmdid, body);
-      this.emit('command', { cmdid: command.cmdid, name: command.name, status: body.status });
-    };
-    const args = (typeof command.args === 'object' && command.args !== null ? command.args : {}) as Record<string, unknown>;
-    if (command.name === SET_COMMAND) {
-      finish(this.applySet(args));
-      return;
-    }
-    const entry = this.handlers.get(command.name);
-    if (!entry) {
-      finish({ status: 'rejected', error: `this device has no command "${command.name}"` });
-      return;
-    }
-    const context: CommandContext = {
-      cmdid: command.cmdid,
-      progress: (percent) => {
-        const current = this.reports.get(command.cmdid);
-        if (current && FINAL_STATUSES.has(current.status)) return;
-        this.report(command.cmdid, { status: 'progress', percent: Math.max(0, Math.min(100, percent)) });
-      },
-    };
-    Promise.resolve()
-      .then(() => entry.handler(args, context))
-      .then(
-        (result) => finish(result === undefined ? { status: 'succeeded' } : { status: 'succeeded', result }),
-        (err: unknown) => finish({ status: 'failed', error: String(err instanceof Error ? err.message : err).slice(0, 1024) }),
-      );
-  }
-
-  /** The built-in `set`: every value checked first; all applied, or none. */
-  private applySet(args: Record<string, unknown>): ResultBody {
-    const values = args.values;
-    if (typeof values !== 'object' || values === null || Array.isArray(values))
-      return { status: 'rejected', error: 'set takes {"values": {name: value}}' };
-    for (const [name, value] of Object.entries(values)) {
-      if (nameProblem(name) || valueProblem(value, DEFAULT_LIMITS)) return { status: 'rejected', error: `cannot set ${name}` };
-      const verdict = this.options.settable?.(name, value as Scalar) ?? true;
-      if (verdict !== true) return { status: 'rejected', error: `${name}: ${verdict}` };
-    }
-    this.set(values as Record<string, Scalar>);
-    return { status: 'succeeded', result: { values } };
   }
 
   private onClose(ws: WebSocket, code: number, reason: string): void {

@@ -92,20 +92,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   commands.attach(devices);
   const historySource = openHistorySource(config);
   const history = new HistoryService(historySource);
-  const context = contextFactory({
-    fleet,
-    hub,
-    history,
-    accounts,
-    credentials,
-    apiTokens,
-    identify,
-    deviceAdmin,
-    commands,
-    config,
-  });
+  const services = { fleet, hub, history, accounts, credentials, apiTokens, identify, deviceAdmin, commands };
+  const context = contextFactory({ ...services, config });
   const sockets = new CredentialSockets(identify, accounts, apiTokens);
   const graphql = createGraphQL(context, config, metrics, log.child({ ns: 'graphql' }), sockets.connect);
+  const httpLog = log.child({ ns: 'http' });
   const routes = createRoutes({
     graphql: graphql.yoga,
     exportHistory: exportHandler(historySource, history, fleet, exportAccess(identify, config.auth === 'off'), {
@@ -114,13 +105,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }),
     registry: metrics.registry,
     readiness: readiness({ db, pubsub, writerRunning: () => writer.running, closing: () => closing !== null }),
-    log: log.child({ ns: 'http' }),
+    log: httpLog,
   });
   const server = createServer(routes);
-  server.on(
-    'upgrade',
-    upgradeHandler({ devices, graphql: graphql.wss, closing: () => closing !== null, log: log.child({ ns: 'http' }) }),
-  );
+  server.on('upgrade', upgradeHandler({ devices, graphql: graphql.wss, closing: () => closing !== null, log: httpLog }));
   devices.startHeartbeat();
   const presence = startPresence(() => devices.boundSerials());
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { reconnectDelay } from '../agent/backoff.ts';
-import { ConnectionState, createDevice, type Device, type ErrorEvent } from '../agent/device.ts';
+import { createDevice, type Device } from '../agent/device.ts';
+import { ConnectionState, type ErrorEvent } from '../agent/device-options.ts';
 import { ErrorReason } from '../protocol/codes.ts';
 import { FakeDeviceServer } from './support/fake-device-server.ts';
 

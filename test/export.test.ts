@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionState, createDevice, type Device } from '../agent/device.ts';
+import { createDevice, type Device } from '../agent/device.ts';
+import { ConnectionState } from '../agent/device-options.ts';
 import type { Scalar } from '../protocol/values.ts';
 import { ALL_DEVICES } from '../server/auth/viewer.ts';
 import { parseConfig } from '../server/config.ts';

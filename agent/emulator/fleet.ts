@@ -1,4 +1,5 @@
-import { ConnectionState, createDevice, type Device } from '../device.ts';
+import { createDevice, type Device } from '../device.ts';
+import { ConnectionState } from '../device-options.ts';
 import type { BehaviourFactory } from './behaviour.ts';
 
 export interface FleetOptions {

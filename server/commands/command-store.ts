@@ -1,6 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Db } from '../storage/database.ts';
-import { COMMAND_LIMITS, type ExecutionState, FINAL_STATES, OPEN_STATES } from './states.ts';
+import { COMMAND_LIMITS, type ExecutionState, OPEN_STATES } from './states.ts';
 
 export interface NewJob {
   name: string;

@@ -25,12 +25,13 @@ function ActionForm(props: { capability: Capability; onRun: (args: Record<string
       <strong title={props.capability.description}>{props.capability.name}</strong>
       <For each={properties()}>
         {([name, schema]) => (
-          <label>
+          <span class="field">
             {name}
             <Show
               when={schema.enum}
               fallback={
                 <input
+                  aria-label={name}
                   ref={(el) => {
                     fields[name] = el;
                   }}
@@ -46,6 +47,7 @@ function ActionForm(props: { capability: Capability; onRun: (args: Record<string
             >
               {(options) => (
                 <select
+                  aria-label={name}
                   ref={(el) => {
                     fields[name] = el;
                   }}
@@ -54,7 +56,7 @@ function ActionForm(props: { capability: Capability; onRun: (args: Record<string
                 </select>
               )}
             </Show>
-          </label>
+          </span>
         )}
       </For>
       <button type="submit">Run</button>
@@ -102,12 +104,12 @@ export function ControlPanel(props: { serial: string }) {
           </label>
           <button type="submit">Set</button>
         </form>
-        <div class="actions" aria-label="Actions">
+        <section class="actions" aria-label="Actions">
           <For each={control.capabilities()} fallback={<p class="meta">It declared no actions.</p>}>
             {(capability) => <ActionForm capability={capability} onRun={(args) => void control.run(capability.name, args)} />}
           </For>
-        </div>
-        <ol class="history" aria-label="Command history">
+        </section>
+        <ol class="history" aria-label="Recent commands">
           <For each={control.history()}>
             {(c) => (
               <li data-cmdid={c.cmdid}>
