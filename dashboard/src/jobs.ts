@@ -10,6 +10,9 @@ export type Problem = NonNullable<Problems['job']>['executions'][number];
 /** States that are not final: the job is running while any execution is in one. */
 const OPEN = ['QUEUED', 'SENT', 'DELIVERED', 'TIMED_OUT'] as const;
 
+/** The states a job counts, in the schema's order (QUEUED … SKIPPED). */
+export const states = (job: Job) => Object.keys(job.counts).filter((k) => k !== '__typename') as Array<keyof Job['counts']>;
+
 export const isRunning = (job: Job) => OPEN.some((s) => job.counts[s] > 0);
 export const total = (job: Job) => Object.values(job.counts).reduce<number>((n, c) => n + (typeof c === 'number' ? c : 0), 0);
 

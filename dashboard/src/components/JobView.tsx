@@ -1,19 +1,6 @@
 import { For, Show } from 'solid-js';
 import { useConnection } from '../clients.ts';
-import { createJobView, isRunning, total } from '../jobs.ts';
-
-const SHOWN = [
-  'QUEUED',
-  'SENT',
-  'DELIVERED',
-  'SUCCEEDED',
-  'FAILED',
-  'REJECTED',
-  'TIMED_OUT',
-  'EXPIRED',
-  'CANCELED',
-  'SKIPPED',
-] as const;
+import { createJobView, isRunning, states, total } from '../jobs.ts';
 
 /** A job as it runs: counts per state, failures with their reasons, cancel. */
 export function JobView(props: { id: string }) {
@@ -33,7 +20,7 @@ export function JobView(props: { id: string }) {
               </Show>
             </p>
             <dl class="counts">
-              <For each={SHOWN.filter((s) => job().counts[s] > 0)}>
+              <For each={states(job()).filter((s) => job().counts[s] > 0)}>
                 {(state) => (
                   <>
                     <dt>{state.toLowerCase()}</dt>
