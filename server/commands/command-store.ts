@@ -274,10 +274,13 @@ export class CommandStore {
 
   /** SENT executions whose device said nothing within the job's ack timeout, for devices in `serials`. */
   async overdue(now: number): Promise<Array<ExecutionRow & { retries: number }>> {
+    // Only rows sent longer ago than the shortest ack timeout (1 s) can be due: a job in progress, with
+    // thousands of executions just sent, costs the sweep nothing. The index (state, sent_at) serves it.
     const rows = await this.db.commandExecution.findMany({
-      where: { state: 'SENT' },
+      where: { state: 'SENT', sentAt: { lte: new Date(now - 1000) } },
       include: { job: { select: { ackTimeoutMs: true, retries: true } } },
-      take: 10_000,
+      orderBy: { sentAt: 'asc' },
+      take: 2000,
     });
     return rows
       .filter((r) => r.sentAt !== null && r.sentAt.getTime() + r.job.ackTimeoutMs <= now)
