@@ -267,11 +267,6 @@ export class CommandStore {
       });
   }
 
-  async execution(id: number): Promise<(ExecutionRow & { job: JobRow }) | null> {
-    const r = await this.db.commandExecution.findUnique({ where: { id }, include: { job: true } });
-    return r ? { ...executionRow(r), job: jobRow(r.job) } : null;
-  }
-
   /** SENT executions whose device said nothing within the job's ack timeout, for devices in `serials`. */
   async overdue(now: number): Promise<Array<ExecutionRow & { retries: number }>> {
     // Only rows sent longer ago than the shortest ack timeout (1 s) can be due: a job in progress, with
