@@ -8,6 +8,7 @@ import { compileWhere } from '../server/state/query.ts';
 import { isVisible, visibleDevices } from './access.ts';
 import { builder } from './builder.ts';
 import { ConditionInput } from './conditions.ts';
+import { listCost } from './cost.ts';
 import { DeviceRef } from './device.ts';
 
 const StateEnum = builder.enumType('ExecutionState', {
@@ -65,23 +66,25 @@ const JobRef = builder.objectRef<JobRow>('Job').implement({
         offset: t.arg.int({ required: false, defaultValue: 0 }),
         limit: t.arg.int({ required: false, defaultValue: 50, description: 'At most 500.' }),
       },
-      extensions: {
-        complexity: ({ args, childComplexity }: { args: { limit?: number }; childComplexity: number }) =>
-          1 + (args.limit ?? 50) * childComplexity,
-      },
+      extensions: { complexity: listCost(50) },
       resolve: (j, args, ctx) =>
-        ctx.commands.store.executions({ jobId: j.id, states: args.states ?? undefined }, page(args).offset, page(args).limit),
+        ctx.commands.store.executions({ jobId: j.id, states: args.states ?? undefined }, ...pageOf(args)),
     }),
   }),
 });
 
-const page = (args: { offset?: number | null; limit?: number | null }) => {
+const pageOf = (args: { offset?: number | null; limit?: number | null }): [number, number] => {
+  const { offset, limit } = page(args);
+  return [offset, limit];
+};
+
+function page(args: { offset?: number | null; limit?: number | null }) {
   const offset = args.offset ?? 0;
   const limit = args.limit ?? 50;
   if (!Number.isInteger(offset) || offset < 0) throw new BadInputError('offset must not be negative');
   if (!Number.isInteger(limit) || limit < 0 || limit > 500) throw new BadInputError('limit must be between 0 and 500');
   return { offset, limit };
-};
+}
 
 const SendCommandInput = builder.inputType('SendCommandInput', {
   fields: (t) => ({
@@ -243,12 +246,9 @@ builder.objectField(DeviceRef, 'commands', (t) =>
       offset: t.arg.int({ required: false, defaultValue: 0 }),
       limit: t.arg.int({ required: false, defaultValue: 20, description: 'At most 500.' }),
     },
-    extensions: {
-      complexity: ({ args, childComplexity }: { args: { limit?: number }; childComplexity: number }) =>
-        1 + (args.limit ?? 20) * childComplexity,
-    },
+    extensions: { complexity: listCost(20) },
     resolve: (d, args, ctx) =>
-      ctx.commands.store.executions({ serial: d.serial, states: args.states ?? undefined }, page(args).offset, page(args).limit),
+      ctx.commands.store.executions({ serial: d.serial, states: args.states ?? undefined }, ...pageOf(args)),
   }),
 );
 

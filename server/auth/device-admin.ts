@@ -1,6 +1,6 @@
 import { ForbiddenError } from '../errors.ts';
 import type { Changes } from '../live/changes.ts';
-import type { DeviceChange, Fleet } from '../state/fleet.ts';
+import type { Fleet } from '../state/fleet.ts';
 import type { Db } from '../storage/database.ts';
 import type { Credentials, TokenInfo } from './credentials.ts';
 import { canSee, type Scope } from './viewer.ts';
@@ -17,18 +17,6 @@ export class DeviceAdmin {
     private readonly credentials: Credentials,
   ) {}
 
-  private control(serial: string, extra: Partial<DeviceChange>): DeviceChange {
-    const device = this.fleet.get(serial);
-    return {
-      serial,
-      at: Date.now(),
-      values: null,
-      online: device?.online ?? false,
-      instance: device?.instance ?? null,
-      ...extra,
-    };
-  }
-
   /** The device's row id, when the scope may manage it. */
   async deviceId(serial: string, scope: Scope): Promise<number> {
     const device = this.fleet.get(serial);
@@ -41,19 +29,19 @@ export class DeviceAdmin {
   async assign(serial: string, ownerId: number | null): Promise<void> {
     if (!this.fleet.get(serial)) throw new ForbiddenError(`no device ${serial}`);
     await this.db.device.update({ where: { serial }, data: { ownerId } });
-    this.changes.commit([this.control(serial, { owner: ownerId })]);
+    this.changes.commitFor(serial, { owner: ownerId });
   }
 
   /** The device leaves the fleet and its socket closes; its serial is refused from now on. Its history is kept. */
   async reject(serial: string): Promise<void> {
     await this.db.rejectedSerial.upsert({ where: { serial }, create: { serial, rejectedAt: new Date() }, update: {} });
-    this.changes.commit([this.control(serial, { removed: true })]);
+    this.changes.commitFor(serial, { removed: true });
   }
 
   async createToken(serial: string, scope: Scope, label: string | null, expiresAt: number | null) {
     const id = await this.deviceId(serial, scope);
     const made = await this.credentials.createToken(id, label, expiresAt);
-    if (!this.fleet.locked.has(serial)) this.changes.commit([this.control(serial, { locked: true })]);
+    if (!this.fleet.locked.has(serial)) this.changes.commitFor(serial, { locked: true });
     return made;
   }
 
@@ -67,6 +55,6 @@ export class DeviceAdmin {
     if (!token || (scope.kind === 'owner' && device?.ownerId !== scope.ownerId))
       throw new ForbiddenError(`no token ${id} of yours`);
     await this.credentials.revokeToken(id);
-    this.changes.commit([this.control(token.serial, { revokedToken: id })]);
+    this.changes.commitFor(token.serial, { revokedToken: id });
   }
 }

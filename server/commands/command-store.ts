@@ -1,6 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Db } from '../storage/database.ts';
-import { COMMAND_LIMITS, type ExecutionState, OPEN_STATES } from './states.ts';
+import { COMMAND_LIMITS, EXECUTION_STATES, type ExecutionState, OPEN_STATES, UNFINISHED_STATES } from './states.ts';
 
 export interface NewJob {
   name: string;
@@ -160,13 +160,13 @@ export class CommandStore {
     if (serials.length === 0) return;
     const full = await tx.commandExecution.groupBy({
       by: ['serial'],
-      where: { serial: { in: serials }, state: { in: [...OPEN_STATES, 'TIMED_OUT'] } },
+      where: { serial: { in: serials }, state: { in: [...UNFINISHED_STATES] } },
       _count: { _all: true },
       having: { serial: { _count: { gte: COMMAND_LIMITS.pendingPerDevice } } },
     });
     for (const f of full) {
       const oldest = await tx.commandExecution.findMany({
-        where: { serial: f.serial, state: { in: [...OPEN_STATES, 'TIMED_OUT'] } },
+        where: { serial: f.serial, state: { in: [...UNFINISHED_STATES] } },
         orderBy: { id: 'asc' },
         take: f._count._all - COMMAND_LIMITS.pendingPerDevice + 1,
         select: { id: true },
@@ -285,13 +285,13 @@ export class CommandStore {
   /** Open executions past their job's expiry become EXPIRED. Resolves with them. */
   async expire(now: number): Promise<ExecutionRow[]> {
     const due = await this.db.commandExecution.findMany({
-      where: { state: { in: [...OPEN_STATES, 'TIMED_OUT'] }, job: { expiresAt: { lte: new Date(now) } } },
+      where: { state: { in: [...UNFINISHED_STATES] }, job: { expiresAt: { lte: new Date(now) } } },
       select: { id: true },
       take: 10_000,
     });
     const moved: ExecutionRow[] = [];
     for (const { id } of due) {
-      const row = await this.move(id, [...OPEN_STATES, 'TIMED_OUT'], 'EXPIRED', { reason: 'expired before it finished' });
+      const row = await this.move(id, [...UNFINISHED_STATES], 'EXPIRED', { reason: 'expired before it finished' });
       if (row) moved.push(row);
     }
     return moved;
@@ -301,12 +301,12 @@ export class CommandStore {
   async cancel(jobId: number, who: string): Promise<ExecutionRow[]> {
     await this.db.commandJob.updateMany({ where: { id: jobId, canceledAt: null }, data: { canceledAt: new Date() } });
     const open = await this.db.commandExecution.findMany({
-      where: { jobId, state: { in: [...OPEN_STATES, 'TIMED_OUT'] } },
+      where: { jobId, state: { in: [...UNFINISHED_STATES] } },
       select: { id: true },
     });
     const moved: ExecutionRow[] = [];
     for (const { id } of open) {
-      const row = await this.move(id, [...OPEN_STATES, 'TIMED_OUT'], 'CANCELED', { reason: `canceled by ${who}` });
+      const row = await this.move(id, [...UNFINISHED_STATES], 'CANCELED', { reason: `canceled by ${who}` });
       if (row) moved.push(row);
     }
     return moved;
@@ -320,11 +320,7 @@ export class CommandStore {
   /** How many executions of a job are in each state. */
   async counts(jobId: number): Promise<Record<ExecutionState, number>> {
     const groups = await this.db.commandExecution.groupBy({ by: ['state'], where: { jobId }, _count: { _all: true } });
-    const out = Object.fromEntries(
-      ['QUEUED', 'SENT', 'DELIVERED', 'SUCCEEDED', 'FAILED', 'REJECTED', 'TIMED_OUT', 'EXPIRED', 'CANCELED', 'SKIPPED'].map(
-        (s) => [s, 0],
-      ),
-    ) as Record<ExecutionState, number>;
+    const out = Object.fromEntries(EXECUTION_STATES.map((s) => [s, 0])) as Record<ExecutionState, number>;
     for (const g of groups) out[g.state as ExecutionState] = g._count._all;
     return out;
   }

@@ -6,7 +6,7 @@ import type { DesiredEntry, DeviceChange, Fleet } from '../state/fleet.ts';
 import type { Db } from '../storage/database.ts';
 import type { CommandCenter } from './command-center.ts';
 import type { JobRow, NewJob } from './command-store.ts';
-import { OPEN_STATES } from './states.ts';
+import { UNFINISHED_STATES } from './states.ts';
 
 /**
  * Desired values: recorded per device and parameter, delivered as a `set` command (now, or when the device
@@ -40,17 +40,15 @@ export class Desired {
         });
       }),
     );
-    this.changes.commit([
-      { serial, at: setAt, values: null, online: device.online, instance: device.instance, desired: { set } },
-    ]);
+    this.changes.commitFor(serial, { at: setAt, desired: { set } });
     // The open `set` commands of this device are superseded: one new command carries every pending value.
     const open = await this.db.commandExecution.findMany({
-      where: { serial, state: { in: [...OPEN_STATES, 'TIMED_OUT'] }, job: { name: SET_COMMAND } },
+      where: { serial, state: { in: [...UNFINISHED_STATES] }, job: { name: SET_COMMAND } },
       select: { id: true },
     });
     for (const { id } of open)
       this.commands.transitions.emit([
-        await this.commands.store.move(id, [...OPEN_STATES, 'TIMED_OUT'], 'CANCELED', {
+        await this.commands.store.move(id, [...UNFINISHED_STATES], 'CANCELED', {
           reason: 'superseded by newer desired values',
         }),
       ]);
@@ -80,9 +78,7 @@ export class Desired {
       await this.db.desiredValue.deleteMany({ where: { serial, name: { in: names } } });
       const device = this.fleet.get(serial);
       if (!device) return;
-      this.changes.commit([
-        { serial, at: Date.now(), values: null, online: device.online, instance: device.instance, desired: { cleared: names } },
-      ]);
+      this.changes.commitFor(serial, { desired: { cleared: names } });
     } catch (err) {
       this.log.warn({ err: (err as Error).message, serial }, 'could not clear desired values the device reported');
     }

@@ -175,9 +175,7 @@ export class Dispatcher {
     if (!device || version === null || (device.protocol ?? 1) === version) return;
     device.protocol = version; // at once here: a command sent meanwhile is not skipped
     await this.db.device.update({ where: { serial }, data: { protocol: version } });
-    this.changes.commit([
-      { serial, at: Date.now(), values: null, online: device.online, instance: device.instance, protocol: version },
-    ]);
+    this.changes.commitFor(serial, { protocol: version });
     if (version === 2) this.deliver([serial]);
   }
 }

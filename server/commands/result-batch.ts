@@ -2,7 +2,7 @@ import { setImmediate } from 'node:timers/promises';
 import type { ResultBody } from '../../protocol/v2.ts';
 import type { Db } from '../storage/database.ts';
 import { type ExecutionRow, executionRow } from './command-store.ts';
-import { type ExecutionState, FINAL_STATES } from './states.ts';
+import { type ExecutionState, FINAL_STATES, UNFINISHED_STATES } from './states.ts';
 
 const RESULT_STATE: Record<ResultBody['status'], ExecutionState> = {
   received: 'DELIVERED',
@@ -115,7 +115,7 @@ export class ResultBatch {
       }
     }
     if (events.length > 0 || patched.length > 0) {
-      const open = { in: ['QUEUED', 'SENT', 'DELIVERED', 'TIMED_OUT'] };
+      const open = { in: [...UNFINISHED_STATES] };
       await this.db.$transaction([
         ...[...plain].map(([state, list]) =>
           this.db.commandExecution.updateMany({

@@ -25,6 +25,9 @@ export const FINAL_STATES: ReadonlySet<ExecutionState> = new Set([
 /** Not final: still to be sent, or waiting for the device. (TIMED_OUT is passed through on the way to a retry.) */
 export const OPEN_STATES: readonly ExecutionState[] = ['QUEUED', 'SENT', 'DELIVERED'];
 
+/** Not final at all: open, or timed out on the way to a retry (what expiry, cancel and reports may still move). */
+export const UNFINISHED_STATES: readonly ExecutionState[] = [...OPEN_STATES, 'TIMED_OUT'];
+
 /** Bounds and defaults of commands (docs/commands.md). */
 export const COMMAND_LIMITS = {
   argsBytes: 16 * 1024,

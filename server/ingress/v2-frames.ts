@@ -28,10 +28,7 @@ export class V2Frames {
       where: { serial: frame.serial },
       data: { capabilities: JSON.stringify(frame.caps), protocol: 2 },
     });
-    const { online, instance } = device;
-    this.changes.commit([
-      { serial: frame.serial, at: Date.now(), values: null, online, instance, capabilities: frame.caps, protocol: 2 },
-    ]);
+    this.changes.commitFor(frame.serial, { capabilities: frame.caps, protocol: 2 });
     return null;
   }
 

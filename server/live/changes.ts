@@ -30,6 +30,17 @@ export class Changes {
     this.committed.push(listener);
   }
 
+  /**
+   * Commits a change of a device that is not a frame (owner, token, capabilities, desired values...): its
+   * presence stays as the fleet knows it.
+   */
+  commitFor(serial: string, extra: Partial<DeviceChange>): void {
+    const device = this.fleet.get(serial);
+    this.commit([
+      { serial, at: Date.now(), values: null, online: device?.online ?? false, instance: device?.instance ?? null, ...extra },
+    ]);
+  }
+
   /** Changes stored by this instance: applied here, then sent to the other instances. */
   commit(changes: DeviceChange[]): void {
     if (changes.length === 0) return;
