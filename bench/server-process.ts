@@ -1,5 +1,5 @@
 // What every benchmark needs of a real server process: start it, find its URL, read its memory.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -11,12 +11,22 @@ export interface ServerProc {
 }
 
 /**
- * `server/main.ts` on a free port, in lab mode (`AUTH=off`: load generators do not sign in; a session
+ * The server on a free port, in lab mode (`AUTH=off`: load generators do not sign in; a session
  * costs one cached lookup per request). Resolves with the URL it logs once it listens.
  */
-export function startServerProcess(flags: string[], nodeFlags: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerProc> {
-  const proc = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'server/main.ts', ...flags], {
-    cwd: root,
+export function startServerProcess(
+  flags: string[],
+  nodeFlags: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+  /** `source`: TypeScript through tsx; `dist`: the compiled server `npm start` runs (build it first). */
+  entry: 'source' | 'dist' = 'source',
+  /** Another checkout to run instead of this one (a before/after comparison). */
+  cwd = root,
+): Promise<ServerProc> {
+  if (entry === 'dist') execFileSync('node_modules/.bin/tsc', ['-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  const main = entry === 'dist' ? ['dist/server/main.js'] : ['--import', 'tsx', 'server/main.ts'];
+  const proc = spawn(process.execPath, [...nodeFlags, ...main, ...flags], {
+    cwd,
     env: { ...process.env, AUTH: 'off', PORT: '0', LOG_PRETTY: 'false', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,12 +1,16 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import { openSchemaEngine } from './engine.ts';
 
 export type Provider = 'sqlite' | 'postgres';
 
-export const prismaDir = import.meta.dirname;
+// From source this file sits beside the schemas; compiled, it is dist/prisma/ and they stay in prisma/.
+export const prismaDir = existsSync(join(import.meta.dirname, 'sqlite'))
+  ? import.meta.dirname
+  : resolve(import.meta.dirname, '../../prisma');
 
 export function schemaPath(provider: Provider): string {
   return join(prismaDir, provider, 'schema.prisma');

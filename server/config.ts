@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseTrustedProxies } from './http/client-address.ts';
 import { isSqliteUrl, sqliteFile } from './storage/sqlite-url.ts';
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -82,6 +83,10 @@ const settings = {
     schema: z.enum(['auto', 'always']).default('auto'),
     help: 'auto: Secure cookies when the request came over HTTPS (X-Forwarded-Proto); always: always',
   },
+  trustProxy: {
+    schema: z.string().max(4096).default(''),
+    help: 'addresses or CIDR ranges of balancers whose X-Forwarded-For names the client (comma-separated; empty: trust none)',
+  },
   graphqlMaxCost: {
     schema: int(10, 100_000_000).default(100_000),
     help: 'most a GraphQL operation may cost, about the values its answer may hold: 1 per field, times `limit` under a list, times the points of a history series',
@@ -155,6 +160,11 @@ export function parseConfig(input: Partial<Record<SettingName, unknown>>): Confi
       throw new ConfigError('invalid configuration:\n  DATABASE_URL: SQLite needs a file, not memory');
     }
     databaseUrl = `file:${isAbsolute(path) ? path : resolve(path)}`;
+  }
+  try {
+    parseTrustedProxies(parsed.trustProxy);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  TRUST_PROXY (--trust-proxy): ${(err as Error).message}`);
   }
   let adminPassword = parsed.adminPassword;
   if (parsed.adminPasswordFile) {

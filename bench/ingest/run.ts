@@ -27,7 +27,8 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     'server-flag': { type: 'string', multiple: true, default: [] },
     'node-flag': { type: 'string', multiple: true, default: [] },
-    'semi-space': { type: 'string', default: '64' },
+    /** `dist`: the compiled server `npm start` runs (this script builds it); `source`: through tsx. */
+    entry: { type: 'string', default: 'dist' },
   },
 });
 const devicesTotal = Number(args.devices);
@@ -40,7 +41,7 @@ const label = args.label ?? `${args.database}-${devicesTotal}d-${rate}fps-${inst
 
 function startServer(flags: string[]): Promise<ServerProc> {
   const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench/results/profiles')}`] : [];
-  return startServerProcess(flags, [...profiling, ...(args['node-flag'] ?? [])]);
+  return startServerProcess(flags, [...profiling, ...(args['node-flag'] ?? [])], {}, args.entry === 'source' ? 'source' : 'dist');
 }
 
 function cpuTicks(pid: number): number {

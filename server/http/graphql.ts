@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLError } from 'graphql';
 import { createYoga, maskError, type Plugin, type YogaLogger } from 'graphql-yoga';
 import type { Context } from '../../schema/builder.ts';
@@ -20,9 +19,10 @@ import type { LiveHub } from '../live/hub.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Fleet } from '../state/fleet.ts';
+import { clientAddressOf, parseTrustedProxies } from './client-address.ts';
 import { graphqlWs } from './graphql-ws.ts';
 import { type QueryLimits, queryLimits } from './query-limits.ts';
-import { clientAddress, sessionToken, viaHttps } from './session-cookie.ts';
+import { sessionToken, viaHttps } from './session-cookie.ts';
 
 const EXAMPLE_QUERY = `# SMART-OS: the live fleet. Try a subscription too:
 #   subscription { deviceUpdates { updates { serial values online } left } }
@@ -92,12 +92,13 @@ export interface ContextDeps {
   identify: Identify;
   deviceAdmin: DeviceAdmin;
   commands: CommandCenter;
-  config: Pick<Config, 'auth' | 'sessionDays' | 'secureCookies' | 'historySeriesPerRequest'>;
+  config: Pick<Config, 'auth' | 'sessionDays' | 'secureCookies' | 'historySeriesPerRequest' | 'trustProxy'>;
 }
 
 /** Each request's context: who asks (API token or session cookie), what they may see and do, and the services. */
 export function contextFactory(deps: ContextDeps): (request: RequestInfo) => Promise<Context> {
   const { config } = deps;
+  const proxies = config.trustProxy ? parseTrustedProxies(config.trustProxy) : null;
   return async ({ req, cookies, url, connectionParams }) => {
     const token = sessionToken(req.headers);
     const identity = await deps.identify.of(req.headers, connectionParams);
@@ -119,7 +120,7 @@ export function contextFactory(deps: ContextDeps): (request: RequestInfo) => Pro
       http: cookies
         ? {
             token,
-            address: clientAddress(req.socket.remoteAddress),
+            address: clientAddressOf(req, proxies),
             secure: config.secureCookies === 'always' || viaHttps(req.headers, url),
             setCookie: (c) => cookies.push(c),
           }
@@ -166,7 +167,8 @@ export function createGraphQL(
     graphiql: config.graphiql
       ? { title: 'SMART-OS GraphiQL', subscriptionsProtocol: 'WS', defaultQuery: EXAMPLE_QUERY, credentials: 'same-origin' }
       : false,
-    renderGraphiQL,
+    // GraphiQL is 9 MB of JavaScript held as strings (about 40 MB resident): loaded when first opened.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     landingPage: false,
     logging: yogaLogger(log),
     maskedErrors: { maskError: maskErrors },

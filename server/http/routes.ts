@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import type { Registry } from 'prom-client';
 import sirv from 'sirv';
 import type { Logger } from '../logger.ts';
+import { projectPath } from '../paths.ts';
 
-const dist = fileURLToPath(new URL('../../dashboard/dist', import.meta.url));
-const placeholder = fileURLToPath(new URL('../../dashboard/placeholder', import.meta.url));
+const dist = projectPath('dashboard/dist');
+const placeholder = projectPath('dashboard/placeholder');
 
 /** GraphQL requests are small; a larger body is refused before it is parsed. */
 const MAX_BODY_BYTES = 1024 * 1024;

@@ -35,8 +35,3 @@ export function sessionCookie(token: string | null, expiresAt: number, secure: b
     ...(token === null ? { maxAge: 0 } : { expires: new Date(expiresAt) }),
   });
 }
-
-/** The client address for login limits (the socket's; a proxy's X-Forwarded-For is not trusted). */
-export function clientAddress(remote: string | undefined): string {
-  return remote ?? 'unknown';
-}

@@ -1,16 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { PrismaClient as PostgresClient } from '../../prisma/generated/postgres/client.ts';
-import { PrismaClient as SqliteClient } from '../../prisma/generated/sqlite/client.ts';
-import { applyMigrations } from '../../prisma/migrations.ts';
+import type { PrismaClient as SqliteClient } from '../../prisma/generated/sqlite/client.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { MigrateResult } from './migrate-thread.ts';
 import { ensurePgDatabase } from './pg-database.ts';
 import { openSqliteFile } from './sqlite-dialect.ts';
 import { sqliteFile } from './sqlite-url.ts';
+import { startThread } from './thread.ts';
 
 /**
  * The Prisma client the app reads with. Both providers' clients are generated from one model, so
@@ -20,10 +18,49 @@ export type Db = SqliteClient;
 
 export type DatabaseConfig = Pick<Config, 'provider' | 'databaseUrl' | 'sqliteSync'>;
 
-function adapterFactory(config: DatabaseConfig): SqlMigrationAwareDriverAdapterFactory {
-  if (config.provider === 'postgres') return new PrismaPg({ connectionString: config.databaseUrl, max: 5 });
+// Each provider's client and driver are imported only when used: a SQLite server never loads the
+// PostgreSQL ones (each client carries its own query compiler, tens of MB resident).
+export async function adapterFactory(config: DatabaseConfig): Promise<SqlMigrationAwareDriverAdapterFactory> {
+  if (config.provider === 'postgres') {
+    const { PrismaPg } = await import('@prisma/adapter-pg');
+    return new PrismaPg({ connectionString: config.databaseUrl, max: 5 });
+  }
+  const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
   // Dates as integer milliseconds: compact, and what the writer thread stores.
   return new PrismaBetterSqlite3({ url: config.databaseUrl, timeout: 10_000 }, { timestampFormat: 'unixepoch-ms' });
+}
+
+async function newClient(config: DatabaseConfig): Promise<Db> {
+  const adapter = await adapterFactory(config);
+  if (config.provider === 'postgres') {
+    const { PrismaClient } = await import('../../prisma/generated/postgres/client.ts');
+    return new PrismaClient({ adapter }) as unknown as Db;
+  }
+  const { PrismaClient } = await import('../../prisma/generated/sqlite/client.ts');
+  return new PrismaClient({ adapter });
+}
+
+/**
+ * Applies the committed migrations in a thread of its own: Prisma's schema engine (WebAssembly) takes
+ * about 50 MB that would otherwise stay resident for the life of the server.
+ */
+function migrate(config: DatabaseConfig): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const thread = startThread('migrate-thread', { workerData: config, name: 'smart-os-migrate' });
+    let answered = false;
+    thread.once('message', (msg: MigrateResult) => {
+      answered = true;
+      if ('applied' in msg) resolve(msg.applied);
+      else reject(new Error(msg.error));
+    });
+    thread.once('error', (err) => {
+      answered = true;
+      reject(err);
+    });
+    thread.once('exit', (code) => {
+      if (!answered) reject(new Error(`migrations stopped (thread exit ${code})`));
+    });
+  });
 }
 
 /** Migrates the database (offline, at every start) and opens the client the app reads with. */
@@ -34,8 +71,7 @@ export async function openDatabase(config: DatabaseConfig, log: Logger, options:
     // WAL before anything else opens the file: readers and the writer thread then never block each other.
     openSqliteFile(path, config.sqliteSync).close();
   } else await ensurePgDatabase(config.databaseUrl, log);
-  const applied = options.migrate === false ? [] : await applyMigrations(config.provider, adapterFactory(config));
+  const applied = options.migrate === false ? [] : await migrate(config);
   if (applied.length > 0) log.info({ migrations: applied }, 'database migrated');
-  const adapter = adapterFactory(config);
-  return config.provider === 'postgres' ? (new PostgresClient({ adapter }) as unknown as Db) : new SqliteClient({ adapter });
+  return newClient(config);
 }

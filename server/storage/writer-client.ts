@@ -1,23 +1,10 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { DAY_MS } from '../time.ts';
 import type { WriteItem } from './batch.ts';
+import { startThread } from './thread.ts';
 import type { FromWriter, ToWriter, WriterOptions } from './writer-protocol.ts';
-
-const entry = new URL('./writer-thread.ts', import.meta.url).href;
-// The ESM entry of tsx's API (createRequire would resolve its CommonJS one).
-const tsxApi = pathToFileURL(
-  createRequire(import.meta.url)
-    .resolve('tsx/esm/api')
-    .replace(/index\.cjs$/, 'index.mjs'),
-).href;
-
-// Workers do not inherit the TypeScript loader from every runner (vitest, tsx), so the thread
-// registers it itself before importing its entry.
-const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
 
 /** The writer thread's options from the configuration. */
 export function writerOptions(config: Config, instance: string): WriterOptions {
@@ -60,7 +47,7 @@ export class WriterClient {
   /** Starts the thread and waits until its connection is open. */
   start(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(bootstrap, { eval: true, workerData: this.options, name: 'smart-os-writer' });
+      const worker = startThread('writer-thread', { workerData: this.options, name: 'smart-os-writer' });
       this.worker = worker;
       worker.on('message', (msg: FromWriter) => {
         switch (msg.op) {
