@@ -1,5 +1,7 @@
-import type { Role, Viewer } from '../server/auth/viewer.ts';
-import { ForbiddenError } from '../server/errors.ts';
+import type { UserInfo } from '../server/auth/accounts.ts';
+import { deleteUser, updateUser } from '../server/auth/user-admin.ts';
+import type { Role } from '../server/auth/viewer.ts';
+import { BadInputError, ForbiddenError } from '../server/errors.ts';
 import { sessionCookie } from '../server/http/session-cookie.ts';
 import { requireViewer } from './access.ts';
 import { builder } from './builder.ts';
@@ -9,13 +11,26 @@ const RoleEnum = builder.enumType('Role', {
   values: { ADMIN: { value: 'admin' }, OWNER: { value: 'owner' } } as const,
 });
 
-export const UserRef = builder.objectRef<Viewer>('User').implement({
+export const UserRef = builder.objectRef<UserInfo>('User').implement({
+  description: 'An account: a person who signs in to the dashboard, or whose API tokens scripts use.',
   fields: (t) => ({
-    id: t.exposeInt('id'),
-    username: t.exposeString('username'),
-    role: t.field({ type: RoleEnum, resolve: (u) => u.role }),
+    id: t.exposeInt('id', { description: 'Stable numeric id.' }),
+    username: t.exposeString('username', { description: '1 to 64 letters, digits or _ . @ -; unique; never changes.' }),
+    role: t.field({ type: RoleEnum, description: 'What the account may see and do.', resolve: (u) => u.role }),
+    createdAt: t.field({ type: 'DateTime', description: 'When the account was created.', resolve: (u) => u.createdAt }),
+    disabled: t.boolean({
+      description: 'True while an admin has disabled the account: it cannot sign in and has no API tokens.',
+      resolve: (u) => u.disabledAt !== null,
+    }),
   }),
 });
+
+/** The full account of a signed-in viewer (the session holds only id, name and role). */
+const accountOf = async (ctx: { accounts: { user(name: string): Promise<UserInfo | null> } }, username: string) => {
+  const user = await ctx.accounts.user(username);
+  if (!user) throw new ForbiddenError(`no user ${username}`);
+  return user;
+};
 
 builder.queryField('me', (t) =>
   t.field({
@@ -23,7 +38,7 @@ builder.queryField('me', (t) =>
     nullable: true,
     description: 'Who is signed in; null when nobody is. Anyone may ask.',
     skipTypeScopes: true,
-    resolve: (_root, _args, ctx) => ctx.viewer,
+    resolve: (_root, _args, ctx) => (ctx.viewer ? accountOf(ctx, ctx.viewer.username) : null),
   }),
 );
 
@@ -45,7 +60,7 @@ builder.mutationField('signIn', (t) =>
       if (!ctx.http) throw new ForbiddenError('sign in over HTTP, not over the subscription socket');
       const session = await ctx.accounts.signIn(username, password, ctx.http.address);
       ctx.http.setCookie(sessionCookie(session.token, session.expiresAt, ctx.http.secure));
-      return session.viewer;
+      return accountOf(ctx, session.viewer.username);
     },
   }),
 );
@@ -95,6 +110,40 @@ builder.mutationField('createUser', (t) =>
       password: t.arg.string({ required: true }),
       role: t.arg({ type: RoleEnum, required: true }),
     },
-    resolve: (_root, { username, password, role }, ctx) => ctx.accounts.createUser(username, password, role as Role),
+    resolve: async (_root, { username, password, role }, ctx) => {
+      await ctx.accounts.createUser(username, password, role as Role);
+      return accountOf(ctx, username);
+    },
+  }),
+);
+
+builder.mutationField('updateUser', (t) =>
+  t.field({
+    type: UserRef,
+    description:
+      'Changes an account’s role or disables/enables it (admins only). A new role or a disable signs the user out everywhere and revokes their API tokens. Nobody may demote or disable themselves.',
+    authScopes: { admin: true },
+    args: {
+      username: t.arg.string({ required: true, description: 'The account to change.' }),
+      role: t.arg({ type: RoleEnum, required: false, description: 'The new role; unchanged when omitted.' }),
+      disabled: t.arg.boolean({ required: false, description: 'True disables, false enables; unchanged when omitted.' }),
+    },
+    resolve: (_root, { username, role, disabled }, ctx) => {
+      if ((role ?? null) === null && (disabled ?? null) === null) throw new BadInputError('give role or disabled');
+      return updateUser(ctx, requireViewer(ctx), username, {
+        ...(role ? { role: role as Role } : {}),
+        ...(disabled === null || disabled === undefined ? {} : { disabled }),
+      });
+    },
+  }),
+);
+
+builder.mutationField('deleteUser', (t) =>
+  t.int({
+    description:
+      'Deletes an account (admins only), with its sessions, API tokens and enrollment keys; its devices go back to the unclaimed list, history kept. Answers how many devices it owned. Not yourself.',
+    authScopes: { admin: true },
+    args: { username: t.arg.string({ required: true, description: 'The account to delete.' }) },
+    resolve: (_root, { username }, ctx) => deleteUser(ctx, requireViewer(ctx), username),
   }),
 );

@@ -84,9 +84,40 @@ export class Accounts {
     return { id: user.id, username: user.username, role };
   }
 
-  async users(): Promise<Array<Viewer & { createdAt: number }>> {
+  async users(): Promise<UserInfo[]> {
     const rows = await this.db.user.findMany({ orderBy: { username: 'asc' } });
-    return rows.map((u) => ({ id: u.id, username: u.username, role: u.role as Role, createdAt: u.createdAt.getTime() }));
+    return rows.map(userInfo);
+  }
+
+  async user(username: string): Promise<UserInfo | null> {
+    const row = await this.db.user.findUnique({ where: { username } });
+    return row ? userInfo(row) : null;
+  }
+
+  /** A new role, or disabled/enabled; the caller ends the user's sessions (user-admin.ts). */
+  async update(userId: number, change: { role?: Role; disabled?: boolean }): Promise<UserInfo> {
+    const data: { role?: Role; disabledAt?: Date | null } = {};
+    if (change.role !== undefined) data.role = change.role;
+    if (change.disabled !== undefined) data.disabledAt = change.disabled ? new Date() : null;
+    return userInfo(await this.db.user.update({ where: { id: userId }, data }));
+  }
+
+  /** Removes the account; its sessions, API tokens and enrollment keys go with it (cascade). */
+  async delete(userId: number): Promise<void> {
+    await this.endSessions(userId);
+    await this.db.user.delete({ where: { id: userId } });
+    this.names.delete(userId);
+  }
+
+  /** Ends every session of a user except `keepToken`'s, here at once and elsewhere within 10 s. */
+  async endSessions(userId: number, keepToken?: string): Promise<void> {
+    const keep = keepToken ? hashSecret(keepToken) : '';
+    const ended = await this.db.session.findMany({ where: { userId, NOT: { tokenHash: keep } }, select: { tokenHash: true } });
+    await this.db.session.deleteMany({ where: { userId, NOT: { tokenHash: keep } } });
+    for (const { tokenHash } of ended) {
+      this.sessions.delete(tokenHash);
+      for (const listener of this.signOutListeners) listener(tokenHash);
+    }
   }
 
   /** Usernames by id, for showing owners; users are few and never renamed. */
@@ -113,6 +144,7 @@ export class Accounts {
     // An unknown user costs a hash too, so timing does not tell which usernames exist.
     const verified = await verifyPassword(password.slice(0, MAX_PASSWORD_LENGTH), user?.passwordHash ?? (await decoy));
     const ok = user !== null && verified;
+    if (ok && user.disabledAt !== null) throw new ForbiddenError('this account is disabled; ask an admin');
     if (!ok || !user) {
       try {
         await Promise.all([this.userLimiter.consume(userKey), this.addressLimiter.consume(address)]);
@@ -140,7 +172,7 @@ export class Accounts {
     const cached = this.sessions.get(hash);
     if (cached && now - cached.readAt < SESSION_CACHE_MS && now < cached.expiresAt) return cached.viewer;
     const row = await this.db.session.findUnique({ where: { tokenHash: hash }, include: { user: true } });
-    const valid = row !== null && row.expiresAt.getTime() > now;
+    const valid = row !== null && row.expiresAt.getTime() > now && row.user.disabledAt === null;
     const viewer = valid ? { id: row.user.id, username: row.user.username, role: row.user.role as Role } : null;
     if (this.sessions.size >= SESSION_CACHE_MAX) this.sessions.clear();
     this.sessions.set(hash, { viewer, expiresAt: valid ? row.expiresAt.getTime() : now + SESSION_CACHE_MS, readAt: now });
@@ -176,16 +208,9 @@ export class Accounts {
       where: { id: userId },
       data: { passwordHash: await hashPassword(next), passwordChangedAt: new Date() },
     });
-    const keep = keepToken ? hashSecret(keepToken) : '';
-    const ended = await this.db.session.findMany({ where: { userId, NOT: { tokenHash: keep } }, select: { tokenHash: true } });
-    await this.db.session.deleteMany({ where: { userId, NOT: { tokenHash: keep } } });
-    for (const { tokenHash } of ended) {
-      this.sessions.delete(tokenHash);
-      for (const listener of this.signOutListeners) listener(tokenHash);
-    }
+    await this.endSessions(userId, keepToken);
   }
 
-  /** Housekeeping: expired sessions go. */
   /** Prunes expired sessions every interval (they are refused anyway; this keeps the table small). */
   pruneEvery(ms: number, onError: (err: Error) => void): () => void {
     const timer = setInterval(() => void this.pruneSessions().catch(onError), ms);
@@ -197,6 +222,22 @@ export class Accounts {
     const { count } = await this.db.session.deleteMany({ where: { expiresAt: { lt: new Date() } } });
     return count;
   }
+}
+
+export interface UserInfo extends Viewer {
+  createdAt: number;
+  /** When an admin disabled the account; null while it is active. */
+  disabledAt: number | null;
+}
+
+function userInfo(u: { id: number; username: string; role: string; createdAt: Date; disabledAt: Date | null }): UserInfo {
+  return {
+    id: u.id,
+    username: u.username,
+    role: u.role as Role,
+    createdAt: u.createdAt.getTime(),
+    disabledAt: u.disabledAt?.getTime() ?? null,
+  };
 }
 
 function tooMany(ms: number): ForbiddenError {

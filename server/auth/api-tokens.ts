@@ -95,6 +95,16 @@ export class ApiTokens {
     for (const listener of this.revokeListeners) listener(row.tokenHash);
   }
 
+  /** Revokes every live token of a user (disabled, demoted or deleted); their subscriptions here end. */
+  async revokeAllOf(userId: number): Promise<void> {
+    const rows = await this.db.apiToken.findMany({ where: { userId, revokedAt: null }, select: { tokenHash: true } });
+    await this.db.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    for (const { tokenHash } of rows) {
+      this.cache.delete(tokenHash);
+      for (const listener of this.revokeListeners) listener(tokenHash);
+    }
+  }
+
   onRevoke(listener: (tokenHash: string) => void): void {
     this.revokeListeners.add(listener);
   }
@@ -111,7 +121,11 @@ export class ApiTokens {
     const cached = this.cache.get(hash);
     if (cached && now - cached.readAt < CACHE_MS && now < cached.expiresAt) return cached.identity;
     const row = await this.db.apiToken.findUnique({ where: { tokenHash: hash }, include: { user: true } });
-    const valid = row !== null && row.revokedAt === null && (row.expiresAt === null || row.expiresAt.getTime() > now);
+    const valid =
+      row !== null &&
+      row.revokedAt === null &&
+      row.user.disabledAt === null &&
+      (row.expiresAt === null || row.expiresAt.getTime() > now);
     const identity: TokenIdentity | null = valid
       ? {
           viewer: { id: row.user.id, username: row.user.username, role: row.user.role as Role },
