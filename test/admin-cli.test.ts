@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectDevice } from './support/device.ts';
-import { gql } from './support/graphql.ts';
 import { providers } from './support/providers.ts';
 import { startServer, type TestServer, tempDir } from './support/server.ts';
 import { SessionClient } from './support/session.ts';
