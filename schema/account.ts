@@ -8,7 +8,10 @@ import { builder } from './builder.ts';
 
 const RoleEnum = builder.enumType('Role', {
   description: 'admin sees every device and manages accounts; owner sees their own devices.',
-  values: { ADMIN: { value: 'admin' }, OWNER: { value: 'owner' } } as const,
+  values: {
+    ADMIN: { value: 'admin', description: 'Sees and controls every device; manages accounts.' },
+    OWNER: { value: 'owner', description: 'Sees and controls their own devices.' },
+  } as const,
 });
 
 export const UserRef = builder.objectRef<UserInfo>('User').implement({
@@ -55,7 +58,10 @@ builder.mutationField('signIn', (t) =>
     type: UserRef,
     description: 'Checks the password and sets the session cookie (HTTP only). Failed attempts are limited. Anyone may ask.',
     skipTypeScopes: true,
-    args: { username: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
+    args: {
+      username: t.arg.string({ required: true, description: 'The account’s username.' }),
+      password: t.arg.string({ required: true, description: 'Its password.' }),
+    },
     resolve: async (_root, { username, password }, ctx) => {
       if (!ctx.http) throw new ForbiddenError('sign in over HTTP, not over the subscription socket');
       const session = await ctx.accounts.signIn(username, password, ctx.http.address);
@@ -83,7 +89,10 @@ builder.mutationField('changePassword', (t) =>
     description:
       'A new password (at least 10 characters); every other session of this user ends. Signed-in browsers only, not tokens.',
     authScopes: { session: true },
-    args: { current: t.arg.string({ required: true }), next: t.arg.string({ required: true }) },
+    args: {
+      current: t.arg.string({ required: true, description: 'The password now.' }),
+      next: t.arg.string({ required: true, description: 'The new one: 10 to 256 characters.' }),
+    },
     resolve: async (_root, { current, next }, ctx) => {
       await ctx.accounts.changePassword(requireViewer(ctx), current, next, ctx.http?.token);
       return true;
@@ -106,9 +115,9 @@ builder.mutationField('createUser', (t) =>
     description: 'A new account (admins only).',
     authScopes: { admin: true },
     args: {
-      username: t.arg.string({ required: true }),
-      password: t.arg.string({ required: true }),
-      role: t.arg({ type: RoleEnum, required: true }),
+      username: t.arg.string({ required: true, description: '1 to 64 letters, digits or _ . @ -.' }),
+      password: t.arg.string({ required: true, description: '10 to 256 characters.' }),
+      role: t.arg({ type: RoleEnum, required: true, description: 'What the account may do.' }),
     },
     resolve: async (_root, { username, password, role }, ctx) => {
       await ctx.accounts.createUser(username, password, role as Role);

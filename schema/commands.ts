@@ -11,59 +11,97 @@ import { ConditionInput } from './conditions.ts';
 import { listCost } from './cost.ts';
 import { DeviceRef } from './device.ts';
 
+const STATE_MEANING: Record<ExecutionState, string> = {
+  QUEUED: 'Waiting to be sent: the device is offline, or the job is paced.',
+  SENT: 'Sent on the device’s socket; no answer yet.',
+  DELIVERED: 'The device said it received the command and is working on it.',
+  SUCCEEDED: 'The device reported success (final).',
+  FAILED: 'The device reported failure, or retries ran out (final).',
+  REJECTED: 'The device refused the command, e.g. unknown or not allowed (final).',
+  TIMED_OUT: 'No "received" within the ack timeout; retried while retries remain.',
+  EXPIRED: 'Not finished when the job expired (final).',
+  CANCELED: 'Canceled before it finished (final).',
+  SKIPPED: 'The device cannot take commands (protocol v1) (final).',
+};
+
 const StateEnum = builder.enumType('ExecutionState', {
   description:
     'QUEUED → SENT → DELIVERED (the device said "received") → SUCCEEDED | FAILED | REJECTED; SENT → TIMED_OUT → retried or FAILED; open ones → EXPIRED or CANCELED; SKIPPED: the device cannot take commands (protocol v1).',
-  values: EXECUTION_STATES,
+  values: Object.fromEntries(EXECUTION_STATES.map((s) => [s, { description: STATE_MEANING[s] }])) as Record<
+    ExecutionState,
+    { description: string }
+  >,
 });
 
 const ExecutionRef = builder.objectRef<ExecutionRow>('Execution').implement({
   description: "One device's execution of a command.",
   fields: (t) => ({
     cmdid: t.string({ description: 'The id on the wire (CMND/RSLT).', resolve: (e) => String(e.id) }),
-    jobId: t.exposeID('jobId'),
-    serial: t.exposeString('serial'),
-    state: t.field({ type: StateEnum, resolve: (e) => e.state }),
-    attempts: t.exposeInt('attempts'),
-    percent: t.float({ nullable: true, resolve: (e) => e.percent }),
-    result: t.field({ type: 'JSON', nullable: true, resolve: (e) => e.result }),
-    error: t.string({ nullable: true, resolve: (e) => e.error }),
+    jobId: t.exposeID('jobId', { description: 'The job it belongs to.' }),
+    serial: t.exposeString('serial', { description: 'The device.' }),
+    state: t.field({ type: StateEnum, description: 'Where it is now.', resolve: (e) => e.state }),
+    attempts: t.exposeInt('attempts', { description: 'How often it was sent (retries after timeouts count).' }),
+    percent: t.float({ nullable: true, description: 'Progress the device reported, 0 to 100.', resolve: (e) => e.percent }),
+    result: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'What the device answered on success.',
+      resolve: (e) => e.result,
+    }),
+    error: t.string({
+      nullable: true,
+      description: 'What the device said went wrong (FAILED, REJECTED).',
+      resolve: (e) => e.error,
+    }),
     reason: t.string({
       nullable: true,
       description: 'Why it was skipped, timed out, expired or canceled.',
       resolve: (e) => e.reason,
     }),
-    updatedAt: t.field({ type: 'DateTime', resolve: (e) => e.updatedAt }),
+    updatedAt: t.field({ type: 'DateTime', description: 'When its state last changed.', resolve: (e) => e.updatedAt }),
   }),
 });
 
 const CountsRef = builder.objectRef<Record<ExecutionState, number>>('ExecutionCounts').implement({
   description: 'How many executions are in each state.',
-  fields: (t) => Object.fromEntries(EXECUTION_STATES.map((s) => [s, t.int({ resolve: (c) => c[s] })])) as never,
+  fields: (t) =>
+    Object.fromEntries(
+      EXECUTION_STATES.map((s) => [s, t.int({ description: `Executions in state ${s}.`, resolve: (c) => c[s] })]),
+    ) as never,
 });
 
 const JobRef = builder.objectRef<JobRow>('Job').implement({
   description: 'One command sent to one or many devices.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    name: t.exposeString('name'),
-    args: t.field({ type: 'JSON', resolve: (j) => j.args }),
-    createdAt: t.field({ type: 'DateTime', resolve: (j) => j.createdAt }),
-    expiresAt: t.field({ type: 'DateTime', resolve: (j) => j.expiresAt }),
-    canceledAt: t.field({ type: 'DateTime', nullable: true, resolve: (j) => j.canceledAt }),
+    id: t.exposeID('id', { description: 'Stable id (for job, cancelJob, jobProgress).' }),
+    name: t.exposeString('name', { description: 'The command, e.g. `set`, `reboot`.' }),
+    args: t.field({ type: 'JSON', description: 'Its arguments as sent.', resolve: (j) => j.args }),
+    createdAt: t.field({ type: 'DateTime', description: 'When it was sent.', resolve: (j) => j.createdAt }),
+    expiresAt: t.field({ type: 'DateTime', description: 'Unfinished executions expire then.', resolve: (j) => j.expiresAt }),
+    canceledAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was canceled; null otherwise.',
+      resolve: (j) => j.canceledAt,
+    }),
     createdBy: t.string({
       nullable: true,
       description: 'Who sent it (null in lab mode); `via` and `address` say how and from where.',
       resolve: async (j, _a, ctx) => (j.userId === null ? null : ((await ctx.accounts.usernameOf(j.userId)) ?? null)),
     }),
     via: t.exposeString('via', { description: 'session, token or lab' }),
-    address: t.exposeString('address'),
-    counts: t.field({ type: CountsRef, resolve: (j, _a, ctx) => ctx.commands.store.counts(j.id) }),
+    address: t.exposeString('address', { description: 'The client address it was sent from.' }),
+    counts: t.field({
+      type: CountsRef,
+      description: 'Its executions per state.',
+      resolve: (j, _a, ctx) => ctx.commands.store.counts(j.id),
+    }),
     executions: t.field({
       type: [ExecutionRef],
+      description: 'Its executions, one per device.',
       args: {
-        states: t.arg({ type: [StateEnum], required: false }),
-        offset: t.arg.int({ required: false, defaultValue: 0 }),
+        states: t.arg({ type: [StateEnum], required: false, description: 'Only these states; all when omitted.' }),
+        offset: t.arg.int({ required: false, defaultValue: 0, description: 'How many to skip.' }),
         limit: t.arg.int({ required: false, defaultValue: 50, description: 'At most 500.' }),
       },
       extensions: { complexity: listCost(50) },
@@ -87,6 +125,7 @@ function page(args: { offset?: number | null; limit?: number | null }) {
 }
 
 const SendCommandInput = builder.inputType('SendCommandInput', {
+  description: 'A command and the devices it goes to (serials, where, or both).',
   fields: (t) => ({
     serials: t.stringList({ required: false, description: 'These devices (yours).' }),
     where: t.field({
@@ -142,7 +181,7 @@ builder.mutationField('sendCommand', (t) =>
   t.field({
     type: JobRef,
     description: 'Sends a command to your devices (admins: any). Devices that cannot take commands are SKIPPED with the reason.',
-    args: { input: t.arg({ type: SendCommandInput, required: true }) },
+    args: { input: t.arg({ type: SendCommandInput, required: true, description: 'The command and its devices.' }) },
     resolve: async (_root, { input }, ctx) => {
       checkArgs(input.name, input.args);
       const ackTimeout = bounded(input.ackTimeoutSeconds, COMMAND_LIMITS.defaultAckTimeoutSeconds, 1, 3600, 'ackTimeoutSeconds');
@@ -206,7 +245,7 @@ builder.queryField('job', (t) =>
   t.field({
     type: JobRef,
     description: 'One job: its creator or an admin.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'The job’s id.' }) },
     resolve: (_root, { id }, ctx) => visibleJob(ctx, String(id)),
   }),
 );
@@ -215,7 +254,10 @@ builder.queryField('jobs', (t) =>
   t.field({
     type: [JobRef],
     description: "Your jobs, newest first (admins: everyone's).",
-    args: { offset: t.arg.int({ required: false, defaultValue: 0 }), limit: t.arg.int({ required: false, defaultValue: 20 }) },
+    args: {
+      offset: t.arg.int({ required: false, defaultValue: 0, description: 'How many to skip.' }),
+      limit: t.arg.int({ required: false, defaultValue: 20, description: 'At most 500.' }),
+    },
     resolve: (_root, args, ctx) => {
       const admin = ctx.authOff || ctx.viewer?.role === 'admin';
       const { offset, limit } = page(args);
@@ -228,7 +270,7 @@ builder.mutationField('cancelJob', (t) =>
   t.field({
     type: JobRef,
     description: 'Cancels what of a job has not finished (its creator or an admin).',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'The job’s id.' }) },
     resolve: async (_root, { id }, ctx) => {
       const job = await visibleJob(ctx, String(id));
       ctx.commands.transitions.emit(await ctx.commands.store.cancel(job.id, ctx.viewer?.username ?? 'lab mode'));
@@ -242,8 +284,8 @@ builder.objectField(DeviceRef, 'commands', (t) =>
     type: [ExecutionRef],
     description: 'Its commands, newest first.',
     args: {
-      states: t.arg({ type: [StateEnum], required: false }),
-      offset: t.arg.int({ required: false, defaultValue: 0 }),
+      states: t.arg({ type: [StateEnum], required: false, description: 'Only these states; all when omitted.' }),
+      offset: t.arg.int({ required: false, defaultValue: 0, description: 'How many to skip.' }),
       limit: t.arg.int({ required: false, defaultValue: 20, description: 'At most 500.' }),
     },
     extensions: { complexity: listCost(20) },
@@ -276,7 +318,10 @@ builder.mutationField('setDesired', (t) =>
     nullable: true,
     description:
       'Values you want one of your devices to take: recorded, sent as a `set` command (now, or when it connects), and cleared when it reports them. Supersedes older pending values. Null when the device speaks protocol v1 (nothing can be sent; the values stay pending).',
-    args: { serial: t.arg.string({ required: true }), values: t.arg({ type: 'JSON', required: true }) },
+    args: {
+      serial: t.arg.string({ required: true, description: 'The device’s serial.' }),
+      values: t.arg({ type: 'JSON', required: true, description: 'Parameter name → the value it should take.' }),
+    },
     resolve: async (_root, { serial, values }, ctx) => {
       const device = ctx.fleet.get(serial);
       if (!device || !isVisible(ctx, device)) throw new ForbiddenError(`no device ${serial} of yours`);
@@ -301,7 +346,7 @@ builder.subscriptionField('jobProgress', (t) =>
   t.field({
     type: JobRef,
     description: `A job as its executions move: at once, then at most every ${PROGRESS_MS} ms while anything changes (its creator or an admin).`,
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'The job’s id.' }) },
     subscribe: async (_root, { id }, ctx) => {
       const job = await visibleJob(ctx, String(id));
       let timer: NodeJS.Timeout | null = null;
@@ -329,7 +374,7 @@ builder.subscriptionField('deviceCommands', (t) =>
   t.field({
     type: ExecutionRef,
     description: "Every state change of one device's commands (owner or admin).",
-    args: { serial: t.arg.string({ required: true }) },
+    args: { serial: t.arg.string({ required: true, description: 'The device’s serial.' }) },
     subscribe: (_root, { serial }, ctx) => {
       const device = ctx.fleet.get(serial);
       if (!device || !isVisible(ctx, device)) throw new ForbiddenError(`no device ${serial} of yours`);

@@ -14,19 +14,23 @@ const opDescriptions: Record<FilterOp, string> = {
 };
 
 export const FilterOpEnum = builder.enumType('FilterOp', {
+  description: 'How a condition compares a field with its value.',
   values: Object.fromEntries(FILTER_OPS.map((op) => [op, { value: op, description: opDescriptions[op] }])) as Record<
     FilterOp,
     { value: FilterOp; description: string }
   >,
 });
 
-export const SortDirectionEnum = builder.enumType('SortDirection', { values: ['ASC', 'DESC'] as const });
+export const SortDirectionEnum = builder.enumType('SortDirection', {
+  description: 'The order of a sort key.',
+  values: { ASC: { description: 'Smallest first.' }, DESC: { description: 'Largest first.' } } as const,
+});
 
 export const ConditionInput = builder.inputType('Condition', {
   description: 'One filter condition; several are and-ed.',
   fields: (t) => ({
     field: t.string({ required: true, description: 'serial, online, lastSeen, createdAt, or any parameter name.' }),
-    op: t.field({ type: FilterOpEnum, required: true }),
+    op: t.field({ type: FilterOpEnum, required: true, description: 'How to compare.' }),
     value: t.string({ required: false, description: 'Compared as a number with numeric values, as text otherwise.' }),
   }),
 });
@@ -34,7 +38,7 @@ export const ConditionInput = builder.inputType('Condition', {
 export const OrderInput = builder.inputType('Order', {
   description: 'One sort key; nulls sort last either way.',
   fields: (t) => ({
-    field: t.string({ required: true }),
-    direction: t.field({ type: SortDirectionEnum, required: true, defaultValue: 'ASC' }),
+    field: t.string({ required: true, description: 'serial, online, lastSeen, createdAt, or any parameter name.' }),
+    direction: t.field({ type: SortDirectionEnum, required: true, defaultValue: 'ASC', description: 'Ascending by default.' }),
   }),
 });

@@ -8,36 +8,57 @@ import { DeviceRef } from './device.ts';
 const DeviceTokenRef = builder.objectRef<TokenInfo>('DeviceToken').implement({
   description: 'A credential of one device; the secret itself is shown only when it is made.',
   fields: (t) => ({
-    id: t.exposeInt('id'),
-    label: t.exposeString('label'),
-    createdAt: t.field({ type: 'DateTime', resolve: (k) => k.createdAt }),
-    expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (k) => k.expiresAt }),
-    revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (k) => k.revokedAt }),
+    id: t.exposeInt('id', { description: 'Stable numeric id (for revokeDeviceToken).' }),
+    label: t.exposeString('label', { description: 'What it is for, as its maker named it.' }),
+    createdAt: t.field({ type: 'DateTime', description: 'When it was made.', resolve: (k) => k.createdAt }),
+    expiresAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it stops working; null: never.',
+      resolve: (k) => k.expiresAt,
+    }),
+    revokedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was revoked; null while live.',
+      resolve: (k) => k.revokedAt,
+    }),
   }),
 });
 
 const NewDeviceTokenRef = builder.objectRef<{ secret: string; info: TokenInfo }>('NewDeviceToken').implement({
+  description: 'A device token just made: its secret, shown this once, and its details.',
   fields: (t) => ({
     secret: t.exposeString('secret', { description: 'Give it to the device now: it is never shown again.' }),
-    token: t.field({ type: DeviceTokenRef, resolve: (n) => n.info }),
+    token: t.field({ type: DeviceTokenRef, description: 'The token as Device.tokens lists it.', resolve: (n) => n.info }),
   }),
 });
 
 const EnrollmentKeyRef = builder.objectRef<KeyInfo>('EnrollmentKey').implement({
   description: 'A credential of an owner: a device connecting with it and a new serial becomes theirs.',
   fields: (t) => ({
-    id: t.exposeInt('id'),
-    label: t.exposeString('label'),
-    owner: t.string({ nullable: true, resolve: async (k, _a, ctx) => (await ctx.accounts.usernameOf(k.ownerId)) ?? null }),
-    createdAt: t.field({ type: 'DateTime', resolve: (k) => k.createdAt }),
-    revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (k) => k.revokedAt }),
+    id: t.exposeInt('id', { description: 'Stable numeric id (for revokeEnrollmentKey).' }),
+    label: t.exposeString('label', { description: 'What it is for, as its maker named it.' }),
+    owner: t.string({
+      nullable: true,
+      description: 'Username of the owner its devices go to.',
+      resolve: async (k, _a, ctx) => (await ctx.accounts.usernameOf(k.ownerId)) ?? null,
+    }),
+    createdAt: t.field({ type: 'DateTime', description: 'When it was made.', resolve: (k) => k.createdAt }),
+    revokedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was revoked; null while live.',
+      resolve: (k) => k.revokedAt,
+    }),
   }),
 });
 
 const NewEnrollmentKeyRef = builder.objectRef<{ secret: string; info: KeyInfo }>('NewEnrollmentKey').implement({
+  description: 'An enrollment key just made: its secret, shown this once, and its details.',
   fields: (t) => ({
     secret: t.exposeString('secret', { description: 'Shown once.' }),
-    key: t.field({ type: EnrollmentKeyRef, resolve: (n) => n.info }),
+    key: t.field({ type: EnrollmentKeyRef, description: 'The key as enrollmentKeys lists it.', resolve: (n) => n.info }),
   }),
 });
 
@@ -54,8 +75,8 @@ builder.mutationField('createDeviceToken', (t) =>
     type: NewDeviceTokenRef,
     description: 'A token for one of your devices. From its first token on, the device must connect with a token of its own.',
     args: {
-      serial: t.arg.string({ required: true }),
-      label: t.arg.string({ required: false }),
+      serial: t.arg.string({ required: true, description: 'The device’s serial.' }),
+      label: t.arg.string({ required: false, description: 'What it is for (at most 100 characters).' }),
       expiresInDays: t.arg.int({ required: false, description: 'None: it does not expire.' }),
     },
     resolve: (_root, { serial, label, expiresInDays }, ctx) => {
@@ -70,7 +91,7 @@ builder.mutationField('createDeviceToken', (t) =>
 builder.mutationField('revokeDeviceToken', (t) =>
   t.boolean({
     description: 'Revokes a token; a device connected with it is disconnected at once.',
-    args: { id: t.arg.int({ required: true }) },
+    args: { id: t.arg.int({ required: true, description: 'The token’s id (DeviceToken.id).' }) },
     resolve: async (_root, { id }, ctx) => {
       await ctx.deviceAdmin.revokeToken(id, requireScope(ctx));
       return true;
@@ -93,7 +114,10 @@ builder.mutationField('createEnrollmentKey', (t) =>
   t.field({
     type: NewEnrollmentKeyRef,
     description: 'An enrollment key for yourself, or (admins) for another owner.',
-    args: { label: t.arg.string({ required: false }), owner: t.arg.string({ required: false }) },
+    args: {
+      label: t.arg.string({ required: false, description: 'What it is for (at most 100 characters).' }),
+      owner: t.arg.string({ required: false, description: 'Username of the owner (admins only); omitted: yourself.' }),
+    },
     resolve: async (_root, { label, owner }, ctx) => {
       const viewer = requireViewer(ctx);
       let ownerId = viewer.id;
@@ -111,7 +135,7 @@ builder.mutationField('createEnrollmentKey', (t) =>
 builder.mutationField('revokeEnrollmentKey', (t) =>
   t.boolean({
     description: 'Revokes an enrollment key; devices registered with it stay registered.',
-    args: { id: t.arg.int({ required: true }) },
+    args: { id: t.arg.int({ required: true, description: 'The key’s id (EnrollmentKey.id).' }) },
     resolve: async (_root, { id }, ctx) => {
       const viewer = requireViewer(ctx);
       const key = await ctx.credentials.key(id);

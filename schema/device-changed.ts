@@ -7,15 +7,20 @@ import { builder } from './builder.ts';
 const DeviceChangeRef = builder.objectRef<ChangeEvent>('DeviceChange').implement({
   description: 'One accepted change of one device (a frame, or the device going offline).',
   fields: (t) => ({
-    serial: t.exposeString('serial'),
+    serial: t.exposeString('serial', { description: 'The device.' }),
     at: t.field({ type: 'DateTime', description: 'When the server accepted it.', resolve: (c) => c.at }),
     values: t.field({
       type: 'JSON',
       description: 'The values the frame carried; {} for presence changes.',
       resolve: (c) => c.values,
     }),
-    online: t.exposeBoolean('online'),
-    lastSeen: t.field({ type: 'DateTime', nullable: true, resolve: (c) => c.lastSeen }),
+    online: t.exposeBoolean('online', { description: 'Holds a socket after this change.' }),
+    lastSeen: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it last sent a frame.',
+      resolve: (c) => c.lastSeen,
+    }),
   }),
 });
 
@@ -23,7 +28,7 @@ builder.subscriptionField('deviceChanged', (t) =>
   t.field({
     type: DeviceChangeRef,
     description: 'Every accepted change of one device, in order.',
-    args: { serial: t.arg.string({ required: true }) },
+    args: { serial: t.arg.string({ required: true, description: 'The device’s serial (yours).' }) },
     subscribe: (_root, { serial }, ctx) => {
       const scope = requireScope(ctx);
       // An owner may watch only a device that is theirs now; admins may wait for one to appear.

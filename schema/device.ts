@@ -5,7 +5,7 @@ import { builder } from './builder.ts';
 export const DeviceRef = builder.objectRef<DeviceState>('Device').implement({
   description: 'A device of the fleet, with the latest value of every parameter it reported.',
   fields: (t) => ({
-    serial: t.exposeString('serial'),
+    serial: t.exposeString('serial', { description: 'The device’s unique name, as it reports it.' }),
     online: t.exposeBoolean('online', { description: 'Holds a socket to a server instance right now.' }),
     lastSeen: t.field({
       type: 'DateTime',
@@ -27,7 +27,7 @@ export const DeviceRef = builder.objectRef<DeviceState>('Device').implement({
       type: 'JSON',
       nullable: true,
       description: 'The latest value of one parameter; null when the device never reported it.',
-      args: { name: t.arg.string({ required: true }) },
+      args: { name: t.arg.string({ required: true, description: 'The parameter’s name.' }) },
       resolve: (d, { name }) => d.params[name] ?? null,
     }),
     protocol: t.int({
@@ -49,7 +49,7 @@ builder.queryField('device', (t) =>
     type: DeviceRef,
     nullable: true,
     description: 'One device by serial; null when unknown or not yours.',
-    args: { serial: t.arg.string({ required: true }) },
+    args: { serial: t.arg.string({ required: true, description: 'The device’s serial.' }) },
     resolve: (_root, { serial }, ctx) => {
       requireScope(ctx);
       const device = ctx.fleet.get(serial);

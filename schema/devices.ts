@@ -7,9 +7,10 @@ import { listCost } from './cost.ts';
 import { DeviceRef } from './device.ts';
 
 const DevicePageRef = builder.objectRef<Page>('DevicePage').implement({
+  description: 'One page of devices and how many match in all.',
   fields: (t) => ({
     totalCount: t.exposeInt('totalCount', { description: 'Devices matching the filter, on all pages.' }),
-    nodes: t.field({ type: [DeviceRef], resolve: (p) => p.nodes }),
+    nodes: t.field({ type: [DeviceRef], description: 'The devices of this page, in order.', resolve: (p) => p.nodes }),
   }),
 });
 
@@ -20,9 +21,13 @@ builder.queryField('devices', (t) =>
       'One page of the fleet, filtered and sorted (default: by serial). What is asked of each node costs `limit` times.',
     extensions: { complexity: listCost(20) },
     args: {
-      where: t.arg({ type: [ConditionInput], required: false }),
-      orderBy: t.arg({ type: [OrderInput], required: false }),
-      offset: t.arg.int({ required: false, defaultValue: 0 }),
+      where: t.arg({
+        type: [ConditionInput],
+        required: false,
+        description: 'Conditions, and-ed; all your devices when omitted.',
+      }),
+      orderBy: t.arg({ type: [OrderInput], required: false, description: 'Sort keys in order; then by serial.' }),
+      offset: t.arg.int({ required: false, defaultValue: 0, description: 'How many matching devices to skip.' }),
       limit: t.arg.int({ required: false, defaultValue: 20, description: `At most ${MAX_LIMIT}.` }),
       legacyQuery: t.arg.stringList({
         required: false,

@@ -12,7 +12,11 @@ const MAX_NAMES = 50;
 const PointRef = builder.objectRef<Point>('Point').implement({
   description: 'One point of a trend: a raw value (count 1), or the summary of the bucket starting at t.',
   fields: (t) => ({
-    t: t.field({ type: 'DateTime', resolve: (p) => p.t }),
+    t: t.field({
+      type: 'DateTime',
+      description: 'When the value was observed, or where the bucket starts.',
+      resolve: (p) => p.t,
+    }),
     count: t.exposeInt('count', { description: 'Values in the bucket (1 for a raw value).' }),
     avg: t.exposeFloat('avg', { nullable: true, description: 'Numbers only.' }),
     min: t.exposeFloat('min', { nullable: true, description: 'Numbers only.' }),
@@ -28,9 +32,10 @@ const PointRef = builder.objectRef<Point>('Point').implement({
 });
 
 const ParameterHistoryRef = builder.objectRef<{ name: string; points: Point[] }>('ParameterHistory').implement({
+  description: 'The trend of one parameter, in histories.',
   fields: (t) => ({
-    name: t.exposeString('name'),
-    points: t.field({ type: [PointRef], resolve: (h) => h.points }),
+    name: t.exposeString('name', { description: 'The parameter.' }),
+    points: t.field({ type: [PointRef], description: 'Its points, oldest first.', resolve: (h) => h.points }),
   }),
 });
 
@@ -67,7 +72,7 @@ builder.objectField(DeviceRef, 'history', (t) =>
   t.field({
     type: [PointRef],
     description: 'The trend of one parameter. Query cost: each point it may return (1,000, or one per bucket) times its fields.',
-    args: { name: t.arg.string({ required: true }), ...rangeArgs(t) },
+    args: { name: t.arg.string({ required: true, description: 'The parameter.' }), ...rangeArgs(t) },
     extensions: { complexity: seriesCost },
     resolve: (device, args, ctx) =>
       ctx.history.load(query(device, args.name, args, ctx.fleet.parameters.get(args.name)?.kind === 'number')),
@@ -78,7 +83,7 @@ builder.objectField(DeviceRef, 'histories', (t) =>
   t.field({
     type: [ParameterHistoryRef],
     description: 'The trends of several parameters over the same range, read together. Query cost: that of history, per name.',
-    args: { names: t.arg.stringList({ required: true }), ...rangeArgs(t) },
+    args: { names: t.arg.stringList({ required: true, description: 'The parameters.' }), ...rangeArgs(t) },
     extensions: {
       complexity: ({ args, childComplexity }: CostArgs) =>
         1 + Math.max(1, (args.names as unknown[] | undefined)?.length ?? 1) * seriesCost({ args, childComplexity }),

@@ -25,7 +25,10 @@ builder.mutationField('assignDevice', (t) =>
     type: DeviceRef,
     description: 'Gives a device to an owner (null: back to unclaimed). Admins only.',
     authScopes: { admin: true },
-    args: { serial: t.arg.string({ required: true }), owner: t.arg.string({ required: false }) },
+    args: {
+      serial: t.arg.string({ required: true, description: 'The device’s serial.' }),
+      owner: t.arg.string({ required: false, description: 'Username of the new owner; null or omitted: unclaimed.' }),
+    },
     resolve: async (_root, { serial, owner }, ctx) => {
       let ownerId: number | null = null;
       if (owner) {
@@ -72,7 +75,7 @@ builder.mutationField('rejectDevice', (t) =>
   t.boolean({
     description: 'Removes a device from the fleet and refuses its serial from now on; its history is kept. Admins only.',
     authScopes: { admin: true },
-    args: { serial: t.arg.string({ required: true }) },
+    args: { serial: t.arg.string({ required: true, description: 'The device’s serial.' }) },
     resolve: async (_root, { serial }, ctx) => {
       await ctx.deviceAdmin.reject(serial);
       return true;

@@ -3,20 +3,25 @@ import { requireScope, visibleDevices } from './access.ts';
 import { builder } from './builder.ts';
 
 const ParameterKind = builder.enumType('ParameterKind', {
-  values: { NUMBER: { value: 'number' }, STRING: { value: 'string' }, BOOLEAN: { value: 'boolean' } } as const,
+  description: 'The type of a parameter’s values.',
+  values: {
+    NUMBER: { value: 'number', description: 'Numbers: plotted as trends, with averages in buckets.' },
+    STRING: { value: 'string', description: 'Text: shown as its changes.' },
+    BOOLEAN: { value: 'boolean', description: 'true/false: shown as its changes.' },
+  } as const,
 });
 
 const ParameterRef = builder.objectRef<ParameterInfo>('Parameter').implement({
   description: 'A parameter name some device has reported: the columns of the fleet table.',
   fields: (t) => ({
-    name: t.exposeString('name'),
+    name: t.exposeString('name', { description: 'As devices report it (one leading underscore stripped).' }),
     kind: t.field({
       type: ParameterKind,
       nullable: true,
       description: 'From the first non-null value; null while only nulls were seen.',
       resolve: (p) => p.kind,
     }),
-    firstSeen: t.field({ type: 'DateTime', resolve: (p) => p.firstSeen }),
+    firstSeen: t.field({ type: 'DateTime', description: 'When a device first reported it.', resolve: (p) => p.firstSeen }),
   }),
 });
 

@@ -15,6 +15,7 @@ export type ApiScope =
 export type Condition = {
   /** serial, online, lastSeen, createdAt, or any parameter name. */
   field: string;
+  /** How to compare. */
   op: FilterOp;
   /** Compared as a number with numeric values, as text otherwise. */
   value?: string | null | undefined;
@@ -22,17 +23,28 @@ export type Condition = {
 
 /** QUEUED → SENT → DELIVERED (the device said "received") → SUCCEEDED | FAILED | REJECTED; SENT → TIMED_OUT → retried or FAILED; open ones → EXPIRED or CANCELED; SKIPPED: the device cannot take commands (protocol v1). */
 export type ExecutionState =
+  /** Canceled before it finished (final). */
   | 'CANCELED'
+  /** The device said it received the command and is working on it. */
   | 'DELIVERED'
+  /** Not finished when the job expired (final). */
   | 'EXPIRED'
+  /** The device reported failure, or retries ran out (final). */
   | 'FAILED'
+  /** Waiting to be sent: the device is offline, or the job is paced. */
   | 'QUEUED'
+  /** The device refused the command, e.g. unknown or not allowed (final). */
   | 'REJECTED'
+  /** Sent on the device’s socket; no answer yet. */
   | 'SENT'
+  /** The device cannot take commands (protocol v1) (final). */
   | 'SKIPPED'
+  /** The device reported success (final). */
   | 'SUCCEEDED'
+  /** No "received" within the ack timeout; retried while retries remain. */
   | 'TIMED_OUT';
 
+/** How a condition compares a field with its value. */
 export type FilterOp =
   /** Case-insensitive substring (the original "="). */
   | 'CONTAINS'
@@ -55,20 +67,29 @@ export type FilterOp =
 
 /** One sort key; nulls sort last either way. */
 export type Order = {
+  /** Ascending by default. */
   direction?: SortDirection;
+  /** serial, online, lastSeen, createdAt, or any parameter name. */
   field: string;
 };
 
+/** The type of a parameter’s values. */
 export type ParameterKind =
+  /** true/false: shown as its changes. */
   | 'BOOLEAN'
+  /** Numbers: plotted as trends, with averages in buckets. */
   | 'NUMBER'
+  /** Text: shown as its changes. */
   | 'STRING';
 
 /** admin sees every device and manages accounts; owner sees their own devices. */
 export type Role =
+  /** Sees and controls every device; manages accounts. */
   | 'ADMIN'
+  /** Sees and controls their own devices. */
   | 'OWNER';
 
+/** A command and the devices it goes to (serials, where, or both). */
 export type SendCommandInput = {
   /** Default 10: no "received" within it is TIMED_OUT. */
   ackTimeoutSeconds?: number | null | undefined;
@@ -88,8 +109,11 @@ export type SendCommandInput = {
   where?: Array<Condition> | null | undefined;
 };
 
+/** The order of a sort key. */
 export type SortDirection =
+  /** Smallest first. */
   | 'ASC'
+  /** Largest first. */
   | 'DESC';
 
 export type DeviceFieldsFragment = { serial: string, online: boolean, lastSeen: string | null, createdAt: string, params: unknown };
