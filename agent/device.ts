@@ -20,6 +20,7 @@ const TRANSIENT = new Set<string>([ErrorReason.storageFailed, ErrorReason.shutti
  * one frame in flight at a time, through reconnects, as the original SolMate devices did.
  */
 export class Device extends EventEmitter<DeviceEvents> {
+  /** The serial it reports as. */
   readonly serial: string;
   private readonly options: Required<Omit<DeviceOptions, Optional>> & Pick<DeviceOptions, Optional>;
   private readonly commands: CommandRunner;
@@ -76,6 +77,7 @@ export class Device extends EventEmitter<DeviceEvents> {
     if (this.options.autoConnect) this.connect();
   }
 
+  /** Where the connection is now (see ConnectionState). */
   get state(): ConnectionState {
     return this.current;
   }
@@ -85,10 +87,12 @@ export class Device extends EventEmitter<DeviceEvents> {
     return this.dirty.size + (this.inFlight ? Object.keys(this.inFlight.values).length : 0);
   }
 
+  /** The value last set for `name`. */
   get(name: string): Scalar | undefined {
     return this.values.get(name);
   }
 
+  /** Every value set so far. */
   snapshot(): Record<string, Scalar> {
     return Object.fromEntries(this.values);
   }

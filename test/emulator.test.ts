@@ -18,11 +18,12 @@ interface Run {
   exited: Promise<number | null>;
 }
 
-function run(args: string[], options: { pty?: boolean } = {}): Run {
+function run(args: string[], options: { pty?: boolean; env?: NodeJS.ProcessEnv } = {}): Run {
+  const env = { ...process.env, DATA_DIR: '', ...options.env };
   // A pseudo-terminal through `script`, so the emulator sees a terminal and asks its questions.
   const proc = options.pty
-    ? spawn('script', ['-qfec', [process.execPath, ...CLI, ...args].join(' '), '/dev/null'], { cwd: root })
-    : spawn(process.execPath, [...CLI, ...args], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    ? spawn('script', ['-qfec', [process.execPath, ...CLI, ...args].join(' '), '/dev/null'], { cwd: root, env })
+    : spawn(process.execPath, [...CLI, ...args], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout?.on('data', (c: Buffer) => {
     output += c.toString();
@@ -189,6 +190,11 @@ describe('the fleet emulator', () => {
       '2',
     ]);
     expect(await emulator.exited).toBe(0);
+    // It announces the profile's device, not SolMate values.
+    expect(emulator.output()).toMatch(
+      /emulating 4 .* device\(s\) against .*: \d+ parameter\(s\) \(.*temperature.*\) as the profile says/,
+    );
+    expect(emulator.output()).not.toMatch(/values up to/);
     const { devices } = await data<Fleet>(server.url, FLEET, { s: 'ws-' });
     expect(devices.nodes.map((n) => n.serial)).toEqual(['ws-0001', 'ws-0002', 'ws-0003', 'ws-0004']);
     for (const { params } of devices.nodes) {
@@ -205,28 +211,76 @@ describe('the fleet emulator', () => {
     expect(parameters).toContainEqual({ name: 'pressure', kind: 'NUMBER' });
   });
 
-  it('asks the original questions in a terminal, and asks again after a wrong answer', async () => {
+  it('asks the original questions in a terminal with defaults, and asks afresh after a wrong answer', async () => {
     const emulator = run(['--url', server.deviceUrl, '--serial-start', '7000', '--duration', '2'], { pty: true });
     const answer = async (question: RegExp, text: string) => {
       await eventually(emulator.output, (o) => question.test(o), 10_000);
       emulator.proc.stdin?.write(text);
     };
-    await answer(/How many devices\?/, 'three\r');
-    await answer(/You must provide a valid numeric value/, '\x15'); // wrong: asked again; clear the line
-    await answer(/How many devices\?/, '3\r');
-    await answer(/Strict monotone behaviour\? \(y\/n\)/, 'maybe\r');
-    await answer(/Please answer y or n/, '\x15y\r');
+    await answer(/How many devices\? \(10\)/, 'three\r');
+    // Asked again with an empty field: what is typed next is not appended to "three".
+    await answer(/three is not an answer: a number, please[\s\S]*How many devices\?/, '3\r');
+    await answer(/Strict monotone behaviour\? \(y\/n\) \(n\)/, 'maybe\r');
+    await answer(/maybe is not an answer: answer y or n/, 'y\r');
     await answer(/Sine curve behaviour\? \(y\/n\)/, 'y\r');
-    await answer(/Maximum value\?/, '50\r');
-    await answer(/Minimum sleep between two values/, '0.1\r');
+    await answer(/Maximum value\? \(340\)/, '\r'); // Enter: the default
+    await answer(/Minimum sleep between two values \(seconds\)\? \(1\)/, '0.1\r');
     await answer(/Maximum sleep between two values/, '0.05\r'); // below the minimum: asked again
-    await answer(/must be between|greater than|at least/i, '\x15\x15');
-    await answer(/Maximum sleep between two values/, '0.3\r');
+    await answer(/0\.05 is not an answer: at least 0\.1/, '0.3\r');
     expect(await emulator.exited).toBe(0);
-    expect(emulator.output()).toMatch(/emulating 3 SolMate device\(s\) .*sine values up to 50, every 0\.1–0\.3 s/);
+    expect(emulator.output()).not.toMatch(/three3|abc/);
+    expect(emulator.output()).toMatch(/emulating 3 SolMate device\(s\) .*sine values up to 340, every 0\.1–0\.3 s/);
     const { devices } = await data<Fleet>(server.url, FLEET, { s: '70' });
     expect(devices.totalCount).toBe(3);
-    for (const { params } of devices.nodes) expect(params.power_consumption).toBeLessThanOrEqual(50);
+    for (const { params } of devices.nodes) expect(params.power_consumption).toBeLessThanOrEqual(340);
+  });
+
+  it('asks nothing in a terminal when the command line says anything: the README line runs as it is', async () => {
+    const emulator = run(
+      [
+        '--url',
+        server.deviceUrl,
+        '--serial-start',
+        '7100',
+        '--devices',
+        '2',
+        '--pattern',
+        'sine',
+        '--min-sleep',
+        '0.1',
+        '--max-sleep',
+        '0.3',
+        '--duration',
+        '1.5',
+      ],
+      { pty: true },
+    );
+    expect(await emulator.exited).toBe(0);
+    expect(emulator.output()).not.toMatch(/\?/);
+    expect(emulator.output()).toMatch(/emulating 2 SolMate device\(s\) .*sine values up to 340, every 0\.1–0\.3 s/);
+  });
+
+  it('says when another emulator takes its serials over, and yields them instead of fighting', async () => {
+    const base = [
+      '--url',
+      server.deviceUrl,
+      '--serial-start',
+      '7200',
+      '--devices',
+      '3',
+      '--min-sleep',
+      '0.1',
+      '--max-sleep',
+      '0.2',
+    ];
+    const first = run([...base, '--duration', '4']);
+    await eventually(first.output, (o) => /emulating 3/.test(o), 10_000);
+    await new Promise((r) => setTimeout(r, 800));
+    const second = run([...base, '--duration', '2']);
+    expect(await second.exited).toBe(0);
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toMatch(/3 taken over by another connection with the same serial .*--serial-start/);
+    expect(second.output()).not.toMatch(/taken over/);
   });
 
   it('does not wait for answers when stdin is not a terminal', async () => {
@@ -301,6 +355,10 @@ describe('the fleet emulator against a server with accounts', () => {
       await admin.signIn('admin', 'admin password 1');
       const owners = await admin.gql<{ devices: { nodes: Array<{ owner: string }> } }>('{ devices { nodes { owner } } }');
       expect(owners.data?.devices.nodes.map((n) => n.owner)).toEqual(['admin', 'admin', 'admin']);
+      // DATA_DIR names the server's folder for the emulator too.
+      const viaEnv = run(base, { env: { DATA_DIR: server.dataDir } });
+      expect(await viaEnv.exited).toBe(0);
+      expect(viaEnv.output()).toContain(`using the local enrollment key in ${server.dataDir}/enrollment.key`);
       // Without the key, a server that requires credentials refuses it with a clear message.
       const refused = run([...base, '--data-dir', '/nonexistent']);
       expect(await refused.exited).toBe(1);

@@ -13,7 +13,8 @@ import { solmate } from './solmate.ts';
 import { describe, showStatus } from './status.ts';
 
 const HELP = `Usage: npm run emulate -- [flags]
-Without flags, in a terminal, it asks the original emulator's questions.
+Without flags, in a terminal, it asks the original emulator's questions (Enter takes the default shown).
+With any of the first five flags it asks nothing: what is not given takes its default.
 
   --devices N          how many devices                         [${DEFAULT_ANSWERS.devices}]
   --pattern P          random | linear | sine (strict monotone, with or without a sine curve)  [${DEFAULT_ANSWERS.pattern}]
@@ -24,12 +25,14 @@ Without flags, in a terminal, it asks the original emulator's questions.
   --url URL            the server's device socket            [ws://127.0.0.1:8000/update/]
   --duration S         stop after S seconds (default: until Ctrl-C)
   --serial-start N     first serial number                   [1]
+                       (serials are unique: a second emulator or a replay with the same serials
+                       takes over these devices; give each its own range)
   --init               send every value as INIT on the first connection
   --profile FILE       another kind of device (see agent/profiles/*.json); default: the SolMate
   --connect-rate N     new connections per second            [1000]
   --token T            a device token (for one device: use with --devices 1 and its --serial-start)
   --enroll-key K       an enrollment key: new devices are registered to its owner
-  --data-dir DIR       where a local server keeps enrollment.key  [data]
+  --data-dir DIR       where a local server keeps enrollment.key  [$DATA_DIR, else data]
                        (against 127.0.0.1 without --token or --enroll-key, that key is used)
   --protocol 1|2       2: devices take commands (SolMates: switch-mode, reboot, set battery_reserve
                        and inject_limit); 1: exactly the original devices  [2]
@@ -62,7 +65,10 @@ const flagsSchema = z
       .string()
       .regex(/^sos_e_[\w-]{10,120}$/, 'an enrollment key starts with sos_e_')
       .optional(),
-    dataDir: z.string().min(1).default('data'),
+    dataDir: z
+      .string()
+      .min(1)
+      .default(process.env.DATA_DIR || 'data'),
     protocol: z.enum(['1', '2']).default('2'),
     commandFailureRate: z.coerce.number().min(0).max(1).default(0),
   })
@@ -139,10 +145,11 @@ const given: Partial<Answers> = {
   maxSleep: flags.maxSleep,
 };
 const askSleeps = flags.rate === undefined;
-const complete = Object.entries(given).every(
-  ([k, v]) => v !== undefined || (!askSleeps && (k === 'minSleep' || k === 'maxSleep')),
-);
-const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !complete;
+// Questions only for a bare `npm run emulate` in a terminal: a command line that says anything of the
+// kind is a script, and takes the defaults for the rest.
+const saysSomething =
+  Object.values(given).some((v) => v !== undefined) || flags.rate !== undefined || flags.profile !== undefined;
+const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !saysSomething;
 let answers: Answers;
 try {
   answers = interactive
@@ -155,11 +162,15 @@ try {
 
 let behaviour: BehaviourFactory;
 let serialPrefix = '';
+let what = `SolMate device(s) against ${flags.url}: ${answers.pattern} values up to ${answers.max}`;
 try {
   if (flags.profile) {
     const profile = loadProfile(flags.profile);
     behaviour = fromProfile(profile, answers);
     serialPrefix = profile.serialPrefix;
+    const names = profile.parameters.map((p) => p.name);
+    const listed = `${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''}`;
+    what = `${profile.name} device(s) against ${flags.url}: ${names.length} parameter(s) (${listed}) as the profile says`;
   } else {
     behaviour = solmate(answers);
   }
@@ -200,8 +211,7 @@ const fleet = new EmulatedFleet({
 });
 const tty = Boolean(process.stdout.isTTY);
 console.log(
-  `emulating ${answers.devices} ${flags.profile ? serialPrefix || 'profile' : 'SolMate'} device(s) against ${flags.url}: ` +
-    `${answers.pattern} values up to ${answers.max}, ${flags.rate ? `${flags.rate} changes/s in all` : `every ${answers.minSleep}–${answers.maxSleep} s`}`,
+  `emulating ${answers.devices} ${what}, ${flags.rate ? `${flags.rate} changes/s in all` : `every ${answers.minSleep}–${answers.maxSleep} s`}`,
 );
 const started = Date.now();
 const status = showStatus(fleet, answers.devices, tty);

@@ -1,3 +1,4 @@
+import { CloseCode } from '../../protocol/codes.ts';
 import { createDevice, type Device } from '../device.ts';
 import { ConnectionState } from '../device-options.ts';
 import type { BehaviourFactory } from './behaviour.ts';
@@ -39,6 +40,8 @@ export interface FleetStats {
   answersPerSecond: number;
   ackP50Ms: number;
   ackP99Ms: number;
+  /** Devices another connection with the same serial took over (closed 4001): they stop here. */
+  replaced: number;
 }
 
 /** Ack latencies of the last few seconds, for percentiles that follow the present. */
@@ -66,6 +69,7 @@ export class EmulatedFleet {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly latencies = new RecentLatencies();
   private readonly everConnected = new Set<string>();
+  private readonly replaced = new Set<string>();
   private connectedNow = 0;
   private acks = 0;
   private errors = 0;
@@ -106,6 +110,7 @@ export class EmulatedFleet {
       answersPerSecond: Math.round(this.latencies.count() / 5),
       ackP50Ms: this.latencies.percentile(50),
       ackP99Ms: this.latencies.percentile(99),
+      replaced: this.replaced.size,
     };
   }
 
@@ -133,6 +138,13 @@ export class EmulatedFleet {
       settable: (name, value) => behaviour.settable?.(name, value) ?? `${name} is not a setting`,
     });
     this.devices.push(device);
+    // Another emulator or a replay connected with this serial: reconnecting would take it back, and
+    // the two would evict each other for ever. This one yields, and the status line says so.
+    device.on('disconnected', (code) => {
+      if (code !== CloseCode.replaced) return;
+      this.replaced.add(device.serial);
+      void device.close();
+    });
     device.on('state', (to, from) => {
       if (to === ConnectionState.Connected) {
         this.connectedNow++;

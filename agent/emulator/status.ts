@@ -11,6 +11,11 @@ export function describe(s: FleetStats, total: number): string {
     `errors ${s.errors.toLocaleString('en')}`,
     `reconnects ${s.reconnects.toLocaleString('en')}`,
     `ack p99 ${ms(s.ackP99Ms)}`,
+    ...(s.replaced > 0
+      ? [
+          `${s.replaced.toLocaleString('en')} taken over by another connection with the same serial (another emulator or replay?): give each its own --serial-start`,
+        ]
+      : []),
   ].join(' · ');
 }
 
