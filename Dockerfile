@@ -5,6 +5,7 @@
 ARG NODE_IMAGE=node:20-bookworm-slim
 
 # Production dependencies only; better-sqlite3 is compiled here, so the runtime needs no compiler.
+# (postinstall generates the Prisma clients only where their schema is: not here; they are compiled into dist/.)
 FROM ${NODE_IMAGE} AS deps
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app

@@ -45,7 +45,10 @@ const settings = {
   batchWindowMs: { schema: int(0, 1000).default(4), help: 'group commit: how long frames wait for others, ms' },
   batchMaxFrames: { schema: int(1, 100_000).default(8192), help: 'group commit: most frames in one transaction' },
   coalesceMs: { schema: int(10, 60_000).default(100), help: 'deviceUpdates: at most one batch per subscriber per window, ms' },
-  heartbeatMs: { schema: int(1000, 3_600_000).default(30_000), help: 'ping interval: a device that answers neither a ping nor with a frame within one interval is dropped and goes offline, ms' },
+  heartbeatMs: {
+    schema: int(1000, 3_600_000).default(30_000),
+    help: 'ping interval: a device that answers neither a ping nor with a frame within one interval is dropped and goes offline, ms',
+  },
   maxFrameBytes: { schema: int(256, 16 * 1024 * 1024).default(64 * 1024), help: 'larger frames close the socket (1009)' },
   maxFramesPerSecond: { schema: int(1, 1_000_000).default(100), help: 'per connection; more closes the socket (1008)' },
   maxStringBytes: { schema: int(1, 1024 * 1024).default(1024), help: 'longest string value, UTF-8 bytes' },

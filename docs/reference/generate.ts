@@ -16,26 +16,42 @@ import {
 import ts from 'typescript';
 
 const here = (file: string) => new URL(file, import.meta.url);
-const esc = (text: string | null | undefined) => (text ?? '').replaceAll('|', '\\|').replaceAll('<', '&lt;').replaceAll('\n', ' ');
+const esc = (text: string | null | undefined) =>
+  (text ?? '').replaceAll('|', '\\|').replaceAll('<', '&lt;').replaceAll('\n', ' ');
 
 function graphqlReference(): string {
   const schema = buildSchema(readFileSync(here('../../schema/schema.graphql'), 'utf8'));
   const types = Object.values(schema.getTypeMap())
     .filter((t) => !t.name.startsWith('__'))
     .sort((a, b) => a.name.localeCompare(b.name));
-  const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter((t) => t !== null && t !== undefined);
+  const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(
+    (t) => t !== null && t !== undefined,
+  );
   const args = (list: readonly GraphQLArgument[]) =>
     list.length === 0
       ? ''
       : `<br>${list.map((a) => `\`${a.name}: ${a.type}${a.defaultValue === undefined ? '' : ` = ${JSON.stringify(a.defaultValue)}`}\` ${esc(a.description)}`).join('<br>')}`;
   const fieldRows = (fields: ReadonlyArray<GraphQLField<unknown, unknown>>) =>
-    fields.map((f) => `| \`${f.name}\` | \`${esc(String(f.type))}\` | ${esc(f.description)}${args(f.args)}${f.deprecationReason ? ` **Deprecated:** ${esc(f.deprecationReason)}` : ''} |`);
+    fields.map(
+      (f) =>
+        `| \`${f.name}\` | \`${esc(String(f.type))}\` | ${esc(f.description)}${args(f.args)}${f.deprecationReason ? ` **Deprecated:** ${esc(f.deprecationReason)}` : ''} |`,
+    );
   const section = (type: GraphQLNamedType): string[] => {
     const out = [`### ${type.name}`, '', esc(type.description), ''];
-    if (isObjectType(type) || isInterfaceType(type)) out.push('| Field | Type | Description |', '|---|---|---|', ...fieldRows(Object.values(type.getFields())));
+    if (isObjectType(type) || isInterfaceType(type))
+      out.push('| Field | Type | Description |', '|---|---|---|', ...fieldRows(Object.values(type.getFields())));
     else if (isInputObjectType(type))
-      out.push('| Field | Type | Description |', '|---|---|---|', ...Object.values(type.getFields()).map((f) => `| \`${f.name}\` | \`${esc(String(f.type))}\` | ${esc(f.description)} |`));
-    else if (isEnumType(type)) out.push('| Value | Description |', '|---|---|', ...type.getValues().map((v) => `| \`${v.name}\` | ${esc(v.description)} |`));
+      out.push(
+        '| Field | Type | Description |',
+        '|---|---|---|',
+        ...Object.values(type.getFields()).map((f) => `| \`${f.name}\` | \`${esc(String(f.type))}\` | ${esc(f.description)} |`),
+      );
+    else if (isEnumType(type))
+      out.push(
+        '| Value | Description |',
+        '|---|---|',
+        ...type.getValues().map((v) => `| \`${v.name}\` | ${esc(v.description)} |`),
+      );
     else if (isScalarType(type) && type.specifiedByURL) out.push(`Specified by ${type.specifiedByURL}.`);
     return [...out, ''];
   };
@@ -73,7 +89,8 @@ function agentReference(): string {
         .map((d) => (typeof d.comment === 'string' ? d.comment : ''))
         .join(' ')
         .trim();
-    const exported = (node: ts.Node) => ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    const exported = (node: ts.Node) =>
+      ts.canHaveModifiers(node) && ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
     const head = (node: ts.Node) => {
       const text = node.getText(source);
       const body = 'body' in node && node.body ? (node.body as ts.Node).getStart(source) - node.getStart(source) : text.length;
@@ -87,7 +104,8 @@ function agentReference(): string {
         const overloaded = new Set<string>();
         for (const m of node.members) {
           const isPrivate = ts.getModifiers(m as ts.HasModifiers)?.some((x) => x.kind === ts.SyntaxKind.PrivateKeyword);
-          const shown = ts.isPropertyDeclaration(m) || ts.isMethodDeclaration(m) || ts.isGetAccessor(m) || ts.isConstructorDeclaration(m);
+          const shown =
+            ts.isPropertyDeclaration(m) || ts.isMethodDeclaration(m) || ts.isGetAccessor(m) || ts.isConstructorDeclaration(m);
           if (isPrivate || !shown) continue;
           // Overloads: their signatures show, not the implementation's.
           const name = m.name?.getText(source) ?? '';
@@ -98,12 +116,29 @@ function agentReference(): string {
         lines.push('');
       } else if (ts.isInterfaceDeclaration(node)) {
         lines.push(`### interface ${node.name.text}`, '', doc(node), '', '| Member | Description |', '|---|---|');
-        for (const m of node.members) lines.push(`| \`${esc(m.getText(source).replace(/\/\*\*[\s\S]*?\*\/\s*/g, '').replace(/\s+/g, ' '))}\` | ${esc(doc(m))} |`);
+        for (const m of node.members)
+          lines.push(
+            `| \`${esc(
+              m
+                .getText(source)
+                .replace(/\/\*\*[\s\S]*?\*\/\s*/g, '')
+                .replace(/\s+/g, ' '),
+            )}\` | ${esc(doc(m))} |`,
+          );
         lines.push('');
       } else if (ts.isFunctionDeclaration(node) && node.name) {
         lines.push(`### function ${node.name.text}`, '', '```ts', head(node), '```', '', doc(node), '');
       } else if (ts.isTypeAliasDeclaration(node)) {
-        lines.push(`### type ${node.name.text}`, '', '```ts', node.getText(source).replace(/\/\*\*[\s\S]*?\*\/\s*/g, ''), '```', '', doc(node), '');
+        lines.push(
+          `### type ${node.name.text}`,
+          '',
+          '```ts',
+          node.getText(source).replace(/\/\*\*[\s\S]*?\*\/\s*/g, ''),
+          '```',
+          '',
+          doc(node),
+          '',
+        );
       } else if (ts.isVariableStatement(node)) {
         for (const d of node.declarationList.declarations)
           lines.push(`### const ${d.name.getText(source)}`, '', doc(node), '', '```ts', d.getText(source), '```', '');

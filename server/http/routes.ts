@@ -7,6 +7,9 @@ import { projectPath } from '../paths.ts';
 
 const dist = projectPath('dashboard/dist');
 const placeholder = projectPath('dashboard/placeholder');
+const docsSite = projectPath('docs/.vitepress/dist');
+const DOCS_MISSING =
+  '<!doctype html><title>SMART-OS docs</title><p>The documentation site is not built: run <code>npm run docs:build</code> (npm start builds it when it is missing).</p>';
 
 /** GraphQL requests are small; a larger body is refused before it is parsed. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -32,6 +35,8 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
 /** The HTTP routes: GraphQL, probes, metrics, and the dashboard's static files. */
 export function createRoutes(deps: RouteDeps) {
   const dashboard = sirv(existsSync(`${dist}/index.html`) ? dist : placeholder, { etag: true, single: true });
+  // The documentation site (VitePress, built with base /docs/): static files, offline.
+  const docs = existsSync(`${docsSite}/index.html`) ? sirv(docsSite, { etag: true, extensions: ['html'] }) : null;
   // Whatever a request holds, it gets an answer and the process stays up.
   const failed = (req: IncomingMessage, res: ServerResponse) => (err: unknown) => {
     deps.log.error({ err, url: req.url?.slice(0, 200) }, 'request failed');
@@ -70,6 +75,17 @@ export function createRoutes(deps: RouteDeps) {
         (text) => send(res, 200, deps.registry.contentType, text),
         (err: Error) => send(res, 500, 'text/plain', err.message),
       );
+      return;
+    }
+    if (path === '/docs') {
+      res.writeHead(301, { location: '/docs/' });
+      res.end();
+      return;
+    }
+    if (path.startsWith('/docs/')) {
+      if (!docs) return send(res, 404, 'text/html', DOCS_MISSING);
+      req.url = (req.url ?? '/').slice('/docs'.length);
+      docs(req, res, () => send(res, 404, 'text/plain', 'not found'));
       return;
     }
     dashboard(req, res, () => send(res, 404, 'text/plain', 'not found'));
