@@ -83,6 +83,7 @@ export function App(props: AppProps) {
             now={now}
             flash={flash()}
             loading={fleet.state.loading}
+            filtered={view().where.length > 0}
             selected={url.selected()}
             onSort={(field, multi) => url.go({ ...view(), orderBy: nextSort(view().orderBy, field, multi), page: 1 })}
             onSelect={(serial) => url.select(serial)}
@@ -91,6 +92,7 @@ export function App(props: AppProps) {
             page={view().page}
             size={view().size}
             total={fleet.state.total}
+            shown={fleet.state.rows.length}
             onPage={(page) => url.go({ ...view(), page })}
             onSize={(size) => url.go({ ...view(), size, page: 1 })}
           />

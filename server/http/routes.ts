@@ -83,7 +83,10 @@ export function createRoutes(deps: RouteDeps) {
       return;
     }
     if (path.startsWith('/docs/')) {
-      if (!docs) return send(res, 404, 'text/html', DOCS_MISSING);
+      if (!docs) {
+        send(res, 404, 'text/html', DOCS_MISSING);
+        return;
+      }
       req.url = (req.url ?? '/').slice('/docs'.length);
       docs(req, res, () => send(res, 404, 'text/plain', 'not found'));
       return;

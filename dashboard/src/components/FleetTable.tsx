@@ -11,6 +11,8 @@ interface FleetTableProps {
   now: Accessor<number>;
   flash: boolean;
   loading: boolean;
+  /** A filter is set: an empty table means nothing matches, not an empty fleet. */
+  filtered: boolean;
   selected: string | null;
   onSort: (field: string, multi: boolean) => void;
   onSelect: (serial: string) => void;
@@ -100,7 +102,17 @@ export function FleetTable(props: FleetTableProps) {
         </tbody>
       </table>
       <Show when={!props.loading && props.rows.length === 0}>
-        <p class="empty">No device matches.</p>
+        <Show
+          when={props.filtered}
+          fallback={
+            <p class="empty">
+              No devices yet. A device joins with an enrollment key: open <strong>Devices &amp; accounts</strong>, make one under{' '}
+              <em>Enrollment keys</em> and give it to the device (the emulator takes it as <code>--enroll-key</code>).
+            </p>
+          }
+        >
+          <p class="empty">No device matches.</p>
+        </Show>
       </Show>
     </div>
   );

@@ -5,6 +5,8 @@ interface PagerProps {
   page: number;
   size: number;
   total: number;
+  /** Rows on this page now: devices that left it live are not counted until the page is read again. */
+  shown: number;
   onPage: (page: number) => void;
   onSize: (size: number) => void;
 }
@@ -12,11 +14,12 @@ interface PagerProps {
 export function Pager(props: PagerProps) {
   const pages = () => Math.max(1, Math.ceil(props.total / props.size));
   const from = () => (props.total === 0 ? 0 : (props.page - 1) * props.size + 1);
-  const to = () => Math.min(props.total, props.page * props.size);
+  const to = () => (props.shown === 0 ? from() : from() + props.shown - 1);
   return (
     <nav class="pager" aria-label="Pages">
       <span class="count" aria-live="polite">
-        {from().toLocaleString()}–{to().toLocaleString()} of {props.total.toLocaleString()} devices
+        {props.shown === 0 ? 0 : from().toLocaleString()}–{props.shown === 0 ? 0 : to().toLocaleString()} of{' '}
+        {props.total.toLocaleString()} devices
       </span>
       <button type="button" onClick={() => props.onPage(1)} disabled={props.page <= 1} aria-label="First page">
         «
