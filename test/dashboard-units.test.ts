@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ago, formatValue, label, unit } from '../dashboard/src/format.ts';
+import { ago, formatValue, isIdentifier, label, unit } from '../dashboard/src/format.ts';
 import {
   appendLive,
+  axisTimes,
   customRange,
   DEFAULT_CHOICE,
+  decodeChoice,
+  encodeChoice,
   exportHref,
+  heldSeries,
   toLocalInput,
   toSeries,
   trimBefore,
@@ -150,5 +154,51 @@ describe('the trend range', () => {
     const href = exportHref('a b', { kind: 'live', seconds: 3600 }, now, 'ndjson');
     expect(href).toBe('/export.ndjson?device=a+b&since=2024-03-17T09%3A00%3A00.000Z&until=2024-03-17T10%3A00%3A00.000Z');
     expect(windowOf({ kind: 'fixed', since: 1, until: 2 }, now)).toEqual({ since: 1, until: 2 });
+  });
+});
+
+describe('what a trend draws', () => {
+  const at = (iso: string) => Date.parse(iso);
+  const s = (iso: string) => at(iso) / 1000;
+
+  it('holds the value from before the window at its left edge and runs the last one on to its end', () => {
+    const series = toSeries([
+      { t: '2024-03-17T10:00:00Z', value: 1 },
+      { t: '2024-03-17T10:00:40Z', value: 5 },
+    ]);
+    const drawn = heldSeries(series, at('2024-03-17T10:00:30Z'), at('2024-03-17T10:01:00Z'), 5);
+    expect(drawn.t).toEqual([s('2024-03-17T10:00:30Z'), s('2024-03-17T10:00:40Z'), s('2024-03-17T10:01:00Z')]);
+    expect(drawn.v).toEqual([1, 5, 5]);
+  });
+
+  it('draws a value that did not change in a live window as a line across it, not as nothing', () => {
+    const quiet = heldSeries(undefined, at('2024-03-17T10:00:30Z'), at('2024-03-17T10:01:00Z'), 42);
+    expect(quiet.v).toEqual([42, 42]);
+    expect(quiet.t).toEqual([s('2024-03-17T10:00:30Z'), s('2024-03-17T10:01:00Z')]);
+    // In a past window the value then is not known: nothing is made up.
+    expect(heldSeries(undefined, at('2024-03-17T10:00:30Z'), at('2024-03-17T10:01:00Z'), null).t).toEqual([]);
+  });
+
+  it('labels a few minutes with clock times, seconds only under two minutes, days beyond two', () => {
+    const t0 = new Date(2024, 2, 17, 10, 5, 30).getTime() / 1000;
+    expect(axisTimes([t0], 15 * 60)).toEqual(['10:05']);
+    expect(axisTimes([t0], 30)).toEqual(['10:05:30']);
+    expect(axisTimes([new Date(2024, 2, 17).getTime() / 1000], 7 * 86_400)).toEqual(['17.3.']);
+  });
+
+  it('never plots identifiers such as a postcode', () => {
+    expect(isIdentifier('postcode')).toBe(true);
+    expect(isIdentifier('device_id')).toBe(true);
+    expect(isIdentifier('battery')).toBe(false);
+    expect(isIdentifier('power_income')).toBe(false);
+  });
+
+  it('carries the range in the URL: presets by name, custom dates as milliseconds; nonsense is ignored', () => {
+    const custom = { preset: 'custom' as const, range: { kind: 'fixed' as const, since: 1000, until: 5000 } };
+    expect(encodeChoice(custom)).toBe('custom:1000-5000');
+    expect(decodeChoice('custom:1000-5000')).toEqual(custom);
+    expect(decodeChoice('1h')).toEqual({ preset: '1h', range: { kind: 'live', seconds: 3600 } });
+    expect(decodeChoice('live')).toEqual(DEFAULT_CHOICE);
+    for (const bad of ['custom:5000-1000', 'forever', '', null]) expect(decodeChoice(bad)).toBeNull();
   });
 });

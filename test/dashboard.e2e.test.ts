@@ -238,6 +238,9 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
     joining.set('country', 'AT');
     await expect.poll(() => rows(page)).not.toContain('d008');
     await expect.poll(() => page.locator('.hint').textContent()).toMatch(/1 more device\(s\) match now/);
+    // The footer counts the rows shown, not the page size: one left, one more matches elsewhere.
+    const shown = (await rows(page)).length;
+    expect(await page.locator('.pager .count').textContent()).toBe(`1–${shown} of ${shown + 1} devices`);
     await page.getByRole('button', { name: 'Refresh' }).click();
     await expect.poll(() => rows(page)).toContain('d009');
   });
@@ -264,6 +267,31 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
     const plot = panel.locator('.trend-plot[data-name="battery"]');
     await expect.poll(async () => Number(await plot.getAttribute('data-points'))).toBeGreaterThanOrEqual(4);
     expect(await plot.locator('canvas').count()).toBe(1);
+    // Hovering reads a point out: its time and its value with the unit.
+    const box = (await plot.locator('.u-over').boundingBox({ timeout: 5000 })) as {
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+    };
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2, { steps: 5 });
+    const readout = panel.locator('figure:has(.trend-plot[data-name="battery"]) .readout');
+    await readout.waitFor({ timeout: 5000 });
+    await expect.poll(() => readout.textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d · \d+ %$/);
+    // A number that stopped changing still runs on to now, and a quiet one is drawn as a line, not left out.
+    const now = Date.now() / 1000;
+    await expect.poll(async () => Number(await plot.getAttribute('data-last')), { timeout: 5000 }).toBeGreaterThan(now - 2);
+    const quiet = panel.locator('.trend-plot[data-name="power_income"]');
+    expect(Number(await quiet.getAttribute('data-points', { timeout: 5000 }))).toBeGreaterThanOrEqual(2);
+    expect(Number(await quiet.getAttribute('data-last'))).toBeGreaterThan(now - 2);
+    // An identifier is a number, not a trend.
+    device.set('postcode', 1010);
+    await device.flush();
+    await expect.poll(() => panel.locator('dt').allTextContents(), { timeout: 5000 }).toContain('Postcode');
+    expect(await panel.locator('.trend-plot[data-name="postcode"]').count()).toBe(0);
+    device.set('postcode', null);
+    await device.flush();
     expect(new URL(page.url()).searchParams.get('device')).toBe('d010');
     await page.keyboard.press('Escape');
     await expect.poll(() => panel.count()).toBe(0);
@@ -314,8 +342,13 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
     expect(lines[0]).toBe('device,parameter,t,value');
     expect(lines.filter((l) => l.startsWith('d010,battery,')).length).toBeGreaterThanOrEqual(1441);
 
+    // The range is in the URL: a reload (or a shared link) opens the same one, whatever was remembered.
+    expect(new URL(page.url()).searchParams.get('range')).toBe('7d');
     // A custom range: a wrong one is refused with a reason, a right one shows 30 minutes of values.
     await panel.getByRole('button', { name: 'Custom', exact: true }).click();
+    // Only Custom is highlighted while its dates are edited.
+    expect(await panel.getByRole('button', { name: '7 d', exact: true }).getAttribute('aria-pressed')).toBe('false');
+    expect(await panel.getByRole('button', { name: 'Custom', exact: true }).getAttribute('aria-pressed')).toBe('true');
     const local = (ms: number) => page.evaluate(`(${toLocalInputSource})(${ms})`) as Promise<string>;
     await panel.getByLabel('From').fill(await local(end - 30 * 60_000));
     await panel.getByLabel('To').fill(await local(end - 60 * 60_000));
@@ -336,6 +369,12 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
     // Remembered: the panel of another visit opens on the same range.
     await page.reload();
     await expect.poll(() => panel.getByRole('button', { name: 'Custom', exact: true }).getAttribute('aria-pressed')).toBe('true');
+    expect(new URL(page.url()).searchParams.get('range')).toMatch(/^custom:\d+-\d+$/);
+    // A link with another range opens on that one, though this browser remembers Custom.
+    const link = new URL(page.url());
+    link.searchParams.set('range', '1h');
+    await page.goto(link.toString());
+    await expect.poll(() => panel.getByRole('button', { name: '1 h', exact: true }).getAttribute('aria-pressed')).toBe('true');
     await page.evaluate(() => localStorage.removeItem('smart-os.trend-range'));
   });
 
@@ -383,8 +422,8 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
 });
 
 describe.skipIf(!browserAvailable())('the dashboard screenshot', () => {
-  it('is taken from an emulated SolMate fleet into docs/dashboard.png', async () => {
-    const server = await startServer({ maxFramesPerSecond: 1000 });
+  it('is taken from an emulated SolMate fleet into docs/dashboard.png, signed in as the admin', async () => {
+    const server = await startServer({ maxFramesPerSecond: 1000, auth: 'on', adminPassword: 'admin password 1' });
     const fleet = new EmulatedFleet({
       url: server.deviceUrl,
       devices: 40,
@@ -400,6 +439,12 @@ describe.skipIf(!browserAvailable())('the dashboard screenshot', () => {
     try {
       await fleet.start();
       const page = await browser.context.newPage();
+      await page.goto(server.url);
+      const form = page.getByRole('form', { name: 'Sign in' });
+      await form.getByLabel('Username').fill('admin');
+      await form.getByLabel('Password').fill('admin password 1');
+      await form.getByRole('button', { name: 'Sign in' }).click();
+      await page.locator('.user-menu summary').waitFor();
       await page.goto(`${server.url}/?sort=battery:desc&device=0007`);
       await page.locator('tbody tr').nth(19).waitFor();
       await page.locator('.trend-plot canvas').first().waitFor({ timeout: 10_000 });
@@ -496,6 +541,125 @@ describe.skipIf(!browserAvailable())('the dashboard with accounts', () => {
       await browser.close();
       await Promise.all([owned.close(), other.close()]);
       await server.close();
+    }
+  });
+});
+
+describe.skipIf(!browserAvailable())('managing accounts in the dashboard, and on a phone', () => {
+  let server: TestServer;
+  let browser: Browser;
+  const fleet: Device[] = [];
+  const signIn = async (page: Page, username: string, password: string) => {
+    await page.context().clearCookies(); // the pages of one browser share its session
+    await page.goto(server.url);
+    const form = page.getByRole('form', { name: 'Sign in' });
+    await form.getByLabel('Username').fill(username);
+    await form.getByLabel('Password').fill(password);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('.user-menu summary').waitFor();
+  };
+  beforeAll(async () => {
+    server = await startServer({ auth: 'on', adminPassword: 'admin password 1' });
+    for (const serial of ['u-1', 'u-2', 'u-3']) {
+      const d = createDevice({ url: server.deviceUrl, serial, minIntervalMs: 0 });
+      d.set({ battery: 40 });
+      fleet.push(d);
+    }
+    await Promise.all(fleet.map((d) => d.flush()));
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(fleet.map((d) => d.close()));
+    await server?.close();
+  });
+
+  it('creates an account (the form forgets the password), assigns devices in bulk, disables, promotes and deletes', async () => {
+    const page = await browser.context.newPage();
+    await signIn(page, 'admin', 'admin password 1');
+    await page.locator('.access summary').click();
+    const accounts = page.getByRole('region', { name: 'Accounts' });
+    const form = page.getByRole('form', { name: 'New account' });
+    await form.getByLabel('Username').fill('bob');
+    await form.getByLabel('Password').fill('bob password 12');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await expect.poll(() => page.locator('.access .notice').textContent()).toMatch(/^Created bob \(owner\)/);
+    expect(await form.getByLabel('Password').inputValue()).toBe('');
+    expect(await form.getByLabel('Username').inputValue()).toBe('');
+
+    // Three unclaimed devices to bob at once.
+    const unclaimed = page.getByRole('region', { name: 'Unclaimed devices' });
+    await expect.poll(() => unclaimed.locator('li strong').allTextContents()).toEqual(['u-1', 'u-2', 'u-3']);
+    await unclaimed.getByLabel('All').check();
+    await unclaimed.getByLabel('Owner for the selected devices').selectOption('bob');
+    await unclaimed.getByRole('button', { name: 'Assign 3 selected' }).click();
+    await expect.poll(() => unclaimed.locator('li').allTextContents()).toEqual(['None.']);
+    expect(await page.locator('.access .notice').textContent()).toBe('Assigned 3 device(s) to bob.');
+
+    // Disabled: bob cannot sign in; enabled again; made an admin.
+    const bob = accounts.locator('li', { hasText: 'bob' });
+    await bob.getByRole('button', { name: 'Disable' }).click();
+    await expect.poll(() => bob.textContent()).toContain('(disabled)');
+    const other = await launchBrowser();
+    const bobPage = await other.context.newPage();
+    await bobPage.goto(server.url);
+    const bobForm = bobPage.getByRole('form', { name: 'Sign in' });
+    await bobForm.getByLabel('Username').fill('bob');
+    await bobForm.getByLabel('Password').fill('bob password 12');
+    await bobForm.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => bobPage.getByRole('alert').textContent()).toBe('this account is disabled; ask an admin');
+    await bob.getByRole('button', { name: 'Enable' }).click();
+    await expect.poll(() => bob.textContent()).not.toContain('(disabled)');
+    await bob.getByLabel('Role of bob').selectOption('ADMIN');
+    await expect.poll(() => page.locator('.access .notice').textContent()).toMatch(/^bob is now admin/);
+    // The admin cannot demote or disable themselves: no buttons, the role fixed.
+    const me = accounts.locator('li', { hasText: 'admin' }).first();
+    expect(await me.getByRole('button', { name: 'Disable' }).count()).toBe(0);
+    expect(await me.getByLabel('Role of admin').isDisabled()).toBe(true);
+
+    // Deleted: his devices are unclaimed again.
+    page.once('dialog', (d) => void d.accept());
+    await bob.getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => unclaimed.locator('li strong').allTextContents()).toEqual(['u-1', 'u-2', 'u-3']);
+    await other.close();
+  });
+
+  it('points a new owner without devices to enrollment keys', async () => {
+    await server.app.accounts.createUser('carol', 'carol password 1', 'owner');
+    const page = await browser.context.newPage();
+    await signIn(page, 'carol', 'carol password 1');
+    await expect
+      .poll(() => page.locator('.empty').textContent())
+      .toMatch(/No devices yet\. A device joins with an enrollment key/);
+  });
+
+  it('on a phone: the header menus open inside the screen, and a tapped device scrolls its panel into view', async () => {
+    const phone = await launchBrowser({ width: 375, height: 740 });
+    try {
+      const page = await phone.context.newPage();
+      await signIn(page, 'admin', 'admin password 1');
+      const inside = async (selector: string) => {
+        const box = await page.locator(selector).first().boundingBox();
+        return box !== null && box.x >= 0 && box.x + box.width <= 375;
+      };
+      await page.locator('.access summary').click();
+      await expect.poll(() => inside('details.access[open] > .access-body')).toBe(true);
+      await page.locator('.access summary').click();
+      await page.locator('.user-menu summary').click();
+      await expect.poll(() => inside('.user-menu-body')).toBe(true);
+      await expect.poll(() => inside('.user-menu-body button:has-text("Sign out")')).toBe(true); // Sign out is reachable
+      await page.locator('.user-menu summary').click();
+      await page.getByRole('button', { name: 'u-2', exact: true }).click();
+      const panel = page.getByRole('complementary', { name: 'Device u-2' });
+      await panel.waitFor();
+      await expect
+        .poll(async () => {
+          const box = await panel.boundingBox();
+          return box !== null && box.y >= -1 && box.y < 740;
+        })
+        .toBe(true);
+    } finally {
+      await phone.close();
     }
   });
 });

@@ -98,7 +98,9 @@ export function App(props: AppProps) {
           />
         </div>
         <Show when={url.selected()} keyed>
-          {(serial) => <DevicePanel serial={serial} now={now} onClose={() => url.select(null)} signedIn={props.user !== null} />}
+          {(serial) => (
+            <DevicePanel serial={serial} now={now} onClose={() => url.select(null)} signedIn={props.user !== null} url={url} />
+          )}
         </Show>
       </main>
     </div>

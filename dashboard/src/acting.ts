@@ -9,10 +9,12 @@ export function createActing(reload: () => Promise<void>) {
     problem,
     /** Shows the error of a read (or clears it). */
     report: (error: CombinedError | undefined) => setProblem(errorText(error)),
-    async act(run: () => Promise<{ error?: CombinedError }>): Promise<void> {
+    /** Runs an action; true when it succeeded. */
+    async act(run: () => Promise<{ error?: CombinedError }>): Promise<boolean> {
       const r = await run();
       setProblem(errorText(r.error));
       await reload();
+      return r.error === undefined;
     },
   };
 }

@@ -2,10 +2,15 @@ import { createEffect, createSignal, on, onCleanup, onMount, untrack } from 'sol
 import { createStore, produce, reconcile } from 'solid-js/store';
 import type { Connection } from './connection.ts';
 import { DeviceChangesSubscription, DeviceDetailQuery, DeviceHistoryQuery } from './documents.ts';
+import { isIdentifier } from './format.ts';
 import { persisted } from './persisted-signal.ts';
 import {
   appendLive,
   DEFAULT_CHOICE,
+  decodeChoice,
+  encodeChoice,
+  heldSeries,
+  type RangeChoice,
   type Series,
   type TimeRange,
   toSeries,
@@ -26,7 +31,12 @@ interface LiveValues {
  * One device, live: its values from `device`, kept current by `deviceChanged`, and a trend of each
  * numeric parameter over the chosen range (remembered), read from history and extended live.
  */
-export function createDeviceView(connection: Connection, serial: string) {
+export function createDeviceView(
+  connection: Connection,
+  serial: string,
+  /** The range in the URL (a shared link) wins over the remembered one; a choice is written back. */
+  url: { range: () => string | null; setRange: (text: string) => void },
+) {
   const [device, setDevice] = createStore({
     found: true,
     loaded: false,
@@ -38,8 +48,14 @@ export function createDeviceView(connection: Connection, serial: string) {
   });
   const [error, setError] = createSignal<string | null>(null);
   const [loading, setLoading] = createSignal(false);
-  const [stored, setChoice] = persisted('smart-os.trend-range', DEFAULT_CHOICE);
-  const choice = () => validChoice(stored());
+  const [remembered, remember] = persisted('smart-os.trend-range', DEFAULT_CHOICE);
+  const [stored, setStored] = createSignal<RangeChoice>(decodeChoice(untrack(url.range)) ?? validChoice(untrack(remembered)));
+  const setChoice = (next: RangeChoice) => {
+    remember(next);
+    setStored(next);
+    url.setRange(encodeChoice(next));
+  };
+  const choice = () => stored();
   const range = (): TimeRange => choice().range;
 
   // Live values that arrive while history is loading: added after it, so nothing falls in the gap.
@@ -123,12 +139,15 @@ export function createDeviceView(connection: Connection, serial: string) {
   createEffect(on(stored, () => device.loaded && void loadHistory(), { defer: true }));
 
   const names = () => Object.keys(device.params).sort();
-  // Charts for the numbers that move; a constant (capacity, postcode) would only draw a flat line.
-  const moving = () =>
-    names().filter((n) => {
-      const s = device.trends[n];
-      return s?.v.some((x, i) => x !== s.v[0] || s.lo[i] !== s.hi[i]) ?? false;
-    });
+  // A chart for every measured number, moving or not: one that stopped changing is still its value.
+  // Identifiers (a postcode) are numbers too, but not trends.
+  const plotted = () => names().filter((n) => typeof device.params[n] === 'number' && !isIdentifier(n));
+  /** What a chart draws: the series in the window, the held values entering and running to its end. */
+  const drawn = (name: string, now: number) => {
+    const { since, until } = windowOf(range(), now);
+    const current = range().kind === 'live' ? (device.params[name] as number) : null;
+    return heldSeries(device.trends[name], since, until, current);
+  };
 
   return {
     device,
@@ -139,6 +158,7 @@ export function createDeviceView(connection: Connection, serial: string) {
     /** The time window the charts show now. */
     shown: (now: number) => windowOf(range(), now),
     names,
-    moving,
+    plotted,
+    drawn,
   };
 }

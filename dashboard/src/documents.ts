@@ -163,6 +163,11 @@ export const AccessQuery = graphql(`
       id
       username
       role
+      disabled
+      createdAt
+    }
+    me {
+      username
     }
     unclaimedDevices @include(if: $admin) {
       serial
@@ -206,6 +211,28 @@ export const CreateUserMutation = graphql(`
     createUser(username: $username, password: $password, role: $role) {
       id
     }
+  }
+`);
+
+export const UpdateUserMutation = graphql(`
+  mutation UpdateUser($username: String!, $role: Role, $disabled: Boolean) {
+    updateUser(username: $username, role: $role, disabled: $disabled) {
+      id
+      role
+      disabled
+    }
+  }
+`);
+
+export const DeleteUserMutation = graphql(`
+  mutation DeleteUser($username: String!) {
+    deleteUser(username: $username)
+  }
+`);
+
+export const AssignDevicesMutation = graphql(`
+  mutation AssignDevices($serials: [String!]!, $owner: String) {
+    assignDevices(serials: $serials, owner: $owner)
   }
 `);
 

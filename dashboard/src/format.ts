@@ -1,5 +1,5 @@
 /** Labels and units for the parameters people know (the SolMate's); others get their name, readable. */
-const KNOWN: Record<string, { label: string; unit?: string; scale?: number; decimals?: number }> = {
+const KNOWN: Record<string, { label: string; unit?: string; scale?: number; decimals?: number; identifier?: boolean }> = {
   serial: { label: 'Serial' },
   online: { label: 'Status' },
   lastSeen: { label: 'Last seen' },
@@ -7,8 +7,8 @@ const KNOWN: Record<string, { label: string; unit?: string; scale?: number; deci
   solmate_version: { label: 'Edition' },
   software_version: { label: 'Software' },
   country: { label: 'Country' },
-  postcode: { label: 'Postcode' },
-  pv_connectors: { label: 'PV connectors' },
+  postcode: { label: 'Postcode', identifier: true },
+  pv_connectors: { label: 'PV connectors', identifier: true },
   battery: { label: 'Battery', unit: '%' },
   capacity: { label: 'Capacity', unit: 'kWh', scale: 1 / 3_600_000, decimals: 2 },
   power_income: { label: 'PV income', unit: 'W' },
@@ -44,7 +44,21 @@ export function unit(name: string): string | undefined {
   return KNOWN[name]?.unit;
 }
 
+/**
+ * A number that names rather than measures (a postcode, a version, an id): shown, never plotted as a
+ * trend. Known parameters say so; others are recognised by their name.
+ */
+export function isIdentifier(name: string): boolean {
+  return KNOWN[name]?.identifier ?? /(^|[_.-])(id|postcode|zip|zipcode|serial|number|version|code)$/i.test(name);
+}
+
 const numbers = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+
+/** A number on a chart's axis, in the unit people read (capacity in kWh, not joules). */
+export function axisNumber(name: string, value: number): string {
+  const known = KNOWN[name];
+  return numbers.format(known?.scale ? value * known.scale : value);
+}
 
 /** A parameter's value as people read it: units, ✓ and –, grouped digits. */
 export function formatValue(name: string, value: unknown): string {

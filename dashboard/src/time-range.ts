@@ -127,3 +127,82 @@ export function validChoice(value: unknown): RangeChoice {
     return { preset: 'custom', range: { kind: 'fixed', since: r.since as number, until: r.until as number } };
   return DEFAULT_CHOICE;
 }
+
+/**
+ * What a chart draws of a series in [since, until): its points, the value held from before the window
+ * entering at the left edge, and the last value held on to `until` (devices send only changes: a
+ * value that did not change is still the value). With no point at all, `current` is held across the
+ * whole window (live ranges only: in a past window the value then is not known).
+ */
+export function heldSeries(series: Series | undefined, since: number, until: number, current: number | null): Series {
+  const out: Series = { t: [], v: [], lo: [], hi: [] };
+  const [a, b] = [since / 1000, until / 1000];
+  const s = series ?? out;
+  let before = -1;
+  for (let i = 0; i < s.t.length; i++) {
+    const t = s.t[i] as number;
+    if (t < a) {
+      before = i;
+      continue;
+    }
+    if (t >= b) break;
+    out.t.push(t);
+    out.v.push(s.v[i] ?? null);
+    out.lo.push(s.lo[i] ?? null);
+    out.hi.push(s.hi[i] ?? null);
+  }
+  const entering = before >= 0 ? (s.v[before] ?? null) : out.t.length === 0 ? current : null;
+  if (entering !== null && (out.t[0] ?? b) > a) {
+    out.t.unshift(a);
+    out.v.unshift(entering);
+    out.lo.unshift(entering);
+    out.hi.unshift(entering);
+  }
+  const last = out.v.at(-1);
+  if (last !== undefined && last !== null && (out.t.at(-1) ?? b) < b) {
+    out.t.push(b);
+    out.v.push(last);
+    out.lo.push(last);
+    out.hi.push(last);
+  }
+  return out;
+}
+
+/** A choice as the URL carries it: a preset's id, or custom:<since ms>-<until ms>. */
+export function encodeChoice(choice: RangeChoice): string {
+  return choice.range.kind === 'fixed' ? `custom:${choice.range.since}-${choice.range.until}` : choice.preset;
+}
+
+/** A choice from the URL, or null when it says none (or nonsense). */
+export function decodeChoice(text: string | null): RangeChoice | null {
+  if (!text) return null;
+  const custom = /^custom:(\d{1,15})-(\d{1,15})$/.exec(text);
+  const candidate = custom
+    ? { preset: 'custom', range: { kind: 'fixed', since: Number(custom[1]), until: Number(custom[2]) } }
+    : { preset: text };
+  const valid = validChoice(candidate);
+  return valid === DEFAULT_CHOICE && text !== DEFAULT_CHOICE.preset ? null : valid;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * Tick labels of a time axis (seconds in, local time out): HH:MM:SS under two minutes, HH:MM under two
+ * days, the day and month beyond (with the time when it is not midnight).
+ */
+export function axisTimes(splits: readonly number[], spanSeconds: number): string[] {
+  return splits.map((s) => {
+    const d = new Date(s * 1000);
+    const hm = `${two(d.getHours())}:${two(d.getMinutes())}`;
+    if (spanSeconds < 120) return `${hm}:${two(d.getSeconds())}`;
+    if (spanSeconds < 2 * 86_400) return hm;
+    const day = `${d.getDate()}.${d.getMonth() + 1}.`;
+    return d.getHours() === 0 && d.getMinutes() === 0 ? day : `${day} ${hm}`;
+  });
+}
+
+/** The time of a hovered point: local date and time to the second. */
+export function readoutTime(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}

@@ -19,6 +19,13 @@ export function AccessPanel(props: { admin: boolean }) {
         <Show when={props.admin}>
           <Accounts access={access} />
         </Show>
+        <Show when={access.notice()}>
+          {(n) => (
+            <p class="notice" role="status">
+              {n()}
+            </p>
+          )}
+        </Show>
         <Show when={access.problem()}>{(p) => <p class="error">{p()}</p>}</Show>
       </div>
     </details>

@@ -13,15 +13,20 @@ interface DevicePanelProps {
   onClose: () => void;
   /** Someone is signed in: show the device's owner and tokens. */
   signedIn: boolean;
+  /** The time range in the URL, and where a new one goes. */
+  url: { range: () => string | null; setRange: (text: string) => void };
 }
 
 /** Everything about one device, and a trend of each numeric parameter over a chosen range. */
 export function DevicePanel(props: DevicePanelProps) {
-  const view = createDeviceView(useConnection(), props.serial);
+  const view = createDeviceView(useConnection(), props.serial, props.url);
   const { device } = view;
   const shown = () => view.shown(props.now());
 
+  let panel: HTMLElement | undefined;
   onMount(() => {
+    // On a phone the panel sits under the table: bring it into view, or the tap seems to do nothing.
+    if (window.matchMedia('(max-width: 760px)').matches) panel?.scrollIntoView({ block: 'start' });
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') props.onClose();
     };
@@ -30,7 +35,7 @@ export function DevicePanel(props: DevicePanelProps) {
   });
 
   return (
-    <aside class="panel" aria-label={`Device ${props.serial}`}>
+    <aside ref={panel} class="panel" aria-label={`Device ${props.serial}`}>
       <header>
         <h2>
           <span class={device.online ? 'dot online' : 'dot offline'} aria-hidden="true" />
@@ -48,8 +53,8 @@ export function DevicePanel(props: DevicePanelProps) {
         </p>
         <RangePicker serial={props.serial} choice={view.choice()} onChoose={view.choose} now={props.now} />
         <section class="trends" aria-label="Trends" aria-busy={view.loading()}>
-          <For each={view.moving()} fallback={<p class="meta">Numbers that change in this range are drawn here.</p>}>
-            {(name) => <TrendChart name={name} series={device.trends[name] ?? { t: [], v: [], lo: [], hi: [] }} window={shown} />}
+          <For each={view.plotted()} fallback={<p class="meta">The device's numbers are drawn here.</p>}>
+            {(name) => <TrendChart name={name} series={() => view.drawn(name, props.now())} window={shown} />}
           </For>
         </section>
         <dl class="params">

@@ -38,7 +38,7 @@ export function RangePicker(props: RangePickerProps) {
           {(p) => (
             <button
               type="button"
-              aria-pressed={props.choice.preset === p.id}
+              aria-pressed={!customOpen() && props.choice.preset === p.id}
               onClick={() => {
                 setEditing(false);
                 props.onChoose({ preset: p.id, range: { kind: 'live', seconds: p.seconds } });

@@ -1,23 +1,25 @@
 import 'uplot/dist/uPlot.min.css';
-import { type Accessor, createEffect, onCleanup, onMount } from 'solid-js';
+import { type Accessor, createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import uPlot from 'uplot';
-import { label, unit } from '../format.ts';
-import type { Series } from '../time-range.ts';
+import { axisNumber, formatValue, label, unit } from '../format.ts';
+import { axisTimes, readoutTime, type Series } from '../time-range.ts';
 
 interface TrendChartProps {
   name: string;
-  series: Series;
+  /** What to draw: the series in the window with held values (heldSeries). */
+  series: Accessor<Series>;
   /** The shown window, ms: [since, until). */
   window: Accessor<{ since: number; until: number }>;
 }
 
 /**
  * A line chart of one numeric parameter (uPlot: canvas, made for streaming series). Bucketed history
- * draws the average with a band from the bucket's minimum to its maximum.
+ * draws the average with a band from the bucket's minimum to its maximum; hovering reads out a point.
  */
 export function TrendChart(props: TrendChartProps) {
   let host: HTMLDivElement | undefined;
   let plot: uPlot | undefined;
+  const [readout, setReadout] = createSignal<string | null>(null);
   onMount(() => {
     if (!host) return;
     const style = getComputedStyle(host);
@@ -28,13 +30,20 @@ export function TrendChart(props: TrendChartProps) {
         width: host.clientWidth || 300,
         height: 110,
         legend: { show: false },
-        cursor: { show: false },
+        cursor: { show: true, x: true, y: false, points: { size: 7 }, drag: { x: false, y: false } },
         scales: { x: { time: true } },
         axes: [
-          { stroke: style.color, grid: { stroke: 'rgba(128,128,128,.15)' }, size: 28 },
           {
             stroke: style.color,
             grid: { stroke: 'rgba(128,128,128,.15)' },
+            size: 28,
+            // Clock times people read at a glance (uPlot would write ":00 :30" for a few minutes).
+            values: (u, splits) => axisTimes(splits, (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0)),
+          },
+          {
+            stroke: style.color,
+            grid: { stroke: 'rgba(128,128,128,.15)' },
+            values: (_u, splits) => splits.map((v) => axisNumber(props.name, v)),
             // Wide enough for the longest tick label, so large numbers are not cut.
             size: (_u, values) => 16 + 7.5 * Math.max(3, ...(values ?? []).map((v) => String(v).length)),
           },
@@ -46,6 +55,20 @@ export function TrendChart(props: TrendChartProps) {
           { stroke: faint, width: 1, points: { show: false } },
         ],
         bands: [{ series: [2, 3], fill: 'rgba(128,128,128,.18)' }],
+        hooks: {
+          setCursor: [
+            (u) => {
+              const i = u.cursor.idx;
+              const t = i === null || i === undefined ? undefined : u.data[0]?.[i];
+              const v = i === null || i === undefined ? undefined : u.data[1]?.[i];
+              setReadout(
+                t === undefined || v === undefined || v === null
+                  ? null
+                  : `${readoutTime(t * 1000)} · ${formatValue(props.name, v)}`,
+              );
+            },
+          ],
+        },
       },
       [[], [], [], []],
       host,
@@ -59,18 +82,25 @@ export function TrendChart(props: TrendChartProps) {
   });
   createEffect(() => {
     const { since, until } = props.window();
-    const { t, v, lo, hi } = props.series;
-    // Reading the arrays' lengths makes new points redraw at once, not on the next tick.
-    void t.length;
-    plot?.setData([t.slice(), v.slice(), hi.slice(), lo.slice()], false);
+    const { t, v, lo, hi } = props.series();
+    plot?.setData([t, v, hi, lo], false);
     plot?.setScale('x', { min: since / 1000, max: until / 1000 });
-    host?.setAttribute('data-points', String(t.filter((x) => x >= since / 1000 && x < until / 1000 + 1).length));
+    // For tests and people inspecting: how many points are drawn, and where the line ends.
+    host?.setAttribute('data-points', String(t.length));
+    host?.setAttribute('data-last', String(t.at(-1) ?? ''));
   });
   return (
     <figure class="trend">
       <figcaption>
         {label(props.name)}
         {unit(props.name) ? ` (${unit(props.name)})` : ''}
+        <Show when={readout()}>
+          {(r) => (
+            <output class="readout" aria-live="off">
+              {r()}
+            </output>
+          )}
+        </Show>
       </figcaption>
       <div ref={host} class="trend-plot" data-name={props.name} />
     </figure>

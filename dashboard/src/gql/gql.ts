@@ -28,12 +28,15 @@ type Documents = {
     "\n  query DeviceCredentials($serial: String!) {\n    device(serial: $serial) {\n      serial\n      owner\n      tokens {\n        id\n        label\n        createdAt\n        expiresAt\n        revokedAt\n      }\n    }\n  }\n": typeof types.DeviceCredentialsDocument,
     "\n  mutation CreateDeviceToken($serial: String!, $label: String, $expiresInDays: Int) {\n    createDeviceToken(serial: $serial, label: $label, expiresInDays: $expiresInDays) {\n      secret\n      token {\n        id\n      }\n    }\n  }\n": typeof types.CreateDeviceTokenDocument,
     "\n  mutation RevokeDeviceToken($id: Int!) {\n    revokeDeviceToken(id: $id)\n  }\n": typeof types.RevokeDeviceTokenDocument,
-    "\n  query Access($admin: Boolean!) {\n    enrollmentKeys {\n      id\n      label\n      owner\n      createdAt\n      revokedAt\n    }\n    users @include(if: $admin) {\n      id\n      username\n      role\n    }\n    unclaimedDevices @include(if: $admin) {\n      serial\n      lastSeen\n      online\n    }\n  }\n": typeof types.AccessDocument,
+    "\n  query Access($admin: Boolean!) {\n    enrollmentKeys {\n      id\n      label\n      owner\n      createdAt\n      revokedAt\n    }\n    users @include(if: $admin) {\n      id\n      username\n      role\n      disabled\n      createdAt\n    }\n    me {\n      username\n    }\n    unclaimedDevices @include(if: $admin) {\n      serial\n      lastSeen\n      online\n    }\n  }\n": typeof types.AccessDocument,
     "\n  mutation CreateEnrollmentKey($label: String) {\n    createEnrollmentKey(label: $label) {\n      secret\n    }\n  }\n": typeof types.CreateEnrollmentKeyDocument,
     "\n  mutation RevokeEnrollmentKey($id: Int!) {\n    revokeEnrollmentKey(id: $id)\n  }\n": typeof types.RevokeEnrollmentKeyDocument,
     "\n  mutation AssignDevice($serial: String!, $owner: String) {\n    assignDevice(serial: $serial, owner: $owner) {\n      serial\n      owner\n    }\n  }\n": typeof types.AssignDeviceDocument,
     "\n  mutation RejectDevice($serial: String!) {\n    rejectDevice(serial: $serial)\n  }\n": typeof types.RejectDeviceDocument,
     "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) {\n      id\n    }\n  }\n": typeof types.CreateUserDocument,
+    "\n  mutation UpdateUser($username: String!, $role: Role, $disabled: Boolean) {\n    updateUser(username: $username, role: $role, disabled: $disabled) {\n      id\n      role\n      disabled\n    }\n  }\n": typeof types.UpdateUserDocument,
+    "\n  mutation DeleteUser($username: String!) {\n    deleteUser(username: $username)\n  }\n": typeof types.DeleteUserDocument,
+    "\n  mutation AssignDevices($serials: [String!]!, $owner: String) {\n    assignDevices(serials: $serials, owner: $owner)\n  }\n": typeof types.AssignDevicesDocument,
     "\n  query ApiTokens {\n    apiTokens {\n      id\n      label\n      scopes\n      createdAt\n      expiresAt\n      revokedAt\n      lastUsedAt\n    }\n  }\n": typeof types.ApiTokensDocument,
     "\n  mutation CreateApiToken($label: String, $scopes: [ApiScope!]!, $expiresInDays: Int) {\n    createApiToken(label: $label, scopes: $scopes, expiresInDays: $expiresInDays) {\n      secret\n    }\n  }\n": typeof types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: Int!) {\n    revokeApiToken(id: $id)\n  }\n": typeof types.RevokeApiTokenDocument,
@@ -62,12 +65,15 @@ const documents: Documents = {
     "\n  query DeviceCredentials($serial: String!) {\n    device(serial: $serial) {\n      serial\n      owner\n      tokens {\n        id\n        label\n        createdAt\n        expiresAt\n        revokedAt\n      }\n    }\n  }\n": types.DeviceCredentialsDocument,
     "\n  mutation CreateDeviceToken($serial: String!, $label: String, $expiresInDays: Int) {\n    createDeviceToken(serial: $serial, label: $label, expiresInDays: $expiresInDays) {\n      secret\n      token {\n        id\n      }\n    }\n  }\n": types.CreateDeviceTokenDocument,
     "\n  mutation RevokeDeviceToken($id: Int!) {\n    revokeDeviceToken(id: $id)\n  }\n": types.RevokeDeviceTokenDocument,
-    "\n  query Access($admin: Boolean!) {\n    enrollmentKeys {\n      id\n      label\n      owner\n      createdAt\n      revokedAt\n    }\n    users @include(if: $admin) {\n      id\n      username\n      role\n    }\n    unclaimedDevices @include(if: $admin) {\n      serial\n      lastSeen\n      online\n    }\n  }\n": types.AccessDocument,
+    "\n  query Access($admin: Boolean!) {\n    enrollmentKeys {\n      id\n      label\n      owner\n      createdAt\n      revokedAt\n    }\n    users @include(if: $admin) {\n      id\n      username\n      role\n      disabled\n      createdAt\n    }\n    me {\n      username\n    }\n    unclaimedDevices @include(if: $admin) {\n      serial\n      lastSeen\n      online\n    }\n  }\n": types.AccessDocument,
     "\n  mutation CreateEnrollmentKey($label: String) {\n    createEnrollmentKey(label: $label) {\n      secret\n    }\n  }\n": types.CreateEnrollmentKeyDocument,
     "\n  mutation RevokeEnrollmentKey($id: Int!) {\n    revokeEnrollmentKey(id: $id)\n  }\n": types.RevokeEnrollmentKeyDocument,
     "\n  mutation AssignDevice($serial: String!, $owner: String) {\n    assignDevice(serial: $serial, owner: $owner) {\n      serial\n      owner\n    }\n  }\n": types.AssignDeviceDocument,
     "\n  mutation RejectDevice($serial: String!) {\n    rejectDevice(serial: $serial)\n  }\n": types.RejectDeviceDocument,
     "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) {\n      id\n    }\n  }\n": types.CreateUserDocument,
+    "\n  mutation UpdateUser($username: String!, $role: Role, $disabled: Boolean) {\n    updateUser(username: $username, role: $role, disabled: $disabled) {\n      id\n      role\n      disabled\n    }\n  }\n": types.UpdateUserDocument,
+    "\n  mutation DeleteUser($username: String!) {\n    deleteUser(username: $username)\n  }\n": types.DeleteUserDocument,
+    "\n  mutation AssignDevices($serials: [String!]!, $owner: String) {\n    assignDevices(serials: $serials, owner: $owner)\n  }\n": types.AssignDevicesDocument,
     "\n  query ApiTokens {\n    apiTokens {\n      id\n      label\n      scopes\n      createdAt\n      expiresAt\n      revokedAt\n      lastUsedAt\n    }\n  }\n": types.ApiTokensDocument,
     "\n  mutation CreateApiToken($label: String, $scopes: [ApiScope!]!, $expiresInDays: Int) {\n    createApiToken(label: $label, scopes: $scopes, expiresInDays: $expiresInDays) {\n      secret\n    }\n  }\n": types.CreateApiTokenDocument,
     "\n  mutation RevokeApiToken($id: Int!) {\n    revokeApiToken(id: $id)\n  }\n": types.RevokeApiTokenDocument,
@@ -155,7 +161,7 @@ export function graphql(source: "\n  mutation RevokeDeviceToken($id: Int!) {\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Access($admin: Boolean!) {\n    enrollmentKeys {\n      id\n      label\n      owner\n      createdAt\n      revokedAt\n    }\n    users @include(if: $admin) {\n      id\n      username\n      role\n    }\n    unclaimedDevices @include(if: $admin) {\n      serial\n      lastSeen\n      online\n    }\n  }\n"): (typeof documents)["\n  query Access($admin: Boolean!) {\n    enrollmentKeys {\n      id\n      label\n      owner\n      createdAt\n      revokedAt\n    }\n    users @include(if: $admin) {\n      id\n      username\n      role\n    }\n    unclaimedDevices @include(if: $admin) {\n      serial\n      lastSeen\n      online\n    }\n  }\n"];
+export function graphql(source: "\n  query Access($admin: Boolean!) {\n    enrollmentKeys {\n      id\n      label\n      owner\n      createdAt\n      revokedAt\n    }\n    users @include(if: $admin) {\n      id\n      username\n      role\n      disabled\n      createdAt\n    }\n    me {\n      username\n    }\n    unclaimedDevices @include(if: $admin) {\n      serial\n      lastSeen\n      online\n    }\n  }\n"): (typeof documents)["\n  query Access($admin: Boolean!) {\n    enrollmentKeys {\n      id\n      label\n      owner\n      createdAt\n      revokedAt\n    }\n    users @include(if: $admin) {\n      id\n      username\n      role\n      disabled\n      createdAt\n    }\n    me {\n      username\n    }\n    unclaimedDevices @include(if: $admin) {\n      serial\n      lastSeen\n      online\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -176,6 +182,18 @@ export function graphql(source: "\n  mutation RejectDevice($serial: String!) {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreateUser($username: String!, $password: String!, $role: Role!) {\n    createUser(username: $username, password: $password, role: $role) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateUser($username: String!, $role: Role, $disabled: Boolean) {\n    updateUser(username: $username, role: $role, disabled: $disabled) {\n      id\n      role\n      disabled\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateUser($username: String!, $role: Role, $disabled: Boolean) {\n    updateUser(username: $username, role: $role, disabled: $disabled) {\n      id\n      role\n      disabled\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteUser($username: String!) {\n    deleteUser(username: $username)\n  }\n"): (typeof documents)["\n  mutation DeleteUser($username: String!) {\n    deleteUser(username: $username)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AssignDevices($serials: [String!]!, $owner: String) {\n    assignDevices(serials: $serials, owner: $owner)\n  }\n"): (typeof documents)["\n  mutation AssignDevices($serials: [String!]!, $owner: String) {\n    assignDevices(serials: $serials, owner: $owner)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
