@@ -1,6 +1,7 @@
-// `npm run bench:footprint -- [--devices 1000] [--known 100] [--idle-seconds 20]`
+// `npm run bench:footprint -- [--devices 1000] [--known 100] [--idle-seconds 20] [--rate 2000] [--load-seconds 15] [--before DIR]`
 // Resident memory of the server as `npm start` ran it before (TypeScript through tsx) and as it runs now
-// (compiled JavaScript), in one run: idle with `--known` devices registered, then with `--devices` connected.
+// (compiled JavaScript), in one run: idle with `--known` devices registered, then with `--devices` connected;
+// then what it costs the device path: ack p99 with those devices sending `--rate` frames/s.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,12 +17,16 @@ const { values: args } = parseArgs({
     'idle-seconds': { type: 'string', default: '20' },
     /** A checkout of an earlier commit (with node_modules) to measure as it ran: TypeScript through tsx. */
     before: { type: 'string' },
+    rate: { type: 'string', default: '2000' },
+    'load-seconds': { type: 'string', default: '15' },
   },
 });
 const devices = Number(args.devices);
 const known = Number(args.known);
 const idleSeconds = Number(args['idle-seconds']);
 const MB = 1024 * 1024;
+const rate = Number(args.rate);
+const loadSeconds = Number(args['load-seconds']);
 
 // A SolMate-like frame: what a home battery reports.
 const frame = (k: number, msgid: number) =>
@@ -57,6 +62,42 @@ async function connect(url: string, count: number): Promise<WebSocket[]> {
   return sockets;
 }
 
+/**
+ * Every device sends frames, one in flight each (like the originals), `rate` frames/s in all; the
+ * latency from send to answer of each, after a few seconds of warm-up.
+ */
+async function ackLatencies(sockets: WebSocket[]): Promise<number[]> {
+  const sentAt = new Map<WebSocket, number>();
+  const latencies: number[] = [];
+  const started = performance.now();
+  let msgid = 2;
+  for (const ws of sockets) {
+    ws.removeAllListeners('message');
+    ws.on('message', () => {
+      const at = sentAt.get(ws);
+      sentAt.delete(ws);
+      if (at !== undefined && performance.now() - started > 3000) latencies.push(performance.now() - at);
+    });
+  }
+  let next = 0;
+  const perTick = rate / 100;
+  let owed = 0;
+  const timer = setInterval(() => {
+    owed += perTick;
+    for (let tries = 0; owed >= 1 && tries < sockets.length; tries++) {
+      const k = next++ % sockets.length;
+      const ws = sockets[k] as WebSocket;
+      if (sentAt.has(ws)) continue;
+      sentAt.set(ws, performance.now());
+      ws.send(frame(k, msgid++));
+      owed -= 1;
+    }
+  }, 10);
+  await new Promise((r) => setTimeout(r, (loadSeconds + 3) * 1000));
+  clearInterval(timer);
+  return latencies;
+}
+
 /** The median of RSS samples once a second: one sample lands wherever GC happens to be. */
 async function settledRss(pid: number, seconds: number): Promise<number> {
   const samples: number[] = [];
@@ -83,8 +124,16 @@ async function measure(label: string, entry: 'source' | 'dist', cwd = root) {
     const idle = await settledRss(pid, idleSeconds);
     const sockets = await connect(server.url, devices);
     const connected = await settledRss(pid, idleSeconds);
+    const latencies = await ackLatencies(sockets);
     for (const ws of sockets) ws.close();
-    return { label, idleMB: Math.round(idle / MB), connectedMB: Math.round(connected / MB) };
+    return {
+      label,
+      idleMB: Math.round(idle / MB),
+      connectedMB: Math.round(connected / MB),
+      ackedPerSecond: Math.round(latencies.length / loadSeconds),
+      ackP50Ms: Math.round(quantile(latencies, 0.5) * 10) / 10,
+      ackP99Ms: Math.round(quantile(latencies, 0.99) * 10) / 10,
+    };
   } finally {
     server.proc.kill('SIGTERM');
     await new Promise((r) => server.proc.once('exit', r));
@@ -95,6 +144,6 @@ async function measure(label: string, entry: 'source' | 'dist', cwd = root) {
 const results = [];
 if (args.before) results.push(await measure(`before (${args.before}, tsx)`, 'source', args.before));
 results.push(await measure('now, tsx (npm run dev tools)', 'source'), await measure('now, compiled (npm start)', 'dist'));
-const report = { date: new Date().toISOString(), node: process.version, known, devices, idleSeconds, results };
+const report = { date: new Date().toISOString(), node: process.version, known, devices, idleSeconds, rate, loadSeconds, results };
 console.table(results);
 writeFileSync(join(root, 'bench/results/footprint.json'), `${JSON.stringify(report, null, 2)}\n`);
