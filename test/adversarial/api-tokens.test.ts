@@ -109,6 +109,7 @@ describe('personal API tokens', () => {
       webSocketImpl: WebSocket,
       retryAttempts: 0,
       lazy: false,
+      onNonLazyError: () => {}, // the test watches the close itself
       connectionParams: { authorization: `Bearer ${secret}` },
     });
     let closed: number | null = null;
