@@ -205,12 +205,17 @@ describe('the systemd unit', () => {
     expect(text).not.toMatch(/^MemoryDenyWriteExecute=yes/m);
   });
 
-  it.skipIf(!hasAnalyze)('passes systemd-analyze verify without a complaint', () => {
-    const copy = join(tempDir('smartos-unit-').path, 'smart-os.service');
-    writeFileSync(copy, readFileSync(unit));
-    const r = spawnSync('systemd-analyze', ['verify', copy], { encoding: 'utf8' });
-    expect(r.status).toBe(0);
-    expect(r.stderr.split('\n').filter((l) => l.includes('smart-os.service'))).toEqual([]);
+  it.skipIf(!hasAnalyze)('passes systemd-analyze verify without a complaint, and so does the agent’s', () => {
+    for (const [file, name] of [
+      [unit, 'smart-os.service'],
+      [join(root, 'agent/standalone/smart-os-agent.service'), 'smart-os-agent.service'],
+    ] as const) {
+      const copy = join(tempDir('smartos-unit-').path, name);
+      writeFileSync(copy, readFileSync(file));
+      const r = spawnSync('systemd-analyze', ['verify', copy], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      expect(r.stderr.split('\n').filter((l) => l.includes(name))).toEqual([]);
+    }
   });
 });
 
