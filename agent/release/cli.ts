@@ -1,0 +1,78 @@
+// `npm run release -- keygen --out DIR` | `sign --file F --name N --version V [--kind software|script] --key K`
+// The publisher's side of signed releases, usable in any CI: the private key stays with whoever runs this.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateSigningKey, sha256Hex, signRelease } from './signature.ts';
+
+const USAGE = `usage: npm run release -- keygen --out DIR
+       npm run release -- sign --file F --name N --version V [--kind software|script] --key KEY.pem
+`;
+/** Semantic versions: 1.2.3, 1.2.3-rc.1, 1.2.3+build.5. */
+const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function fail(message: string, status = 2): never {
+  process.stderr.write(`smart-os release: ${message}\n`);
+  process.exit(status);
+}
+
+const [command, ...rest] = process.argv.slice(2);
+let flags: Record<string, string | undefined>;
+try {
+  flags = parseArgs({
+    args: rest,
+    options: {
+      out: { type: 'string' },
+      file: { type: 'string' },
+      name: { type: 'string' },
+      version: { type: 'string' },
+      kind: { type: 'string' },
+      key: { type: 'string' },
+    },
+  }).values as Record<string, string | undefined>;
+} catch (err) {
+  fail(`${(err as Error).message}\n${USAGE}`);
+}
+
+if (command === 'keygen') {
+  if (!flags.out) fail(`keygen needs --out DIR\n${USAGE}`);
+  const file = join(flags.out as string, 'release-key.pem');
+  if (existsSync(file)) fail(`${file} exists: a key is not replaced by accident`);
+  const { privateKeyPem, publicKey } = generateSigningKey();
+  writeFileSync(file, privateKeyPem, { mode: 0o600 });
+  process.stdout.write(
+    `Private key: ${file} (mode 600; keep it in your CI's secrets, never on the server)\nPublic key for devices' config: ${publicKey}\n`,
+  );
+} else if (command === 'sign') {
+  const { file, name, version, key } = flags;
+  const kind = flags.kind ?? 'software';
+  if (!file || !name || !version || !key) fail(`sign needs --file, --name, --version and --key\n${USAGE}`);
+  if (!NAME.test(name as string)) fail('--name is 1 to 64 letters, digits or . _ -');
+  if (!SEMVER.test(version as string)) fail('--version is a semantic version such as 1.4.0');
+  if (kind !== 'software' && kind !== 'script') fail('--kind is software or script');
+  let artifact: Buffer;
+  let pem: string;
+  try {
+    artifact = readFileSync(file as string);
+    pem = readFileSync(key as string, 'utf8');
+  } catch (err) {
+    fail((err as Error).message, 1);
+  }
+  const identity = {
+    kind: kind as 'software' | 'script',
+    name: name as string,
+    version: version as string,
+    sha256: sha256Hex(artifact),
+  };
+  let signature: string;
+  try {
+    signature = signRelease(identity, pem);
+  } catch (err) {
+    fail(`cannot sign with ${key}: ${(err as Error).message}`, 1);
+  }
+  process.stdout.write(`${JSON.stringify({ ...identity, size: artifact.length, signature })}\n`);
+} else {
+  process.stderr.write(USAGE);
+  process.exit(2);
+}
