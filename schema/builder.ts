@@ -12,6 +12,7 @@ import { ForbiddenError, UnauthenticatedError } from '../server/errors.ts';
 import type { Point } from '../server/history/aggregate.ts';
 import type { HistoryQuery } from '../server/history/history-service.ts';
 import type { LiveHub } from '../server/live/hub.ts';
+import type { ReleaseStore } from '../server/releases/release-store.ts';
 import type { Fleet } from '../server/state/fleet.ts';
 
 /** The HTTP side of a request (absent over graphql-ws): the session cookie in and out. */
@@ -42,6 +43,7 @@ export interface Context {
   credentials: Credentials;
   apiTokens: ApiTokens;
   deviceAdmin: DeviceAdmin;
+  releases: ReleaseStore;
   commands: CommandCenter;
   http: HttpSession | null;
 }

@@ -12,5 +12,7 @@ import './ownership.ts';
 import './credentials.ts';
 import './api-tokens.ts';
 import './commands.ts';
+import './releases.ts';
 
 export const schema = builder.toSchema();
+

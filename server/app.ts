@@ -28,6 +28,7 @@ import type { LiveHub } from './live/hub.ts';
 import { openReplica } from './live/replica.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
+import { openReleases } from './releases/release-http.ts';
 import type { Fleet } from './state/fleet.ts';
 import { openDatabase } from './storage/database.ts';
 import { WriterClient, writerOptions } from './storage/writer-client.ts';
@@ -46,7 +47,6 @@ export interface App {
   readonly instance: string;
   readonly server: Server;
   readonly fleet: Fleet;
-  /** The live subscriptions (their counts are what tests and /metrics look at). */
   readonly hub: LiveHub;
   readonly accounts: Accounts;
   /** Starts listening (config.port; 0 picks a free port) and returns the base URL. */
@@ -92,7 +92,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   commands.attach(devices);
   const historySource = openHistorySource(config);
   const history = new HistoryService(historySource);
-  const services = { fleet, hub, history, accounts, credentials, apiTokens, identify, deviceAdmin, commands };
+  const { store: releases, http: releaseRoutes } = openReleases({ db, identify, credentials, fleet, config });
+  const services = { fleet, hub, history, accounts, credentials, apiTokens, identify, deviceAdmin, commands, releases };
   const context = contextFactory({ ...services, config });
   const sockets = new CredentialSockets(identify, accounts, apiTokens);
   const graphql = createGraphQL(context, config, metrics, log.child({ ns: 'graphql' }), sockets.connect);
@@ -103,6 +104,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       log: log.child({ ns: 'export' }),
       maxPerUser: config.maxExportsPerUser,
     }),
+    releases: releaseRoutes,
     registry: metrics.registry,
     readiness: readiness({ db, pubsub, writerRunning: () => writer.running, closing: () => closing !== null }),
     log: httpLog,

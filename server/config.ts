@@ -106,6 +106,10 @@ const settings = {
     schema: int(1, 100_000).default(100),
     help: 'live subscriptions of one user (or token) across all its sockets on this instance',
   },
+  releaseMaxBytes: {
+    schema: int(1024, 1024 * 1024 * 1024).default(32 * 1024 * 1024),
+    help: 'largest release artifact one may publish (stored in the database), bytes',
+  },
   maxExportsPerUser: { schema: int(1, 1000).default(2), help: 'exports one user may stream at once (more: 429)' },
   commitTimeoutMs: {
     schema: int(100, 600_000).default(10_000),

@@ -18,6 +18,7 @@ import type { HistoryService } from '../history/history-service.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import type { ReleaseStore } from '../releases/release-store.ts';
 import type { Fleet } from '../state/fleet.ts';
 import { clientAddressOf, parseTrustedProxies } from './client-address.ts';
 import { graphqlWs } from './graphql-ws.ts';
@@ -92,6 +93,7 @@ export interface ContextDeps {
   identify: Identify;
   deviceAdmin: DeviceAdmin;
   commands: CommandCenter;
+  releases: ReleaseStore;
   config: Pick<Config, 'auth' | 'sessionDays' | 'secureCookies' | 'historySeriesPerRequest' | 'trustProxy'>;
 }
 
@@ -117,6 +119,7 @@ export function contextFactory(deps: ContextDeps): (request: RequestInfo) => Pro
       apiTokens: deps.apiTokens,
       deviceAdmin: deps.deviceAdmin,
       commands: deps.commands,
+      releases: deps.releases,
       http: cookies
         ? {
             token,

@@ -20,6 +20,8 @@ export interface RouteDeps {
   /** Resolves when the database and the broker answer; the reason of the first that does not otherwise. */
   readiness: () => Promise<string | null>;
   exportHistory: (req: IncomingMessage, res: ServerResponse, format: 'csv' | 'ndjson') => Promise<void>;
+  /** /releases: publishing, and devices' downloads (release-http.ts); true when it took the request. */
+  releases: (req: IncomingMessage, res: ServerResponse, path: string, onError: (err: unknown) => void) => boolean;
   log: Logger;
 }
 
@@ -70,6 +72,7 @@ export function createRoutes(deps: RouteDeps) {
       deps.exportHistory(req, res, path.endsWith('csv') ? 'csv' : 'ndjson').catch(failed(req, res));
       return;
     }
+    if (path.startsWith('/releases') && deps.releases(req, res, path, failed(req, res))) return;
     if (path === '/metrics') {
       deps.registry.metrics().then(
         (text) => send(res, 200, deps.registry.contentType, text),
