@@ -15,4 +15,3 @@ import './commands.ts';
 import './releases.ts';
 
 export const schema = builder.toSchema();
-
