@@ -1,8 +1,9 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSigningKey, sha256Hex, signRelease } from '../agent/release/signature.ts';
 import { ReportFilter } from '../agent/standalone/sampler.ts';
 import { parseOutput } from '../agent/standalone/sources.ts';
 import { data } from './support/graphql.ts';
@@ -153,5 +154,125 @@ describe('the standalone agent, built into one file', () => {
     expect(r.stderr).toContain('serial: a serial is 1 to 64');
     expect(r.stderr).toContain('report.intervalSeconds:');
     expect(r.stderr).toMatch(/Unrecognized key.*extra/);
+  });
+});
+
+describe('signed updates of the standalone agent', () => {
+  let server: TestServer;
+  const dir = tempDir('smartos-update-');
+  const key = generateSigningKey();
+  let agent: ChildProcess | undefined;
+  let stopped = false;
+  const agentDir = join(dir.path, 'agent');
+
+  /** Like systemd with Restart=always: whatever current points to is started again when it ends. */
+  const run = () => {
+    if (stopped) return;
+    agent = spawn(
+      process.execPath,
+      [join(agentDir, 'current', 'smart-os-agent.mjs'), '--config', join(dir.path, 'config.yaml')],
+      {
+        env: { PATH: process.env.PATH },
+        stdio: 'ignore',
+      },
+    );
+    agent.once('exit', () => setTimeout(run, 200));
+  };
+
+  const build = (version: string, out: string) =>
+    execFileSync('npm', ['run', 'build:agent', '--silent'], {
+      cwd: root,
+      env: { ...process.env, AGENT_BUILD_VERSION: version, AGENT_BUILD_OUT: out },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+
+  const release = async (version: string, file: string, signWith = key.privateKeyPem) => {
+    const bytes = readFileSync(file);
+    const identity = { kind: 'software' as const, name: 'smart-os-agent', version, sha256: sha256Hex(bytes) };
+    const signature = signRelease(identity, signWith);
+    const res = await fetch(`${server.url}/releases`, {
+      method: 'POST',
+      headers: { 'x-release-name': identity.name, 'x-release-version': version, 'x-release-signature': signature },
+      body: new Uint8Array(bytes),
+    });
+    const body = (await res.json()) as { id: number };
+    return { ...identity, id: body.id, signature };
+  };
+
+  const update = async (args: Record<string, unknown>) => {
+    const id = (
+      await data<{ sendCommand: { id: string } }>(
+        server.url,
+        'mutation($a: JSON) { sendCommand(input: { serials: ["upd-1"], name: "update", args: $a }) { id } }',
+        { a: args },
+      )
+    ).sendCommand.id;
+    return eventually(
+      () =>
+        data<{ job: { executions: Array<{ state: string; error: string | null; result: unknown }> } }>(
+          server.url,
+          'query($id: ID!) { job(id: $id) { executions { state error result } } }',
+          { id },
+        ).then((j) => j.job.executions[0]),
+      (e) => e?.state === 'SUCCEEDED' || e?.state === 'FAILED' || e?.state === 'REJECTED',
+      20_000,
+    );
+  };
+  const version = async () =>
+    (await data<{ device: { params: { agent_version?: string } } | null }>(server.url, '{ device(serial: "upd-1") { params } }'))
+      .device?.params.agent_version;
+
+  beforeAll(async () => {
+    server = await startServer({ maxFramesPerSecond: 1000 });
+    build('0.1.0', join(agentDir, 'versions', '0.1.0'));
+    build('0.2.0', join(dir.path, 'build-0.2.0'));
+    symlinkSync(join('versions', '0.1.0'), join(agentDir, 'current'));
+    writeFileSync(
+      join(dir.path, 'config.yaml'),
+      [
+        `server: ${server.deviceUrl}`,
+        'serial: upd-1',
+        'report: { builtins: [agent] }',
+        `updates: { publicKey: "${key.publicKey}", dir: ${agentDir} }`,
+      ].join('\n'),
+    );
+    run();
+  }, 120_000);
+
+  afterAll(async () => {
+    stopped = true;
+    agent?.kill('SIGKILL');
+    await server?.close();
+    dir.remove();
+  });
+
+  it('installs a newer signed build, switches to it, and comes back reporting its version', async () => {
+    expect(await eventually(version, (v) => v === '0.1.0', 10_000)).toBe('0.1.0');
+    const r = await release('0.2.0', join(dir.path, 'build-0.2.0', 'smart-os-agent.mjs'));
+    const done = await update(r);
+    expect(done, JSON.stringify(done)).toMatchObject({ state: 'SUCCEEDED', result: { installed: '0.2.0', restarting: true } });
+    expect(await eventually(version, (v) => v === '0.2.0', 15_000)).toBe('0.2.0');
+    expect(readlinkSync(join(agentDir, 'current'))).toBe(join('versions', '0.2.0'));
+    expect(readlinkSync(join(agentDir, 'previous'))).toBe(join('versions', '0.1.0'));
+  });
+
+  it('refuses a release signed with another key, or whose artifact is not the one named, and stays as it is', async () => {
+    const other = generateSigningKey();
+    const wrong = await release('0.3.0', join(agentDir, 'versions', '0.1.0', 'smart-os-agent.mjs'), other.privateKeyPem);
+    expect(await update(wrong)).toMatchObject({
+      state: 'FAILED',
+      error: expect.stringContaining('refused: the signature does not match'),
+    });
+    const good = await release('0.4.0', join(agentDir, 'versions', '0.1.0', 'smart-os-agent.mjs'));
+    expect(await update({ ...good, sha256: 'a'.repeat(64) })).toMatchObject({
+      state: 'FAILED',
+      error: expect.stringContaining('refused: the artifact is not the one the release names'),
+    });
+    expect(await update({ ...good, version: '../../etc' })).toMatchObject({
+      state: 'FAILED',
+      error: expect.stringContaining('bad update'),
+    });
+    expect(readlinkSync(join(agentDir, 'current'))).toBe(join('versions', '0.2.0'));
+    expect(await version()).toBe('0.2.0');
   });
 });

@@ -16,8 +16,9 @@ export interface ReleaseIdentity {
 
 /** The bytes that are signed: every field on its own line, so no two identities sign the same text. */
 export function signedText(r: ReleaseIdentity): Buffer {
-  for (const [field, value] of Object.entries(r)) if (value.includes('\n')) throw new TypeError(`${field} must be one line`);
-  return Buffer.from([SIGNATURE_SCHEME, r.kind, r.name, r.version, r.sha256].join('\n'));
+  const fields = { kind: r.kind, name: r.name, version: r.version, sha256: r.sha256 };
+  for (const [field, value] of Object.entries(fields)) if (value.includes('\n')) throw new TypeError(`${field} must be one line`);
+  return Buffer.from([SIGNATURE_SCHEME, fields.kind, fields.name, fields.version, fields.sha256].join('\n'));
 }
 
 export const sha256Hex = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');

@@ -6,6 +6,7 @@ import { builtinCollectors, type Values } from './collectors.ts';
 import type { AgentConfig } from './config.ts';
 import { every, ReportFilter } from './sampler.ts';
 import { parseOutput, readSource, runSource } from './sources.ts';
+import { applyUpdate } from './update.ts';
 
 export interface AgentOptions {
   config: AgentConfig;
@@ -65,6 +66,17 @@ export function startAgent(options: AgentOptions): { device: Device; stop: () =>
       },
       { description: 'Restart the agent' },
     );
+
+  if (config.updates) {
+    const settings = config.updates;
+    device.command(
+      'update',
+      (args, ctx) => applyUpdate(args, ctx, { server: config.server, credential, settings, exit: options.exit }),
+      {
+        description: 'Download, verify and install (software) or run (script) a signed release',
+      },
+    );
+  }
 
   // Settings start at their defaults; `set` changes them through the device library (which reports them).
   device.set(Object.fromEntries(Object.entries(config.settings).map(([name, s]) => [name, s.default])));

@@ -4,8 +4,11 @@ import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const here = (p: string) => new URL(p, import.meta.url).pathname;
-const out = here('../../dist/agent/');
-const { version } = JSON.parse(readFileSync(here('../../package.json'), 'utf8')) as { version: string };
+// AGENT_BUILD_VERSION and AGENT_BUILD_OUT: another version into another folder (a release from CI, tests).
+const out = process.env.AGENT_BUILD_OUT ? `${process.env.AGENT_BUILD_OUT.replace(/\/$/, '')}/` : here('../../dist/agent/');
+const version =
+  process.env.AGENT_BUILD_VERSION ??
+  (JSON.parse(readFileSync(here('../../package.json'), 'utf8')) as { version: string }).version;
 
 mkdirSync(out, { recursive: true });
 await build({

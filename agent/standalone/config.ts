@@ -103,6 +103,21 @@ export const configSchema = z
       .object({ reboot: z.boolean().default(false), restartAgent: z.boolean().default(true) })
       .strict()
       .default({ reboot: false, restartAgent: true }),
+    /** Signed updates (`update` command): the publisher's public key, and where versions live. */
+    updates: z
+      .object({
+        publicKey: z.string().regex(/^ed25519:[A-Za-z0-9+/]{43}=$/, 'an Ed25519 public key: ed25519:<44 characters of base64>'),
+        dir: z.string().startsWith('/').default('/opt/smart-os-agent'),
+        maxBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(1024 * 1024 * 1024)
+          .default(64 * 1024 * 1024),
+        scriptTimeoutSeconds: seconds(1, 3600).default(300),
+      })
+      .strict()
+      .optional(),
     /** The software this box runs, reported as software_version (default: the agent's own version). */
     softwareVersion: z.string().min(1).max(64).optional(),
   })

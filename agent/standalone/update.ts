@@ -1,0 +1,150 @@
+// The agent's `update` command: download a release with the device's own credential (resuming a cut
+// download), verify its digest and the publisher's signature with the public key in this config, then
+// install software into versions/<version> and switch the `current` link atomically (the service manager
+// starts the new one), or run a script once with a timeout and bounded output.
+import { execFile } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { appendFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CommandContext } from '../commands.ts';
+import { type ReleaseIdentity, verifyRelease } from '../release/signature.ts';
+
+export interface UpdateSettings {
+  /** The publisher's public key (`ed25519:…`): nothing else is ever installed or run. */
+  publicKey: string;
+  /** Where versions, downloads and the `current` link live (the unit runs current/smart-os-agent.mjs). */
+  dir: string;
+  /** Largest artifact it downloads, bytes. */
+  maxBytes: number;
+  /** A script release is killed after this long, seconds. */
+  scriptTimeoutSeconds: number;
+}
+
+export interface UpdateArgs extends ReleaseIdentity {
+  id: number;
+  signature: string;
+}
+
+const OUTPUT_TAIL_BYTES = 8 * 1024;
+
+/** The command's args, checked: a server may send anything. */
+export function readUpdateArgs(args: Record<string, unknown>): UpdateArgs | string {
+  const { id, kind, name, version, sha256, signature } = args;
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 1) return 'id: a release id';
+  if (kind !== 'software' && kind !== 'script') return 'kind: software or script';
+  for (const [field, v] of Object.entries({ name, version, signature }))
+    if (typeof v !== 'string' || v.length === 0 || v.length > 200) return `${field}: text`;
+  if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) return 'sha256: 64 hex digits';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/.test(version as string)) return 'version: not a safe folder name';
+  return { id, kind, name: name as string, version: version as string, sha256, signature: signature as string };
+}
+
+/** The artifact's URL on the server the device speaks to. */
+export const artifactUrl = (server: string, id: number) =>
+  `${server.replace(/^ws/, 'http').replace(/\/update\/?$/, '')}/releases/${id}/artifact`;
+
+/** Downloads into `part`, continuing what a cut download left there. */
+async function download(
+  url: string,
+  part: string,
+  credential: string | undefined,
+  a: UpdateArgs,
+  s: UpdateSettings,
+  ctx: CommandContext,
+): Promise<Buffer> {
+  for (let attempt = 1; ; attempt++) {
+    const have = existsSync(part) ? statSync(part).size : 0;
+    const headers: Record<string, string> = credential ? { authorization: `Bearer ${credential}` } : {};
+    if (have > 0) Object.assign(headers, { range: `bytes=${have}-`, 'if-range': `"${a.sha256}"` });
+    try {
+      const res = await fetch(url, { headers });
+      if (res.status === 416) rmSync(part, { force: true });
+      else if (res.status !== 200 && res.status !== 206) throw new Error(`download: HTTP ${res.status}`);
+      else {
+        const total = Number(res.headers.get('content-range')?.split('/')[1] ?? res.headers.get('content-length') ?? 0);
+        if (total > s.maxBytes) throw new Error(`the artifact is over ${s.maxBytes} bytes`);
+        if (res.status === 200) await writeFile(part, Buffer.alloc(0));
+        let received = res.status === 206 ? have : 0;
+        const reader = res.body?.getReader();
+        for (;;) {
+          const chunk = await reader?.read();
+          if (!chunk || chunk.done) break;
+          received += chunk.value.length;
+          if (received > s.maxBytes) throw new Error(`the artifact is over ${s.maxBytes} bytes`);
+          await appendFile(part, chunk.value);
+          if (total > 0) ctx.progress(Math.min(90, Math.round((90 * received) / total)));
+        }
+        return readFileSync(part);
+      }
+    } catch (err) {
+      if (attempt >= 3 || /over \d+ bytes|HTTP 4/.test((err as Error).message)) throw err;
+      await new Promise((r) => setTimeout(r, 1000 * attempt));
+    }
+  }
+}
+
+/** Points `link` at `target` in one step (a new link renamed over the old one). */
+function switchLink(link: string, target: string): void {
+  const fresh = `${link}.new`;
+  rmSync(fresh, { force: true });
+  symlinkSync(target, fresh);
+  renameSync(fresh, link);
+}
+
+export async function applyUpdate(
+  raw: Record<string, unknown>,
+  ctx: CommandContext,
+  env: { server: string; credential: string | undefined; settings: UpdateSettings; exit: (code: number) => void },
+): Promise<Record<string, unknown>> {
+  const a = readUpdateArgs(raw);
+  if (typeof a === 'string') throw new Error(`bad update: ${a}`);
+  const s = env.settings;
+  mkdirSync(join(s.dir, 'downloads'), { recursive: true });
+  const part = join(s.dir, 'downloads', `${a.id}-${a.sha256.slice(0, 16)}.part`);
+  const bytes = await download(artifactUrl(env.server, a.id), part, env.credential, a, s, ctx);
+  const verdict = verifyRelease(a, a.signature, s.publicKey, bytes);
+  if (verdict !== true) {
+    rmSync(part, { force: true });
+    throw new Error(`refused: ${verdict}`);
+  }
+  ctx.progress(95);
+  if (a.kind === 'script') {
+    const file = join(s.dir, 'scripts', `${a.name}-${a.version}`);
+    mkdirSync(join(s.dir, 'scripts'), { recursive: true });
+    writeFileSync(file, bytes, { mode: 0o700 });
+    chmodSync(file, 0o700);
+    rmSync(part, { force: true });
+    return new Promise((resolve) => {
+      execFile(file, [], { timeout: s.scriptTimeoutSeconds * 1000, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
+        const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
+        resolve({
+          ran: `${a.name} ${a.version}`,
+          exitCode: code,
+          output: Buffer.from(`${stdout}${stderr}`).subarray(-OUTPUT_TAIL_BYTES).toString(),
+        });
+      });
+    });
+  }
+  const versionDir = join(s.dir, 'versions', a.version);
+  mkdirSync(versionDir, { recursive: true });
+  writeFileSync(join(versionDir, 'smart-os-agent.mjs'), bytes);
+  rmSync(part, { force: true });
+  const current = join(s.dir, 'current');
+  // The version it ran before stays, for a switch back.
+  if (existsSync(current)) switchLink(join(s.dir, 'previous'), readlinkSync(current));
+  switchLink(current, join('versions', a.version));
+  // Answer first, then end: the service manager starts current/smart-os-agent.mjs.
+  setTimeout(() => env.exit(0), 500).unref();
+  return { installed: a.version, restarting: true };
+}
