@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,27 @@ function admin(args: string[], env: NodeJS.ProcessEnv = {}) {
     encoding: 'utf8',
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function adminAsync(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/admin-cli.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, ADMIN_PASSWORD: '', DATABASE_URL: '', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.once('exit', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 /** Devices and their values as an admin sees them. */
@@ -100,8 +121,11 @@ for (const provider of await providers()) {
         const writing = (async () => {
           for (let i = 21; i <= 40; i++) await d.update(i, 'bk-live', { v: i });
         })();
-        const backedUp = admin(['backup', file, '--data-dir', dataA], urlA ? { DATABASE_URL: urlA } : {});
-        await writing;
+        // Not spawnSync: the server (in this process) must go on committing while the backup runs.
+        const [backedUp] = await Promise.all([
+          adminAsync(['backup', file, '--data-dir', dataA], urlA ? { DATABASE_URL: urlA } : {}),
+          writing,
+        ]);
         expect(backedUp.status, backedUp.stderr).toBe(0);
         expect(backedUp.stdout).toMatch(/Backed up the \w+ database to .* \(\d+ bytes\)/);
         expect(admin(['backup', file, '--data-dir', dataA], urlA ? { DATABASE_URL: urlA } : {}).stderr).toMatch(

@@ -1,8 +1,12 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKey, sha256Hex, signRelease, verifyRelease } from '../agent/release/signature.ts';
 import { connectDevice } from './support/device.ts';
-import { startServer, type TestServer } from './support/server.ts';
+import { startServer, type TestServer, tempDir } from './support/server.ts';
 import { createPgDatabase, postgresAvailable } from './support/services.ts';
 import { SessionClient } from './support/session.ts';
 
@@ -151,6 +155,66 @@ describe('releases: publish, see, download', () => {
     expect((await get(server.url, id, null)).status).toBe(401);
     expect((await get(server.url, id, 'sos_d_not-a-real-token-at-all')).status).toBe(401);
     expect((await get(server.url, 999, devices.alice as string)).status).toBe(404);
+  });
+
+  it('publishes from the command line (npm run release -- publish), as in a CI job', async () => {
+    const dir = tempDir('smartos-publish-');
+    try {
+      const pem = join(dir.path, 'release-key.pem');
+      writeFileSync(pem, key.privateKeyPem);
+      const file = join(dir.path, 'fix.sh');
+      writeFileSync(file, '#!/bin/sh\necho fixed\n');
+      // Not spawnSync: the server answering it runs in this process.
+      const cli = (version: string, token: string) =>
+        new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+          const args = [
+            '--import',
+            'tsx',
+            'agent/release/cli.ts',
+            'publish',
+            '--file',
+            file,
+            '--name',
+            'hotfix',
+            '--version',
+            version,
+          ];
+          const child = spawn(process.execPath, [...args, '--kind', 'script', '--key', pem, '--server', server.url], {
+            cwd: fileURLToPath(new URL('..', import.meta.url)),
+            env: { ...process.env, SMARTOS_TOKEN: token },
+          });
+          let stdout = '';
+          let stderr = '';
+          child.stdout.on('data', (c: Buffer) => {
+            stdout += c.toString();
+          });
+          child.stderr.on('data', (c: Buffer) => {
+            stderr += c.toString();
+          });
+          child.once('exit', (status) => resolve({ status, stdout, stderr }));
+        });
+      const ok = await cli('1.0.0', tokens.alice as string);
+      expect(ok.status, ok.stderr).toBe(0);
+      const released = Number(/as release (\d+)/.exec(ok.stdout)?.[1]);
+      const got = await get(server.url, released, devices.alice as string);
+      const bytes = Buffer.from(await got.arrayBuffer());
+      expect(
+        verifyRelease(
+          { kind: 'script', name: 'hotfix', version: '1.0.0', sha256: sha256Hex(bytes) },
+          signed('hotfix', '1.0.0', bytes, 'script'),
+          key.publicKey,
+          bytes,
+        ),
+      ).toBe(true);
+      const again = await cli('1.0.0', tokens.alice as string);
+      expect(again.status).toBe(1);
+      expect(again.stderr).toMatch(/refused it \(400\): hotfix 1\.0\.0 exists already/);
+      expect((await cli('1.0.1', tokens['alice-read'] as string)).stderr).toMatch(
+        /refused it \(403\): this API token lacks the write scope/,
+      );
+    } finally {
+      dir.remove();
+    }
   });
 
   it('lets every device fetch what an admin published', async () => {

@@ -1,5 +1,8 @@
-// `npm run release -- keygen --out DIR` | `sign --file F --name N --version V [--kind software|script] --key K`
-// The publisher's side of signed releases, usable in any CI: the private key stays with whoever runs this.
+// `npm run release -- keygen --out DIR`
+//                   | `sign --file F --name N --version V [--kind software|script] --key K`
+//                   | `publish --file F --name N --version V [--kind …] [--notes T] --key K --server URL` (SMARTOS_TOKEN)
+// The publisher's side of signed releases, usable in any CI: the private key stays with whoever runs this;
+// publish sends the artifact and the signature (never the key) with a personal API token that may write.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,6 +10,8 @@ import { generateSigningKey, sha256Hex, signRelease } from './signature.ts';
 
 const USAGE = `usage: npm run release -- keygen --out DIR
        npm run release -- sign --file F --name N --version V [--kind software|script] --key KEY.pem
+       npm run release -- publish --file F --name N --version V [--kind software|script] [--notes TEXT]
+                                  --key KEY.pem --server https://smart-os.example.org   (API token in SMARTOS_TOKEN)
 `;
 /** Semantic versions: 1.2.3, 1.2.3-rc.1, 1.2.3+build.5. */
 const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
@@ -29,6 +34,8 @@ try {
       version: { type: 'string' },
       kind: { type: 'string' },
       key: { type: 'string' },
+      notes: { type: 'string' },
+      server: { type: 'string' },
     },
   }).values as Record<string, string | undefined>;
 } catch (err) {
@@ -44,7 +51,7 @@ if (command === 'keygen') {
   process.stdout.write(
     `Private key: ${file} (mode 600; keep it in your CI's secrets, never on the server)\nPublic key for devices' config: ${publicKey}\n`,
   );
-} else if (command === 'sign') {
+} else if (command === 'sign' || command === 'publish') {
   const { file, name, version, key } = flags;
   const kind = flags.kind ?? 'software';
   if (!file || !name || !version || !key) fail(`sign needs --file, --name, --version and --key\n${USAGE}`);
@@ -71,7 +78,35 @@ if (command === 'keygen') {
   } catch (err) {
     fail(`cannot sign with ${key}: ${(err as Error).message}`, 1);
   }
-  process.stdout.write(`${JSON.stringify({ ...identity, size: artifact.length, signature })}\n`);
+  if (command === 'sign') {
+    process.stdout.write(`${JSON.stringify({ ...identity, size: artifact.length, signature })}\n`);
+  } else {
+    const server = flags.server;
+    const token = process.env.SMARTOS_TOKEN;
+    if (!server || !/^https?:\/\//.test(server)) fail('publish needs --server http(s)://…');
+    if (!token) fail('publish needs an API token that may write, in SMARTOS_TOKEN');
+    let res: Response;
+    try {
+      res = await fetch(`${(server as string).replace(/\/+$/, '')}/releases`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/octet-stream',
+          'x-release-name': identity.name,
+          'x-release-version': identity.version,
+          'x-release-kind': identity.kind,
+          'x-release-signature': signature,
+          'x-release-notes': encodeURIComponent(flags.notes ?? ''),
+        },
+        body: new Uint8Array(artifact),
+      });
+    } catch (err) {
+      fail(`cannot reach ${server}: ${(err as Error).message}`, 1);
+    }
+    const body = (await res.json().catch(() => ({}))) as { id?: number; error?: string };
+    if (res.status !== 201) fail(`${server} refused it (${res.status}): ${body.error ?? 'no reason given'}`, 1);
+    process.stdout.write(`Published ${identity.name} ${identity.version} as release ${body.id} (sha256 ${identity.sha256})\n`);
+  }
 } else {
   process.stderr.write(USAGE);
   process.exit(2);
