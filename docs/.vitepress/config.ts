@@ -34,6 +34,7 @@ export default defineConfig({
         items: [
           { text: 'Device protocol', link: '/device-protocol' },
           { text: 'Agent library and emulator', link: '/agent' },
+          { text: 'Releases from CI', link: '/releases' },
         ],
       },
       {
