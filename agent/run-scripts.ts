@@ -13,6 +13,25 @@ export interface RunnableScript {
 /** The most of a script's output a result carries (its end). */
 const OUTPUT_TAIL_BYTES = 16 * 1024 - 256;
 
+/**
+ * Runs one script: no shell, killed after its timeout, the exit code and the tail of its output (sized to
+ * fit a command's result). `error` when it could not run at all.
+ */
+export function runScript(script: RunnableScript): Promise<{ exitCode: number; output: string; error?: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      script.path,
+      script.args ?? [],
+      { timeout: script.timeoutMs ?? 60_000, maxBuffer: 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const output = Buffer.from(`${stdout}${stderr}`).subarray(-OUTPUT_TAIL_BYTES).toString();
+        const exitCode = err && 'code' in err && typeof err.code === 'number' ? err.code : err ? -1 : 0;
+        resolve(err && exitCode === -1 ? { exitCode, output, error: err.message } : { exitCode, output });
+      },
+    );
+  });
+}
+
 /** The built-in `run`: only the configured scripts, by name, no shell, with a timeout; exit code and output tail as result. */
 export function runCommand(scripts: Record<string, RunnableScript>): { capability: CommandCapability; handler: CommandHandler } {
   const names = Object.keys(scripts);
@@ -22,24 +41,12 @@ export function runCommand(scripts: Record<string, RunnableScript>): { capabilit
       description: 'Run one of the scripts this device is configured with',
       args: { type: 'object', required: ['script'], properties: { script: { type: 'string', enum: names } } },
     },
-    handler: (args) =>
-      new Promise((resolve, reject) => {
-        const script = typeof args.script === 'string' ? scripts[args.script] : undefined;
-        if (!script) {
-          reject(new Error(`no script "${String(args.script)}": one of ${names.join(', ')}`));
-          return;
-        }
-        execFile(
-          script.path,
-          script.args ?? [],
-          { timeout: script.timeoutMs ?? 60_000, maxBuffer: 1024 * 1024 },
-          (err, stdout, stderr) => {
-            const tail = Buffer.from(`${stdout}${stderr}`).subarray(-OUTPUT_TAIL_BYTES).toString();
-            const code = err && 'code' in err && typeof err.code === 'number' ? err.code : err ? -1 : 0;
-            if (err && code === -1) reject(new Error(`${args.script}: ${err.message}`.slice(0, 1024)));
-            else resolve({ exitCode: code, output: tail });
-          },
-        );
-      }),
+    handler: async (args) => {
+      const script = typeof args.script === 'string' ? scripts[args.script] : undefined;
+      if (!script) throw new Error(`no script "${String(args.script)}": one of ${names.join(', ')}`);
+      const { exitCode, output, error } = await runScript(script);
+      if (error !== undefined) throw new Error(`${args.script}: ${error}`.slice(0, 1024));
+      return { exitCode, output };
+    },
   };
 }

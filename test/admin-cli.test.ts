@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectDevice } from './support/device.ts';
+import { runNode } from './support/process.ts';
 import { providers } from './support/providers.ts';
 import { startServer, type TestServer, tempDir } from './support/server.ts';
 import { SessionClient } from './support/session.ts';
@@ -20,26 +21,8 @@ function admin(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function adminAsync(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/admin-cli.ts', ...args], {
-      cwd: root,
-      env: { ...process.env, ADMIN_PASSWORD: '', DATABASE_URL: '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.once('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const adminAsync = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runNode(['server/admin-cli.ts', ...args], { ADMIN_PASSWORD: '', DATABASE_URL: '', ...env });
 
 /** Devices and their values as an admin sees them. */
 async function fleet(server: TestServer): Promise<unknown> {

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKey, sha256Hex, signRelease, verifyRelease } from '../agent/release/signature.ts';
 import { connectDevice } from './support/device.ts';
+import { runNode } from './support/process.ts';
 import { startServer, type TestServer, tempDir } from './support/server.ts';
 import { createPgDatabase, postgresAvailable } from './support/services.ts';
 import { SessionClient } from './support/session.ts';
@@ -164,12 +163,9 @@ describe('releases: publish, see, download', () => {
       writeFileSync(pem, key.privateKeyPem);
       const file = join(dir.path, 'fix.sh');
       writeFileSync(file, '#!/bin/sh\necho fixed\n');
-      // Not spawnSync: the server answering it runs in this process.
       const cli = (version: string, token: string) =>
-        new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-          const args = [
-            '--import',
-            'tsx',
+        runNode(
+          [
             'agent/release/cli.ts',
             'publish',
             '--file',
@@ -178,21 +174,15 @@ describe('releases: publish, see, download', () => {
             'hotfix',
             '--version',
             version,
-          ];
-          const child = spawn(process.execPath, [...args, '--kind', 'script', '--key', pem, '--server', server.url], {
-            cwd: fileURLToPath(new URL('..', import.meta.url)),
-            env: { ...process.env, SMARTOS_TOKEN: token },
-          });
-          let stdout = '';
-          let stderr = '';
-          child.stdout.on('data', (c: Buffer) => {
-            stdout += c.toString();
-          });
-          child.stderr.on('data', (c: Buffer) => {
-            stderr += c.toString();
-          });
-          child.once('exit', (status) => resolve({ status, stdout, stderr }));
-        });
+            '--kind',
+            'script',
+            '--key',
+            pem,
+            '--server',
+            server.url,
+          ],
+          { SMARTOS_TOKEN: token },
+        );
       const ok = await cli('1.0.0', tokens.alice as string);
       expect(ok.status, ok.stderr).toBe(0);
       const released = Number(/as release (\d+)/.exec(ok.stdout)?.[1]);

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { RELEASE_NAME_PATTERN, SEMVER_PATTERN } from '../../protocol/releases.ts';
 import { generateSigningKey, sha256Hex, signRelease } from './signature.ts';
 
 const USAGE = `usage: npm run release -- keygen --out DIR
@@ -13,9 +14,6 @@ const USAGE = `usage: npm run release -- keygen --out DIR
        npm run release -- publish --file F --name N --version V [--kind software|script] [--notes TEXT]
                                   --key KEY.pem --server https://smart-os.example.org   (API token in SMARTOS_TOKEN)
 `;
-/** Semantic versions: 1.2.3, 1.2.3-rc.1, 1.2.3+build.5. */
-const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 function fail(message: string, status = 2): never {
   process.stderr.write(`smart-os release: ${message}\n`);
@@ -55,8 +53,8 @@ if (command === 'keygen') {
   const { file, name, version, key } = flags;
   const kind = flags.kind ?? 'software';
   if (!file || !name || !version || !key) fail(`sign needs --file, --name, --version and --key\n${USAGE}`);
-  if (!NAME.test(name as string)) fail('--name is 1 to 64 letters, digits or . _ -');
-  if (!SEMVER.test(version as string)) fail('--version is a semantic version such as 1.4.0');
+  if (!RELEASE_NAME_PATTERN.test(name as string)) fail('--name is 1 to 64 letters, digits or . _ -');
+  if (!SEMVER_PATTERN.test(version as string)) fail('--version is a semantic version such as 1.4.0');
   if (kind !== 'software' && kind !== 'script') fail('--kind is software or script');
   let artifact: Buffer;
   let pem: string;

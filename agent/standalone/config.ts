@@ -3,15 +3,16 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { SERIAL_PATTERN } from '../../protocol/values.ts';
+import { nameProblem, SERIAL_PATTERN } from '../../protocol/values.ts';
 
 export const BUILTINS = ['cpu', 'load', 'memory', 'disk', 'temperature', 'uptime', 'network', 'agent'] as const;
 export type Builtin = (typeof BUILTINS)[number];
 
 const seconds = (min: number, max: number) => z.number().min(min).max(max);
+// The protocol's own rule for names, so a configured name is never refused by the server.
 const parameterName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a parameter name is 1 to 64 letters, digits or . _ -');
+  .refine((n) => nameProblem(n) === null, 'a name is 1 to 64 of A-Z a-z 0-9 . _ - and not one the protocol reserves');
 const parse = z.enum(['number', 'string', 'json']).default('number');
 
 /** A command whose output is a value (or, with parse: json, an object of several). */

@@ -2,7 +2,6 @@
 // download), verify its digest and the publisher's signature with the public key in this config, then
 // install software into versions/<version> and switch the `current` link atomically (the service manager
 // starts the new one), or run a script once with a timeout and bounded output.
-import { execFile } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -17,8 +16,10 @@ import {
 } from 'node:fs';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { RELEASE_NAME_PATTERN, SEMVER_PATTERN } from '../../protocol/releases.ts';
 import type { CommandContext } from '../commands.ts';
 import { type ReleaseIdentity, verifyRelease } from '../release/signature.ts';
+import { runScript } from '../run-scripts.ts';
 
 export interface UpdateSettings {
   /** The publisher's public key (`ed25519:…`): nothing else is ever installed or run. */
@@ -36,18 +37,17 @@ export interface UpdateArgs extends ReleaseIdentity {
   signature: string;
 }
 
-const OUTPUT_TAIL_BYTES = 8 * 1024;
-
 /** The command's args, checked: a server may send anything. */
 export function readUpdateArgs(args: Record<string, unknown>): UpdateArgs | string {
   const { id, kind, name, version, sha256, signature } = args;
   if (typeof id !== 'number' || !Number.isInteger(id) || id < 1) return 'id: a release id';
   if (kind !== 'software' && kind !== 'script') return 'kind: software or script';
-  for (const [field, v] of Object.entries({ name, version, signature }))
-    if (typeof v !== 'string' || v.length === 0 || v.length > 200) return `${field}: text`;
+  if (typeof name !== 'string' || !RELEASE_NAME_PATTERN.test(name)) return 'name: a release name';
+  // The version names a folder here: only what the server accepts, never a path.
+  if (typeof version !== 'string' || !SEMVER_PATTERN.test(version)) return 'version: a semantic version';
+  if (typeof signature !== 'string' || signature.length === 0 || signature.length > 200) return 'signature: text';
   if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) return 'sha256: 64 hex digits';
-  if (!/^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/.test(version as string)) return 'version: not a safe folder name';
-  return { id, kind, name: name as string, version: version as string, sha256, signature: signature as string };
+  return { id, kind, name, version, sha256, signature };
 }
 
 /** The artifact's URL on the server the device speaks to. */
@@ -125,16 +125,8 @@ export async function applyUpdate(
     writeFileSync(file, bytes, { mode: 0o700 });
     chmodSync(file, 0o700);
     rmSync(part, { force: true });
-    return new Promise((resolve) => {
-      execFile(file, [], { timeout: s.scriptTimeoutSeconds * 1000, maxBuffer: 1024 * 1024 }, (err, stdout, stderr) => {
-        const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
-        resolve({
-          ran: `${a.name} ${a.version}`,
-          exitCode: code,
-          output: Buffer.from(`${stdout}${stderr}`).subarray(-OUTPUT_TAIL_BYTES).toString(),
-        });
-      });
-    });
+    const { exitCode, output } = await runScript({ path: file, timeoutMs: s.scriptTimeoutSeconds * 1000 });
+    return { ran: `${a.name} ${a.version}`, exitCode, output };
   }
   const versionDir = join(s.dir, 'versions', a.version);
   mkdirSync(versionDir, { recursive: true });

@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import sirv from 'sirv';
 import type { Logger } from '../logger.ts';
 import { projectPath } from '../paths.ts';
+import { send } from './respond.ts';
 
 const dist = projectPath('dashboard/dist');
 const placeholder = projectPath('dashboard/placeholder');
@@ -23,15 +24,6 @@ export interface RouteDeps {
   /** /releases: publishing, and devices' downloads (release-http.ts); true when it took the request. */
   releases: (req: IncomingMessage, res: ServerResponse, path: string, onError: (err: unknown) => void) => boolean;
   log: Logger;
-}
-
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
-  res.end(body);
 }
 
 /** The HTTP routes: GraphQL, probes, metrics, and the dashboard's static files. */

@@ -7,6 +7,7 @@ import type { Identify } from '../auth/identity.ts';
 import { scopeOf } from '../auth/viewer.ts';
 import type { Config } from '../config.ts';
 import { ClientError } from '../errors.ts';
+import { sendJson } from '../http/respond.ts';
 import type { Fleet } from '../state/fleet.ts';
 import type { Db } from '../storage/database.ts';
 import { ReleaseStore } from './release-store.ts';
@@ -19,11 +20,6 @@ export interface ReleaseHttpDeps {
   authOff: boolean;
   /** RELEASE_MAX_BYTES: a larger upload is refused (413) before it is read. */
   maxBytes: number;
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
 }
 
 const header = (req: IncomingMessage, name: string): string => {
@@ -79,17 +75,17 @@ export function openReleases(parts: { db: Db; identify: Identify; credentials: C
 export function releaseHttp(deps: ReleaseHttpDeps) {
   async function publish(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const identity = await deps.identify.of(req.headers);
-    if (identity.problem) return json(res, 401, { error: identity.problem });
+    if (identity.problem) return sendJson(res, 401, { error: identity.problem });
     const scope = scopeOf(identity.viewer, deps.authOff);
-    if (!scope) return json(res, 401, { error: 'sign in first, or send an API token' });
-    if (!identity.grants.write) return json(res, 403, { error: 'this API token lacks the write scope' });
+    if (!scope) return sendJson(res, 401, { error: 'sign in first, or send an API token' });
+    if (!identity.grants.write) return sendJson(res, 403, { error: 'this API token lacks the write scope' });
     const body = await readBody(req, deps.maxBytes);
-    if (body === null) return json(res, 413, { error: `the artifact is over RELEASE_MAX_BYTES (${deps.maxBytes})` });
+    if (body === null) return sendJson(res, 413, { error: `the artifact is over RELEASE_MAX_BYTES (${deps.maxBytes})` });
     let notes = '';
     try {
       notes = decodeURIComponent(header(req, 'x-release-notes'));
     } catch {
-      return json(res, 400, { error: 'x-release-notes: not URL-encoded text' });
+      return sendJson(res, 400, { error: 'x-release-notes: not URL-encoded text' });
     }
     try {
       const release = await deps.store.publish(
@@ -103,9 +99,9 @@ export function releaseHttp(deps: ReleaseHttpDeps) {
         },
         body,
       );
-      json(res, 201, release);
+      sendJson(res, 201, release);
     } catch (err) {
-      if (err instanceof ClientError) return json(res, 400, { error: err.message });
+      if (err instanceof ClientError) return sendJson(res, 400, { error: err.message });
       throw err;
     }
   }
@@ -118,15 +114,15 @@ export function releaseHttp(deps: ReleaseHttpDeps) {
       try {
         credential = await deps.credentials.authenticate(secret);
       } catch (err) {
-        return json(res, 401, { error: (err as Error).message });
+        return sendJson(res, 401, { error: (err as Error).message });
       }
       if (credential.kind === 'none' && !deps.authOff)
-        return json(res, 401, { error: 'send the device’s token or enrollment key' });
+        return sendJson(res, 401, { error: 'send the device’s token or enrollment key' });
       if (credential.kind === 'token') ownerId = deps.fleet.get(credential.serial)?.ownerId ?? null;
       if (credential.kind === 'enrollment') ownerId = credential.ownerId;
     }
     const release = await deps.store.forDevice(id, ownerId, deps.authOff);
-    if (!release) return json(res, 404, { error: `no release ${id} for this device` });
+    if (!release) return sendJson(res, 404, { error: `no release ${id} for this device` });
     const etag = `"${release.sha256}"`;
     const common = { etag, 'accept-ranges': 'bytes', 'cache-control': 'private, max-age=31536000, immutable' };
     if (header(req, 'if-none-match') === etag) {

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
+import { RELEASE_NAME_PATTERN, SEMVER_PATTERN } from '../../protocol/releases.ts';
 import type { Scope, Viewer } from '../auth/viewer.ts';
 import { BadInputError, ForbiddenError } from '../errors.ts';
 import type { Db } from '../storage/database.ts';
 
 /** Bounds of a release besides its artifact's size (RELEASE_MAX_BYTES). */
 export const RELEASE_LIMITS = { nameChars: 64, notesChars: 4096, signatureChars: 200 } as const;
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
 /** An Ed25519 signature in base64 is 88 characters. */
 const SIGNATURE = /^[A-Za-z0-9+/]{86}==$/;
 
@@ -61,8 +60,8 @@ export class ReleaseStore {
   ) {}
 
   async publish(publisher: Viewer | null, meta: NewRelease, artifact: Buffer): Promise<ReleaseInfo> {
-    if (!NAME.test(meta.name)) throw new BadInputError('a release name is 1 to 64 letters, digits or . _ -');
-    if (!SEMVER.test(meta.version)) throw new BadInputError('a version is a semantic version such as 1.4.0');
+    if (!RELEASE_NAME_PATTERN.test(meta.name)) throw new BadInputError('a release name is 1 to 64 letters, digits or . _ -');
+    if (!SEMVER_PATTERN.test(meta.version)) throw new BadInputError('a version is a semantic version such as 1.4.0');
     if (meta.kind !== 'software' && meta.kind !== 'script') throw new BadInputError('kind is software or script');
     if (meta.notes.length > RELEASE_LIMITS.notesChars)
       throw new BadInputError(`notes have at most ${RELEASE_LIMITS.notesChars} characters`);

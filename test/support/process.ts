@@ -53,3 +53,25 @@ export async function killAll(procs: ReadonlyArray<ServerProcess | undefined>): 
     await p.exited;
   }
 }
+
+/**
+ * Runs `node --import tsx <args>` to its end without blocking this process: a server in it may be what
+ * the child talks to (spawnSync would deadlock it).
+ */
+export function runNode(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: { ...process.env, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.once('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}

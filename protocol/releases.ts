@@ -1,0 +1,8 @@
+// What names a release, shared by its publisher (npm run release), the server that stores it and the
+// device that installs it. No Node-only imports.
+
+/** A release's name: 1 to 64 letters, digits or . _ - (also a safe folder name). */
+export const RELEASE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Semantic versions: 1.2.3, 1.2.3-rc.1, 1.2.3+build.5 (never a path: no slash, no leading dot). */
+export const SEMVER_PATTERN = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
