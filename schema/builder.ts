@@ -8,6 +8,7 @@ import type { DeviceAdmin } from '../server/auth/device-admin.ts';
 import type { Identity } from '../server/auth/identity.ts';
 import type { Scope, Viewer } from '../server/auth/viewer.ts';
 import type { CommandCenter } from '../server/commands/command-center.ts';
+import type { Deployments } from '../server/deployments/deployments.ts';
 import { ForbiddenError, UnauthenticatedError } from '../server/errors.ts';
 import type { Point } from '../server/history/aggregate.ts';
 import type { HistoryQuery } from '../server/history/history-service.ts';
@@ -45,6 +46,7 @@ export interface Context {
   deviceAdmin: DeviceAdmin;
   releases: ReleaseStore;
   commands: CommandCenter;
+  deployments: Deployments;
   http: HttpSession | null;
 }
 

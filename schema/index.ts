@@ -13,5 +13,6 @@ import './credentials.ts';
 import './api-tokens.ts';
 import './commands.ts';
 import './releases.ts';
+import './deployments.ts';
 
 export const schema = builder.toSchema();

@@ -10,7 +10,7 @@ const ReleaseKindEnum = builder.enumType('ReleaseKind', {
   } as const,
 });
 
-const ReleaseRef = builder.objectRef<ReleaseInfo>('Release').implement({
+export const ReleaseRef = builder.objectRef<ReleaseInfo>('Release').implement({
   description:
     'A signed release, published with `POST /releases` (npm run release). Devices download its artifact from `artifactPath` with their own credential and verify the signature with their public key before using it.',
   fields: (t) => ({
@@ -24,6 +24,12 @@ const ReleaseRef = builder.objectRef<ReleaseInfo>('Release').implement({
       description: 'The publisher’s Ed25519 signature (base64) over kind, name, version and sha256 (docs: signed releases).',
     }),
     size: t.exposeInt('size', { description: 'The artifact’s size in bytes.' }),
+    target: t.field({
+      type: 'JSON',
+      description:
+        'Conditions (as in `devices`: a list of {field, op, value}) a device must match to take it; empty: every device. Deployments skip the rest.',
+      resolve: (r) => r.target,
+    }),
     artifactPath: t.string({
       description: 'Where devices download it (Range and ETag supported).',
       resolve: (r) => `/releases/${r.id}/artifact`,

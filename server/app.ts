@@ -92,9 +92,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   commands.attach(devices);
   const historySource = openHistorySource(config);
   const history = new HistoryService(historySource);
-  const { store: releases, http: releaseRoutes } = openReleases({ db, identify, credentials, fleet, config });
-  const services = { fleet, hub, history, accounts, credentials, apiTokens, identify, deviceAdmin, commands, releases };
-  const context = contextFactory({ ...services, config });
+  const releaseParts = { db, fleet, config, credentials, identify, commands, bus, instance, log };
+  const { releases, deployments, releaseRoutes } = openReleases(releaseParts);
+  const services = { fleet, hub, history, accounts, credentials, apiTokens, identify, deviceAdmin, commands };
+  const context = contextFactory({ ...services, releases, deployments, config });
   const sockets = new CredentialSockets(identify, accounts, apiTokens);
   const graphql = createGraphQL(context, config, metrics, log.child({ ns: 'graphql' }), sockets.connect);
   const httpLog = log.child({ ns: 'http' });
@@ -112,6 +113,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const server = createServer(routes);
   server.on('upgrade', upgradeHandler({ devices, graphql: graphql.wss, closing: () => closing !== null, log: httpLog }));
   devices.startHeartbeat();
+  deployments.start();
   const presence = startPresence(() => devices.boundSerials());
 
   async function shutdown(): Promise<void> {
@@ -126,6 +128,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await writer.close();
     presence.stop();
     commands.stop();
+    await deployments.stop();
     await registry?.stop();
     await Promise.all([traffic.close(), bus.close()]);
     if (!options.pubsub) await pubsub.close();

@@ -127,6 +127,17 @@ export class CommandStore {
         ratePerSecond: job.ratePerSecond ?? null,
       },
     });
+    await this.addTargets(row.id, targets, now);
+    return jobRow(row);
+  }
+
+  /** More executions of a job (a deployment starts its devices a few at a time); resolves with their ids. */
+  async addTargets(
+    jobId: number,
+    targets: ReadonlyArray<{ serial: string; skip: string | null }>,
+    now = new Date(),
+  ): Promise<Array<{ id: number; serial: string }>> {
+    const out: Array<{ id: number; serial: string }> = [];
     // Executions a few hundred rows per statement, yielding in between: the writer thread (and so the
     // devices' acks) never waits behind one long transaction, and no interactive transaction holds a
     // connection across turns of the event loop.
@@ -138,20 +149,21 @@ export class CommandStore {
       );
       const made = await this.db.commandExecution.createManyAndReturn({
         data: slice.map((t) => ({
-          jobId: row.id,
+          jobId,
           serial: t.serial,
           state: t.skip ? 'SKIPPED' : 'QUEUED',
           reason: t.skip,
           updatedAt: now,
         })),
-        select: { id: true, state: true, reason: true },
+        select: { id: true, serial: true, state: true, reason: true },
       });
       await this.db.commandEvent.createMany({
         data: made.map((e) => ({ executionId: e.id, state: e.state, at: now, detail: e.reason })),
       });
+      for (const e of made) out.push({ id: e.id, serial: e.serial });
       if (i + ROWS < targets.length) await setImmediate();
     }
-    return jobRow(row);
+    return out;
   }
 
   /** Each device keeps at most so many open commands: beyond, its oldest expire (room for one more). */

@@ -13,6 +13,7 @@ import type { Identify } from '../auth/identity.ts';
 import { scopeOf } from '../auth/viewer.ts';
 import type { CommandCenter } from '../commands/command-center.ts';
 import type { Config } from '../config.ts';
+import type { Deployments } from '../deployments/deployments.ts';
 import { ClientError } from '../errors.ts';
 import type { HistoryService } from '../history/history-service.ts';
 import type { LiveHub } from '../live/hub.ts';
@@ -94,6 +95,7 @@ export interface ContextDeps {
   deviceAdmin: DeviceAdmin;
   commands: CommandCenter;
   releases: ReleaseStore;
+  deployments: Deployments;
   config: Pick<Config, 'auth' | 'sessionDays' | 'secureCookies' | 'historySeriesPerRequest' | 'trustProxy'>;
 }
 
@@ -120,6 +122,7 @@ export function contextFactory(deps: ContextDeps): (request: RequestInfo) => Pro
       deviceAdmin: deps.deviceAdmin,
       commands: deps.commands,
       releases: deps.releases,
+      deployments: deps.deployments,
       http: cookies
         ? {
             token,

@@ -11,6 +11,8 @@ interface Envelope {
   commands?: string[];
   /** Command executions that changed state (for subscribers on every instance). */
   executions?: unknown[];
+  /** Deployments whose progress changed (subscribers on every instance read them again). */
+  deployments?: number[];
 }
 
 /** The pub/sub engine between instances: Redis when configured, in-process otherwise. */
@@ -146,6 +148,7 @@ export class ChangeBus {
   private subscription: number | null = null;
   private readonly commandListeners: Array<(serials: string[]) => void> = [];
   private readonly executionListeners: Array<(rows: unknown[]) => void> = [];
+  private readonly deploymentListeners: Array<(ids: number[]) => void> = [];
   private failedPublishes = 0;
   private lastPublishWarning = Number.NEGATIVE_INFINITY;
   private readonly topic: string;
@@ -172,6 +175,7 @@ export class ChangeBus {
         if (message.changes) onRemote(message.changes);
         if (message.commands) for (const l of this.commandListeners) l(message.commands);
         if (message.executions) for (const l of this.executionListeners) l(message.executions);
+        if (message.deployments) for (const l of this.deploymentListeners) l(message.deployments);
       },
       {},
     );
@@ -197,6 +201,15 @@ export class ChangeBus {
   /** Called with executions another instance moved. */
   onExecutions(listener: (rows: unknown[]) => void): void {
     this.executionListeners.push(listener);
+  }
+
+  /** Called with deployments another instance moved on. */
+  onDeployments(listener: (ids: number[]) => void): void {
+    this.deploymentListeners.push(listener);
+  }
+
+  publishDeployments(ids: number[]): void {
+    this.send({ origin: this.instance, deployments: ids });
   }
 
   publishExecutions(rows: unknown[]): void {

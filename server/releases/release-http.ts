@@ -2,12 +2,17 @@
 // artifact (the body; metadata in x-release-* headers). GET /releases/<id>/artifact: a device downloads it
 // with its own credential (Bearer device token or enrollment key), with Range (resume) and ETag.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseWhereText } from '../../protocol/where-text.ts';
 import type { Credentials } from '../auth/credentials.ts';
 import type { Identify } from '../auth/identity.ts';
 import { scopeOf } from '../auth/viewer.ts';
+import type { CommandCenter } from '../commands/command-center.ts';
 import type { Config } from '../config.ts';
+import { Deployments } from '../deployments/deployments.ts';
 import { ClientError } from '../errors.ts';
 import { sendJson } from '../http/respond.ts';
+import type { ChangeBus } from '../live/bus.ts';
+import type { Logger } from '../logger.ts';
 import type { Fleet } from '../state/fleet.ts';
 import type { Db } from '../storage/database.ts';
 import { ReleaseStore } from './release-store.ts';
@@ -65,11 +70,24 @@ export function parseRange(text: string, size: number): { start: number; end: nu
   return start > end || start >= size ? 'bad' : { start, end };
 }
 
-/** The release store (for GraphQL too) and its HTTP routes. */
-export function openReleases(parts: { db: Db; identify: Identify; credentials: Credentials; fleet: Fleet; config: Config }) {
-  const store = new ReleaseStore(parts.db, parts.config.releaseMaxBytes);
+/** The release store and deployments (for GraphQL too), and the releases' HTTP routes. */
+export function openReleases(parts: {
+  db: Db;
+  identify: Identify;
+  credentials: Credentials;
+  fleet: Fleet;
+  config: Config;
+  commands: CommandCenter;
+  bus: ChangeBus;
+  instance: string;
+  log: Logger;
+}) {
+  const releases = new ReleaseStore(parts.db, parts.config.releaseMaxBytes);
   const authOff = parts.config.auth === 'off';
-  return { store, http: releaseHttp({ ...parts, store, authOff, maxBytes: parts.config.releaseMaxBytes }) };
+  const log = parts.log.child({ ns: 'deployments' });
+  const deployments = new Deployments(parts.db, parts.fleet, parts.commands, releases, parts.bus, parts.instance, log);
+  const releaseRoutes = releaseHttp({ ...parts, store: releases, authOff, maxBytes: parts.config.releaseMaxBytes });
+  return { releases, deployments, releaseRoutes };
 }
 
 export function releaseHttp(deps: ReleaseHttpDeps) {
@@ -82,11 +100,15 @@ export function releaseHttp(deps: ReleaseHttpDeps) {
     const body = await readBody(req, deps.maxBytes);
     if (body === null) return sendJson(res, 413, { error: `the artifact is over RELEASE_MAX_BYTES (${deps.maxBytes})` });
     let notes = '';
+    let targetText = '';
     try {
       notes = decodeURIComponent(header(req, 'x-release-notes'));
+      targetText = decodeURIComponent(header(req, 'x-release-target'));
     } catch {
-      return sendJson(res, 400, { error: 'x-release-notes: not URL-encoded text' });
+      return sendJson(res, 400, { error: 'x-release-notes and x-release-target: URL-encoded text' });
     }
+    const target = parseWhereText(targetText);
+    if (typeof target === 'string') return sendJson(res, 400, { error: `x-release-target: ${target}` });
     try {
       const release = await deps.store.publish(
         identity.viewer,
@@ -96,6 +118,7 @@ export function releaseHttp(deps: ReleaseHttpDeps) {
           kind: header(req, 'x-release-kind') || 'software',
           signature: header(req, 'x-release-signature'),
           notes,
+          target,
         },
         body,
       );

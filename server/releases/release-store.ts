@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { RELEASE_NAME_PATTERN, SEMVER_PATTERN } from '../../protocol/releases.ts';
 import type { Scope, Viewer } from '../auth/viewer.ts';
 import { BadInputError, ForbiddenError } from '../errors.ts';
+import { type Condition, compileWhere } from '../state/query.ts';
 import type { Db } from '../storage/database.ts';
 
 /** Bounds of a release besides its artifact's size (RELEASE_MAX_BYTES). */
@@ -18,6 +19,8 @@ export interface ReleaseInfo {
   sha256: string;
   signature: string;
   size: number;
+  /** Conditions a device must match to take it (as in `devices`); empty: every device. */
+  target: Condition[];
   publisherId: number | null;
   createdAt: number;
 }
@@ -28,10 +31,16 @@ export interface NewRelease {
   kind: string;
   notes: string;
   signature: string;
+  target?: Condition[];
 }
 
-type Row = Omit<ReleaseInfo, 'kind' | 'createdAt'> & { kind: string; createdAt: Date };
-const info = (r: Row): ReleaseInfo => ({ ...r, kind: r.kind as ReleaseInfo['kind'], createdAt: r.createdAt.getTime() });
+type Row = Omit<ReleaseInfo, 'kind' | 'createdAt' | 'target'> & { kind: string; createdAt: Date; target: string };
+const info = (r: Row): ReleaseInfo => ({
+  ...r,
+  kind: r.kind as ReleaseInfo['kind'],
+  target: JSON.parse(r.target) as Condition[],
+  createdAt: r.createdAt.getTime(),
+});
 const select = {
   id: true,
   name: true,
@@ -41,6 +50,7 @@ const select = {
   sha256: true,
   signature: true,
   size: true,
+  target: true,
   publisherId: true,
   createdAt: true,
 } as const;
@@ -67,6 +77,7 @@ export class ReleaseStore {
       throw new BadInputError(`notes have at most ${RELEASE_LIMITS.notesChars} characters`);
     if (!SIGNATURE.test(meta.signature))
       throw new BadInputError('signature: an Ed25519 signature in base64 (npm run release -- sign)');
+    compileWhere(meta.target ?? []); // refuses bad conditions with the reason
     if (artifact.length === 0) throw new BadInputError('the artifact is empty');
     if (artifact.length > this.maxBytes) throw new BadInputError(`the artifact is over RELEASE_MAX_BYTES (${this.maxBytes})`);
     if (
@@ -83,6 +94,7 @@ export class ReleaseStore {
         kind: meta.kind,
         notes: meta.notes,
         signature: meta.signature,
+        target: JSON.stringify(meta.target ?? []),
         sha256: createHash('sha256').update(artifact).digest('hex'),
         size: artifact.length,
         artifact: new Uint8Array(artifact),
@@ -105,6 +117,22 @@ export class ReleaseStore {
     if (!row || (scope.kind === 'owner' && row.publisherId !== scope.ownerId))
       throw new ForbiddenError(`no release ${id} of yours`);
     return info(row);
+  }
+
+  /** A release by id, whoever asks (the deployment driver); null when it was deleted. */
+  async byId(id: number): Promise<ReleaseInfo | null> {
+    const row = await this.db.release.findUnique({ where: { id }, select });
+    return row ? info(row) : null;
+  }
+
+  /** A release the scope may deploy: its own, or one an admin published (lab mode and admins: any). */
+  async deployable(id: number, scope: Scope): Promise<ReleaseInfo> {
+    const row = await this.db.release.findUnique({ where: { id }, select: { ...select, publisher: { select: { role: true } } } });
+    if (!row) throw new ForbiddenError(`no release ${id} of yours`);
+    const { publisher, ...rest } = row;
+    if (scope.kind === 'owner' && rest.publisherId !== scope.ownerId && publisher?.role !== 'admin')
+      throw new ForbiddenError(`no release ${id} of yours`);
+    return info(rest);
   }
 
   /** The release a device may fetch: one its owner published, or an admin did (lab mode: any). */
