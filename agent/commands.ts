@@ -4,8 +4,11 @@ import { DEFAULT_LIMITS, nameProblem, type Scalar, valueProblem } from '../proto
 /** What a command handler gets besides its args. */
 export interface CommandContext {
   cmdid: string;
-  /** Reports progress (0 to 100) of a long handler; the newest report wins. */
-  progress(percent: number): void;
+  /**
+   * Reports progress (0 to 100) of a long handler, with an optional stage (`update` reports downloading,
+   * downloaded, verified, installing: deployments show them); the newest report wins.
+   */
+  progress(percent: number, stage?: string): void;
 }
 
 /** Runs a command; its return value is the result, a thrown error makes it `failed` with the message. */
@@ -86,10 +89,12 @@ export class CommandRunner {
     }
     const context: CommandContext = {
       cmdid: command.cmdid,
-      progress: (percent) => {
+      progress: (percent, stage) => {
         const current = this.reports.get(command.cmdid);
         if (current && FINAL_STATUSES.has(current.status)) return;
-        this.host.report(command.cmdid, { status: 'progress', percent: Math.max(0, Math.min(100, percent)) });
+        const body: ResultBody = { status: 'progress', percent: Math.max(0, Math.min(100, percent)) };
+        if (stage !== undefined) body.result = { stage };
+        this.host.report(command.cmdid, body);
       },
     };
     Promise.resolve()

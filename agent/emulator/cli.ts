@@ -37,6 +37,8 @@ With any of the first five flags it asks nothing: what is not given takes its de
   --protocol 1|2       2: devices take commands (SolMates: switch-mode, reboot, set battery_reserve
                        and inject_limit); 1: exactly the original devices  [2]
   --command-failure-rate F  share of commands that fail, 0 to 1   [0]
+  --update-failure-rate F   share of update commands that fail while installing, 0 to 1  [0]
+  --unhealthy-after-update-rate F  share of updates that come up, drop out and roll back, 0 to 1  [0]
   --help               this text
 `;
 
@@ -71,6 +73,8 @@ const flagsSchema = z
       .default(process.env.DATA_DIR || 'data'),
     protocol: z.enum(['1', '2']).default('2'),
     commandFailureRate: z.coerce.number().min(0).max(1).default(0),
+    updateFailureRate: z.coerce.number().min(0).max(1).default(0),
+    unhealthyAfterUpdateRate: z.coerce.number().min(0).max(1).default(0),
   })
   .refine((f) => !(f.token && f.enrollKey), { message: 'give --token or --enroll-key, not both' })
   .refine((f) => f.minSleep === undefined || f.maxSleep === undefined || f.minSleep <= f.maxSleep, {
@@ -104,6 +108,8 @@ function readFlags() {
         'data-dir': { type: 'string' },
         protocol: { type: 'string' },
         'command-failure-rate': { type: 'string' },
+        'update-failure-rate': { type: 'string' },
+        'unhealthy-after-update-rate': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -206,6 +212,8 @@ const fleet = new EmulatedFleet({
   credential,
   protocol: flags.protocol === '1' ? 1 : 2,
   commandFailureRate: flags.commandFailureRate,
+  updateFailureRate: flags.updateFailureRate,
+  unhealthyAfterUpdateRate: flags.unhealthyAfterUpdateRate,
   // One loopback address has about 28,000 ephemeral ports; beyond that, use more source addresses.
   localAddresses: loopback && answers.devices > 20_000 ? Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 1}`) : undefined,
 });

@@ -2,6 +2,7 @@ import { CloseCode } from '../../protocol/codes.ts';
 import { createDevice, type Device } from '../device.ts';
 import { ConnectionState } from '../device-options.ts';
 import type { BehaviourFactory } from './behaviour.ts';
+import { emulateUpdate } from './update.ts';
 
 export interface FleetOptions {
   url: string;
@@ -25,6 +26,10 @@ export interface FleetOptions {
   protocol?: 1 | 2;
   /** Share of commands that fail (0 to 1), to see failures in the dashboard. */
   commandFailureRate?: number;
+  /** Share of `update` commands that fail while installing (0 to 1). */
+  updateFailureRate?: number;
+  /** Share of updates that come up, drop out and roll back to the version before (0 to 1). */
+  unhealthyAfterUpdateRate?: number;
   random?: () => number;
 }
 
@@ -174,6 +179,18 @@ export class EmulatedFleet {
         { description: command.description, ...(command.args ? { args: command.args } : {}) },
       );
     }
+    if ((options.protocol ?? 2) === 2)
+      device.command(
+        'update',
+        emulateUpdate(device, {
+          url: options.url,
+          credential: options.credential,
+          failureRate: options.updateFailureRate ?? 0,
+          unhealthyRate: options.unhealthyAfterUpdateRate ?? 0,
+          random: this.random,
+        }),
+        { description: 'Download and check a release, then restart on it (emulated)' },
+      );
     let n = 0;
     const sleepMs = () =>
       options.rate

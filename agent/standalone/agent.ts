@@ -6,6 +6,7 @@ import { builtinCollectors, type Values } from './collectors.ts';
 import type { AgentConfig } from './config.ts';
 import { every, ReportFilter } from './sampler.ts';
 import { parseOutput, readSource, runSource } from './sources.ts';
+import { superviseTrial } from './trial.ts';
 import { applyUpdate } from './update.ts';
 
 export interface AgentOptions {
@@ -67,8 +68,10 @@ export function startAgent(options: AgentOptions): { device: Device; stop: () =>
       { description: 'Restart the agent' },
     );
 
+  const stops: Array<() => void> = [];
   if (config.updates) {
     const settings = config.updates;
+    stops.push(superviseTrial(settings.dir, options.version, device, options.exit, log));
     device.command(
       'update',
       (args, ctx) => applyUpdate(args, ctx, { server: config.server, credential, settings, exit: options.exit }),
@@ -87,7 +90,6 @@ export function startAgent(options: AgentOptions): { device: Device; stop: () =>
     if (Object.keys(picked).length > 0) device.set(picked);
   };
   const complain = (what: string) => (err: Error) => log(`${what}: ${err.message}`);
-  const stops: Array<() => void> = [];
   const collectors = builtinCollectors(config.report.builtins, {
     mounts: config.report.mounts,
     agentVersion: options.version,

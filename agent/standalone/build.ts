@@ -28,7 +28,8 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
-for (const file of ['smart-os-agent.service', 'install.sh', 'config.example.yaml']) copyFileSync(here(file), `${out}${file}`);
+for (const file of ['smart-os-agent.service', 'install.sh', 'launch.sh', 'config.example.yaml'])
+  copyFileSync(here(file), `${out}${file}`);
 const size = statSync(`${out}smart-os-agent.mjs`).size;
 process.stdout.write(
   `dist/agent/smart-os-agent.mjs (${Math.round(size / 1024)} KiB, version ${version}), its unit, install.sh, config.example.yaml\n`,

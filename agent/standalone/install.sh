@@ -8,6 +8,7 @@ version=$(node "$here/smart-os-agent.mjs" --version)
 install -d -o smart-os-agent /opt/smart-os-agent /opt/smart-os-agent/versions "/opt/smart-os-agent/versions/$version"
 install -d /etc/smart-os-agent
 install -m 644 "$here/smart-os-agent.mjs" "/opt/smart-os-agent/versions/$version/smart-os-agent.mjs"
+install -m 755 "$here/launch.sh" /opt/smart-os-agent/launch.sh
 # Versions side by side; `current` names the one that runs (signed updates switch it).
 ln -sfn "versions/$version" /opt/smart-os-agent/current
 chown -h smart-os-agent /opt/smart-os-agent/current

@@ -2,24 +2,14 @@
 // download), verify its digest and the publisher's signature with the public key in this config, then
 // install software into versions/<version> and switch the `current` link atomically (the service manager
 // starts the new one), or run a script once with a timeout and bounded output.
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readlinkSync,
-  renameSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RELEASE_NAME_PATTERN, SEMVER_PATTERN } from '../../protocol/releases.ts';
 import type { CommandContext } from '../commands.ts';
 import { type ReleaseIdentity, verifyRelease } from '../release/signature.ts';
 import { runScript } from '../run-scripts.ts';
+import { beginTrial, currentTarget, switchLink } from './trial.ts';
 
 export interface UpdateSettings {
   /** The publisher's public key (`ed25519:…`): nothing else is ever installed or run. */
@@ -35,6 +25,8 @@ export interface UpdateSettings {
 export interface UpdateArgs extends ReleaseIdentity {
   id: number;
   signature: string;
+  /** The deployment's health window: the new version stays on trial that long (connected). */
+  healthSeconds: number;
 }
 
 /** The command's args, checked: a server may send anything. */
@@ -47,7 +39,10 @@ export function readUpdateArgs(args: Record<string, unknown>): UpdateArgs | stri
   if (typeof version !== 'string' || !SEMVER_PATTERN.test(version)) return 'version: a semantic version';
   if (typeof signature !== 'string' || signature.length === 0 || signature.length > 200) return 'signature: text';
   if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) return 'sha256: 64 hex digits';
-  return { id, kind, name, version, sha256, signature };
+  const health = args.healthSeconds ?? 60;
+  if (typeof health !== 'number' || !Number.isInteger(health) || health < 0 || health > 86_400)
+    return 'healthSeconds: 0 to 86400';
+  return { id, kind, name, version, sha256, signature, healthSeconds: health };
 }
 
 /** The artifact's URL on the server the device speaks to. */
@@ -63,6 +58,13 @@ async function download(
   s: UpdateSettings,
   ctx: CommandContext,
 ): Promise<Buffer> {
+  // One report per 5 % at most: a download is not a flood of frames.
+  let reported = -5;
+  const report = (percent: number) => {
+    if (percent - reported < 5) return;
+    reported = percent;
+    ctx.progress(percent, 'downloading');
+  };
   for (let attempt = 1; ; attempt++) {
     const have = existsSync(part) ? statSync(part).size : 0;
     const headers: Record<string, string> = credential ? { authorization: `Bearer ${credential}` } : {};
@@ -83,7 +85,7 @@ async function download(
           received += chunk.value.length;
           if (received > s.maxBytes) throw new Error(`the artifact is over ${s.maxBytes} bytes`);
           await appendFile(part, chunk.value);
-          if (total > 0) ctx.progress(Math.min(90, Math.round((90 * received) / total)));
+          if (total > 0) report(Math.min(90, Math.round((90 * received) / total)));
         }
         return readFileSync(part);
       }
@@ -92,14 +94,6 @@ async function download(
       await new Promise((r) => setTimeout(r, 1000 * attempt));
     }
   }
-}
-
-/** Points `link` at `target` in one step (a new link renamed over the old one). */
-function switchLink(link: string, target: string): void {
-  const fresh = `${link}.new`;
-  rmSync(fresh, { force: true });
-  symlinkSync(target, fresh);
-  renameSync(fresh, link);
 }
 
 export async function applyUpdate(
@@ -112,13 +106,16 @@ export async function applyUpdate(
   const s = env.settings;
   mkdirSync(join(s.dir, 'downloads'), { recursive: true });
   const part = join(s.dir, 'downloads', `${a.id}-${a.sha256.slice(0, 16)}.part`);
+  ctx.progress(0, 'downloading');
   const bytes = await download(artifactUrl(env.server, a.id), part, env.credential, a, s, ctx);
+  ctx.progress(90, 'downloaded');
   const verdict = verifyRelease(a, a.signature, s.publicKey, bytes);
   if (verdict !== true) {
     rmSync(part, { force: true });
     throw new Error(`refused: ${verdict}`);
   }
-  ctx.progress(95);
+  ctx.progress(93, 'verified');
+  ctx.progress(95, 'installing');
   if (a.kind === 'script') {
     const file = join(s.dir, 'scripts', `${a.name}-${a.version}`);
     mkdirSync(join(s.dir, 'scripts'), { recursive: true });
@@ -133,8 +130,17 @@ export async function applyUpdate(
   writeFileSync(join(versionDir, 'smart-os-agent.mjs'), bytes);
   rmSync(part, { force: true });
   const current = join(s.dir, 'current');
-  // The version it ran before stays, for a switch back.
-  if (existsSync(current)) switchLink(join(s.dir, 'previous'), readlinkSync(current));
+  // The version it ran before stays, for a switch back; the new one runs on trial (trial.ts).
+  const before = currentTarget(s.dir);
+  if (before !== null) {
+    switchLink(join(s.dir, 'previous'), before);
+    beginTrial(s.dir, {
+      version: a.version,
+      previous: before,
+      mark: `${a.version}#${ctx.cmdid}`,
+      healthSeconds: a.healthSeconds,
+    });
+  }
   switchLink(current, join('versions', a.version));
   // Answer first, then end: the service manager starts current/smart-os-agent.mjs.
   setTimeout(() => env.exit(0), 500).unref();

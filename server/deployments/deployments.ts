@@ -72,6 +72,9 @@ export class Deployments {
   ) {
     this.store = new DeploymentStore(db);
     this.driver = new DeploymentDriver(this.store, db, fleet, commands, releases, instance, (id) => this.changed(id), log);
+    commands.transitions.on((rows) => {
+      for (const r of rows) if (r.state === 'DELIVERED' && r.result !== null) this.driver.noteReport(r.id, r.result);
+    });
     bus.onDeployments((ids) => {
       for (const id of ids) this.tell(id);
     });

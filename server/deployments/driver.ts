@@ -38,6 +38,11 @@ const IN_LIST = 900;
 export class DeploymentDriver {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
+  /**
+   * Stages devices reported (through the transitions, from every instance) since the last tick, by cmdid: a
+   * device that downloads, verifies and installs within one tick still has each step in its history.
+   */
+  private readonly seen = new Map<number, Set<DeviceUpdateState>>();
 
   constructor(
     private readonly store: DeploymentStore,
@@ -49,6 +54,39 @@ export class DeploymentDriver {
     private readonly changed: (id: number) => void,
     private readonly log: Logger,
   ) {}
+
+  /** A report of a command arrived (here or on another instance). */
+  noteReport(executionId: number, result: unknown): void {
+    const stage = (result as { stage?: unknown } | null)?.stage;
+    const state = typeof stage === 'string' ? STAGES[stage] : undefined;
+    if (!state) return;
+    // Bounded: a tick empties it; a flood between two ticks is cut, costing only history detail.
+    if (this.seen.size >= 100_000) this.seen.clear();
+    const set = this.seen.get(executionId) ?? new Set();
+    set.add(state);
+    this.seen.set(executionId, set);
+  }
+
+  /** The stages a device passed on its way to `move.to`, as moves of their own before it. */
+  private withStages(x: DeploymentDeviceRow, move: DeviceMove): DeviceMove[] {
+    const seen = new Set(x.executionId === null ? [] : this.seen.get(x.executionId));
+    if (order(move.to) <= order(x.state)) return [move];
+    // Installed means it downloaded, verified and installed, even when those reports were coalesced.
+    const implied = new Set<DeviceUpdateState>();
+    if (order(move.to) >= order('RESTARTING') && order(move.to) <= order('HEALTHY'))
+      for (const st of Object.values(STAGES)) if (!seen.has(st)) implied.add(st);
+    const between = [...seen, ...implied]
+      .filter((st) => order(st) > order(x.state) && order(st) < order(move.to))
+      .sort((a, b) => order(a) - order(b));
+    const out: DeviceMove[] = [];
+    let from = x.state;
+    for (const st of between) {
+      out.push({ id: x.id, from, to: st, detail: implied.has(st) ? 'reported together with a later stage' : null });
+      from = st;
+    }
+    out.push({ ...move, from });
+    return out;
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.tick(), DEPLOYMENT_LIMITS.tickMs);
@@ -144,7 +182,8 @@ export class DeploymentDriver {
     for (const x of devices) {
       const exec = x.executionId === null ? undefined : executions.get(x.executionId);
       const move = this.next(d, release, x, exec, this.fleet.get(x.serial), now);
-      if (move) moves.push(move);
+      if (move) moves.push(...this.withStages(x, move));
+      if (move && order(move.to) >= order('RESTARTING') && x.executionId !== null) this.seen.delete(x.executionId);
       if (move?.to === 'FAILED' && exec && (UNFINISHED_STATES as readonly string[]).includes(exec.state) && x.executionId)
         stale.push(x.executionId);
     }

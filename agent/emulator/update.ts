@@ -1,0 +1,68 @@
+// The emulator's `update` command: a release is downloaded for real (the device's credential, the server's
+// artifact route) and its digest checked, with the stages a real agent reports; then the device "restarts"
+// on the new version. --update-failure-rate makes a share fail while installing; --unhealthy-after-update-rate
+// makes a share come up on the new version for half the health window, drop out, and come back on the old one reporting update_rollback
+// (what the standalone agent does when a version does not stay connected).
+import { createHash } from 'node:crypto';
+import type { CommandContext } from '../commands.ts';
+import type { Device } from '../device.ts';
+import { artifactUrl, readUpdateArgs } from '../standalone/update.ts';
+
+export interface EmulatedUpdates {
+  url: string;
+  credential?: string;
+  failureRate: number;
+  unhealthyRate: number;
+  random: () => number;
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function emulateUpdate(device: Device, o: EmulatedUpdates) {
+  return async (raw: Record<string, unknown>, ctx: CommandContext): Promise<Record<string, unknown>> => {
+    const a = readUpdateArgs(raw);
+    if (typeof a === 'string') throw new Error(`bad update: ${a}`);
+    ctx.progress(0, 'downloading');
+    const res = await fetch(artifactUrl(o.url, a.id), {
+      headers: o.credential ? { authorization: `Bearer ${o.credential}` } : {},
+    });
+    if (res.status !== 200 || !res.body) throw new Error(`download: HTTP ${res.status}`);
+    const hash = createHash('sha256');
+    const total = Number(res.headers.get('content-length') ?? 0);
+    let received = 0;
+    let reported = 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      hash.update(chunk);
+      received += chunk.length;
+      const percent = total > 0 ? Math.round((90 * received) / total) : 0;
+      if (percent - reported >= 10) {
+        reported = percent;
+        ctx.progress(percent, 'downloading');
+      }
+    }
+    ctx.progress(90, 'downloaded');
+    if (hash.digest('hex') !== a.sha256) throw new Error('refused: the artifact is not the one the release names');
+    ctx.progress(93, 'verified');
+    ctx.progress(95, 'installing');
+    await pause(200);
+    if (o.random() < o.failureRate) throw new Error('emulated install failure (--update-failure-rate)');
+    if (a.kind === 'script') return { ran: `${a.name} ${a.version}`, exitCode: 0, output: '' };
+    const before = device.get('software_version') ?? null;
+    const unhealthy = o.random() < o.unhealthyRate;
+    // Answer first, then "restart" on the new version.
+    setTimeout(() => {
+      device.set({ software_version: a.version });
+      device.drop();
+      if (!unhealthy) return;
+      // Up for half its health window (at least a second), then back on the version before.
+      setTimeout(
+        () => {
+          device.set({ software_version: before, update_rollback: `${a.version}#${ctx.cmdid}` });
+          device.drop();
+        },
+        Math.max(1000, (a.healthSeconds * 1000) / 2),
+      );
+    }, 300);
+    return { installed: a.version, restarting: true };
+  };
+}

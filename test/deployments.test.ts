@@ -1,0 +1,303 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { EmulatedFleet, type FleetOptions } from '../agent/emulator/fleet.ts';
+import { solmate } from '../agent/emulator/solmate.ts';
+import { generateSigningKey, sha256Hex, signRelease } from '../agent/release/signature.ts';
+import { connectDevice } from './support/device.ts';
+import { data, gql } from './support/graphql.ts';
+import { killAll, type ServerProcess, spawnServer } from './support/process.ts';
+import { startServer, type TestServer, tempDir } from './support/server.ts';
+import { SessionClient } from './support/session.ts';
+import { eventually } from './support/wait.ts';
+
+const key = generateSigningKey();
+const artifact = randomBytes(64 * 1024);
+
+async function publish(url: string, version: string, auth: string | null = null, target = ''): Promise<number> {
+  const identity = { kind: 'software' as const, name: 'solmate-fw', version, sha256: sha256Hex(artifact) };
+  const res = await fetch(`${url}/releases`, {
+    method: 'POST',
+    headers: {
+      ...(auth ? { authorization: `Bearer ${auth}` } : {}),
+      'x-release-name': identity.name,
+      'x-release-version': version,
+      'x-release-signature': signRelease(identity, key.privateKeyPem),
+      'x-release-target': encodeURIComponent(target),
+    },
+    body: new Uint8Array(artifact),
+  });
+  const body = (await res.json()) as { id: number; error?: string };
+  if (res.status !== 201) throw new Error(body.error);
+  return body.id;
+}
+
+function emulate(url: string, prefix: string, devices: number, extra: Partial<FleetOptions> = {}): EmulatedFleet {
+  return new EmulatedFleet({
+    url,
+    devices,
+    serialStart: 1,
+    serialPrefix: prefix,
+    init: false,
+    behaviour: solmate({ pattern: 'random', max: 100 }),
+    // Each device sends every 0.2–0.4 s: the health rule sees it keep sending.
+    minSleepS: 0.2,
+    maxSleepS: 0.4,
+    connectPerSecond: 1000,
+    ...extra,
+  });
+}
+
+const DEPLOY = `mutation($i: CreateDeploymentInput!) { createDeployment(input: $i) { id state phases } }`;
+const SHOW = `query($id: Int!) { deployment(id: $id) { id state reason phase counts { QUEUED NOTIFIED HEALTHY FAILED ROLLED_BACK SKIPPED CANCELED }
+  devices(limit: 500) { serial phase state reason events { state at detail } } } }`;
+
+interface Shown {
+  id: number;
+  state: string;
+  reason: string | null;
+  phase: number;
+  counts: Record<string, number>;
+  devices: Array<{
+    serial: string;
+    phase: number;
+    state: string;
+    reason: string | null;
+    events: Array<{ state: string; at: string }>;
+  }>;
+}
+const show = async (url: string, id: number) => (await data<{ deployment: Shown }>(url, SHOW, { id })).deployment;
+const finished = (d: Shown) => ['COMPLETED', 'ABORTED', 'CANCELED'].includes(d.state);
+const at = (d: Shown['devices'][number], state: string) => {
+  const e = d.events.find((x) => x.state === state);
+  return e ? Date.parse(e.at) : Number.NaN;
+};
+
+describe('deployments (lab mode, emulated devices)', () => {
+  let server: TestServer;
+  const fleets: EmulatedFleet[] = [];
+  beforeAll(async () => {
+    server = await startServer({ maxFramesPerSecond: 1000 });
+  });
+  afterEach(async () => {
+    await Promise.all(fleets.splice(0).map((f) => f.stop()));
+  });
+  afterAll(() => server.close());
+
+  it('rolls out phase by phase; a device counts only once online on the version and sending for healthSeconds', async () => {
+    const fleet = emulate(server.deviceUrl, 'ph-', 20);
+    fleets.push(fleet);
+    await fleet.start();
+    const release = await publish(server.url, '2.0.0');
+    await eventually(
+      () => Promise.resolve(server.app.fleet.get('ph-0020')?.capabilities),
+      (c) => Boolean(c),
+      10_000,
+    );
+    const made = await data<{ createDeployment: { id: number; phases: number[] } }>(server.url, DEPLOY, {
+      i: {
+        releaseId: release,
+        where: [{ field: 'serial', op: 'STARTS_WITH', value: 'ph-' }],
+        phases: [10, 50, 100],
+        healthSeconds: 2,
+      },
+    });
+    expect(made.createDeployment.phases).toEqual([10, 50, 100]);
+    const d = await eventually(() => show(server.url, made.createDeployment.id), finished, 60_000);
+    expect(d.state).toBe('COMPLETED');
+    expect(d.counts.HEALTHY).toBe(20);
+    // 2 devices in the first phase, 8 more in the second, 10 in the last.
+    expect([1, 2, 3].map((p) => d.devices.filter((x) => x.phase === p).length)).toEqual([2, 8, 10]);
+    for (const p of [1, 2]) {
+      const lastHealthy = Math.max(...d.devices.filter((x) => x.phase <= p).map((x) => at(x, 'HEALTHY')));
+      const firstNext = Math.min(...d.devices.filter((x) => x.phase === p + 1).map((x) => at(x, 'NOTIFIED')));
+      expect(firstNext).toBeGreaterThanOrEqual(lastHealthy);
+    }
+    for (const x of d.devices) {
+      expect(x.events.map((e) => e.state)).toEqual(
+        expect.arrayContaining([
+          'QUEUED',
+          'NOTIFIED',
+          'DOWNLOADING',
+          'VERIFIED',
+          'INSTALLING',
+          'RESTARTING',
+          'UPDATED',
+          'HEALTHY',
+        ]),
+      );
+      expect(at(x, 'HEALTHY') - at(x, 'UPDATED')).toBeGreaterThanOrEqual(2000);
+    }
+    const device = await data<{
+      device: { softwareVersion: string; updates: Array<{ state: string; deployment: { id: number } }> };
+    }>(server.url, '{ device(serial: "ph-0001") { softwareVersion updates { state deployment { id } } } }');
+    expect(device.device).toEqual({
+      softwareVersion: '2.0.0',
+      updates: [{ state: 'HEALTHY', deployment: { id: made.createDeployment.id } }],
+    });
+  }, 90_000);
+
+  it('starts no more devices a minute than its rate limit, and pauses, resumes and cancels', async () => {
+    const fleet = emulate(server.deviceUrl, 'rt-', 12);
+    fleets.push(fleet);
+    await fleet.start();
+    const release = await publish(server.url, '3.0.0');
+    await eventually(
+      () => Promise.resolve(server.app.fleet.get('rt-0012')?.capabilities),
+      (c) => Boolean(c),
+      10_000,
+    );
+    const id = (
+      await data<{ createDeployment: { id: number } }>(server.url, DEPLOY, {
+        i: {
+          releaseId: release,
+          where: [{ field: 'serial', op: 'STARTS_WITH', value: 'rt-' }],
+          ratePerMinute: 4,
+          healthSeconds: 1,
+        },
+      })
+    ).createDeployment.id;
+    const started = (d: Shown) => d.devices.filter((x) => x.state !== 'QUEUED').length;
+    await eventually(
+      () => show(server.url, id),
+      (d) => d.counts.HEALTHY === 4,
+      30_000,
+    );
+    // Four a minute: the other eight wait their turn.
+    expect(started(await show(server.url, id))).toBe(4);
+    const pause = await data<{ pauseDeployment: { state: string } }>(
+      server.url,
+      'mutation { pauseDeployment(id: ' + id + ') { state } }',
+    );
+    expect(pause.pauseDeployment.state).toBe('PAUSED');
+    expect((await gql(server.url, `mutation { pauseDeployment(id: ${id}) { state } }`)).errors?.[0]?.message).toBe(
+      'only a running deployment can be paused',
+    );
+    const resumed = await data<{ resumeDeployment: { state: string } }>(
+      server.url,
+      `mutation { resumeDeployment(id: ${id}) { state } }`,
+    );
+    expect(resumed.resumeDeployment.state).toBe('RUNNING');
+    const canceled = await data<{ cancelDeployment: { state: string; reason: string } }>(
+      server.url,
+      `mutation { cancelDeployment(id: ${id}) { state reason } }`,
+    );
+    expect(canceled.cancelDeployment).toEqual({ state: 'CANCELED', reason: 'canceled by lab mode' });
+    const d = await show(server.url, id);
+    expect(d.counts.CANCELED).toBe(8);
+    expect(d.devices.filter((x) => x.state === 'CANCELED').every((x) => x.reason === 'canceled by lab mode')).toBe(true);
+  }, 60_000);
+
+  it('aborts at the threshold with the reason, and cancels what had not started', async () => {
+    const fleet = emulate(server.deviceUrl, 'ab-', 20, { updateFailureRate: 1 });
+    fleets.push(fleet);
+    await fleet.start();
+    const release = await publish(server.url, '4.0.0');
+    await eventually(
+      () => Promise.resolve(server.app.fleet.get('ab-0020')?.capabilities),
+      (c) => Boolean(c),
+      10_000,
+    );
+    const id = (
+      await data<{ createDeployment: { id: number } }>(server.url, DEPLOY, {
+        i: {
+          releaseId: release,
+          where: [{ field: 'serial', op: 'STARTS_WITH', value: 'ab-' }],
+          phases: [20, 100],
+          abortMinCount: 3,
+          abortFailedPercent: 50,
+        },
+      })
+    ).createDeployment.id;
+    const d = await eventually(() => show(server.url, id), finished, 30_000);
+    expect(d.state).toBe('ABORTED');
+    expect(d.reason).toMatch(/^\d of \d finished devices failed or rolled back \(≥ 50 % after at least 3\)$/);
+    expect(d.counts.FAILED).toBeGreaterThanOrEqual(3);
+    expect((d.counts.FAILED ?? 0) + (d.counts.CANCELED ?? 0)).toBe(20);
+    expect(d.devices.find((x) => x.state === 'FAILED')?.reason).toBe('emulated install failure (--update-failure-rate)');
+    expect(d.devices.find((x) => x.state === 'CANCELED')?.reason).toMatch(/^deployment aborted: /);
+  }, 60_000);
+
+  it('marks a device that comes back on its old version ROLLED_BACK, and never counts it healthy', async () => {
+    const fleet = emulate(server.deviceUrl, 'rb-', 3, { unhealthyAfterUpdateRate: 1 });
+    fleets.push(fleet);
+    await fleet.start();
+    const release = await publish(server.url, '5.0.0');
+    await eventually(
+      () => Promise.resolve(server.app.fleet.get('rb-0003')?.capabilities),
+      (c) => Boolean(c),
+      10_000,
+    );
+    const id = (
+      await data<{ createDeployment: { id: number } }>(server.url, DEPLOY, {
+        i: {
+          releaseId: release,
+          where: [{ field: 'serial', op: 'STARTS_WITH', value: 'rb-' }],
+          healthSeconds: 6,
+          abortMinCount: 10,
+        },
+      })
+    ).createDeployment.id;
+    const d = await eventually(() => show(server.url, id), finished, 40_000);
+    expect(d.counts.ROLLED_BACK).toBe(3);
+    // Up on the new version for a while (UPDATED), then back on the old one: never HEALTHY.
+    expect(d.devices.some((x) => x.events.some((e) => e.state === 'UPDATED'))).toBe(true);
+    expect(d.devices.some((x) => x.events.some((e) => e.state === 'HEALTHY'))).toBe(false);
+    expect(d.devices[0]?.reason).toEqual(expect.stringMatching(/^the device switched back to v\d\.\d$/));
+    expect(server.app.fleet.get('rb-0001')?.params.update_rollback).toBe(
+      `5.0.0#${(await data<{ deployment: { devices: Array<{ cmdid: string }> } }>(server.url, `{ deployment(id: ${id}) { devices(limit: 1) { cmdid } } }`)).deployment.devices[0]?.cmdid}`,
+    );
+  }, 60_000);
+
+  it('skips v1 devices (which never receive a frame they did not ask for), devices already on it, and those outside the target', async () => {
+    const v1 = await connectDevice(server.deviceUrl);
+    expect((await v1.update(1, 'old-1', { software_version: '1.0.0' })).ok).toBe(true);
+    const fleet = emulate(server.deviceUrl, 'sk-', 2);
+    fleets.push(fleet);
+    await fleet.start();
+    for (const serial of ['sk-0001', 'sk-0002'])
+      await eventually(
+        () => Promise.resolve(server.app.fleet.get(serial)?.capabilities),
+        (c) => Boolean(c),
+        10_000,
+      );
+    const release = await publish(server.url, '6.0.0', null, 'serial != sk-0002');
+    const id = (
+      await data<{ createDeployment: { id: number } }>(server.url, DEPLOY, {
+        i: { releaseId: release, serials: ['old-1', 'sk-0001', 'sk-0002'], healthSeconds: 0 },
+      })
+    ).createDeployment.id;
+    const d = await eventually(() => show(server.url, id), finished, 30_000);
+    const by = Object.fromEntries(d.devices.map((x) => [x.serial, [x.state, x.reason]]));
+    expect(by).toEqual({
+      'old-1': ['SKIPPED', 'the device speaks protocol v1: it cannot take updates'],
+      'sk-0001': ['HEALTHY', null],
+      'sk-0002': ['SKIPPED', 'does not match the release’s target'],
+    });
+    // Again: sk-0001 is on it now.
+    const again = (
+      await data<{ createDeployment: { id: number } }>(server.url, DEPLOY, { i: { releaseId: release, serials: ['sk-0001'] } })
+    ).createDeployment.id;
+    expect((await show(server.url, again)).devices[0]).toMatchObject({ state: 'SKIPPED', reason: 'already on 6.0.0' });
+    // Like the original device: one read after each send, every answer to the frame just sent.
+    for (let i = 2; i < 5; i++) expect(await v1.update(i, 'old-1', { n: i })).toMatchObject({ ok: true });
+    expect(v1.received).toEqual([]);
+    await v1.close();
+  }, 60_000);
+
+  it('refuses bad settings with the reason', async () => {
+    const release = await publish(server.url, '7.0.0');
+    const bad = async (extra: Record<string, unknown>) =>
+      (await gql(server.url, DEPLOY, { i: { releaseId: release, all: true, ...extra } })).errors?.[0]?.message;
+    expect(await bad({ phases: [50, 20, 100] })).toBe('phases are rising whole percentages of the devices, e.g. 5, 25, 100');
+    expect(await bad({ phases: [5, 25] })).toBe('the last phase is 100 (every device)');
+    expect(await bad({ ratePerMinute: 0 })).toBe('ratePerMinute must be 1 to 100000');
+    expect(await bad({ healthSeconds: -1 })).toBe('healthSeconds must be 0 to 86400');
+    expect((await gql(server.url, DEPLOY, { i: { releaseId: release } })).errors?.[0]?.message).toBe(
+      'name the devices: serials, where, or all',
+    );
+    expect((await gql(server.url, DEPLOY, { i: { releaseId: 9999, all: true } })).errors?.[0]?.message).toBe(
+      'no release 9999 of yours',
+    );
+  });
+});
