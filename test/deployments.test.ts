@@ -7,11 +7,15 @@ import { generateSigningKey, sha256Hex, signRelease } from '../agent/release/sig
 import { connectDevice } from './support/device.ts';
 import { data, gql } from './support/graphql.ts';
 import { killAll, type ServerProcess, spawnServer } from './support/process.ts';
+import { providers } from './support/providers.ts';
 import { startServer, type TestServer, tempDir } from './support/server.ts';
+import { createPgDatabase, postgresAvailable, REDIS_URL, redisAvailable } from './support/services.ts';
 import { SessionClient } from './support/session.ts';
 import { eventually } from './support/wait.ts';
 
 const key = generateSigningKey();
+const cases = await providers();
+const multi = (await postgresAvailable()) && (await redisAvailable());
 const artifact = randomBytes(64 * 1024);
 
 async function publish(url: string, version: string, auth: string | null = null, target = ''): Promise<number> {
@@ -167,7 +171,7 @@ describe('deployments (lab mode, emulated devices)', () => {
     expect(started(await show(server.url, id))).toBe(4);
     const pause = await data<{ pauseDeployment: { state: string } }>(
       server.url,
-      'mutation { pauseDeployment(id: ' + id + ') { state } }',
+      `mutation { pauseDeployment(id: ${id}) { state } }`,
     );
     expect(pause.pauseDeployment.state).toBe('PAUSED');
     expect((await gql(server.url, `mutation { pauseDeployment(id: ${id}) { state } }`)).errors?.[0]?.message).toBe(
@@ -300,4 +304,191 @@ describe('deployments (lab mode, emulated devices)', () => {
       'no release 9999 of yours',
     );
   });
+});
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+
+describe('deployments survive', () => {
+  const dirs: Array<{ remove(): void }> = [];
+  const procs: ServerProcess[] = [];
+  const fleets: EmulatedFleet[] = [];
+  afterAll(async () => {
+    await Promise.all(fleets.map((f) => f.stop()));
+    await killAll(procs);
+    for (const d of dirs) d.remove();
+  });
+
+  for (const provider of cases)
+    it.skipIf(!provider.available)(
+      `a kill -9 mid-deployment: the restarted server continues it (${provider.name})`,
+      async () => {
+        const database = await provider.create();
+        const dir = tempDir();
+        dirs.push(dir);
+        const port = await freePort();
+        const flags = ['--data-dir', dir.path, '--database-url', database.url, '--port', String(port)];
+        const first = await spawnServer(flags);
+        procs.push(first);
+        const fleet = emulate(first.deviceUrl, 'k9-', 10);
+        fleets.push(fleet);
+        await fleet.start();
+        await eventually(
+          async () =>
+            (
+              await data<{ device: { capabilities: unknown } | null }>(
+                first.url,
+                '{ device(serial: "k9-0010") { capabilities } }',
+              )
+            ).device?.capabilities,
+          Boolean,
+          15_000,
+        );
+        const release = await publish(first.url, '8.0.0');
+        const id = (
+          await data<{ createDeployment: { id: number } }>(first.url, DEPLOY, {
+            i: {
+              releaseId: release,
+              where: [{ field: 'serial', op: 'STARTS_WITH', value: 'k9-' }],
+              phases: [20, 100],
+              healthSeconds: 3,
+            },
+          })
+        ).createDeployment.id;
+        // Killed while the first phase is being checked for health.
+        await eventually(
+          () => show(first.url, id),
+          (d) => d.devices.some((x) => x.state === 'UPDATED'),
+          30_000,
+        );
+        first.proc.kill('SIGKILL');
+        await first.exited;
+        const second = await spawnServer(flags);
+        procs.push(second);
+        const d = await eventually(() => show(second.url, id), finished, 60_000);
+        expect(d.state).toBe('COMPLETED');
+        expect(d.counts.HEALTHY).toBe(10);
+        // Each device was sent the update once: nothing started twice after the restart.
+        expect(d.devices.every((x) => x.events.filter((e) => e.state === 'NOTIFIED').length === 1)).toBe(true);
+      },
+      120_000,
+    );
+
+  it.skipIf(!multi)(
+    'two instances (PostgreSQL + Redis): created on A for devices on B; B takes over when A dies',
+    async () => {
+      const database = await createPgDatabase();
+      const flags = () => {
+        const dir = tempDir();
+        dirs.push(dir);
+        return ['--data-dir', dir.path, '--database-url', database.url, '--redis-url', REDIS_URL];
+      };
+      const a = await spawnServer(flags());
+      const b = await spawnServer(flags());
+      procs.push(a, b);
+      const fleet = emulate(b.deviceUrl, 'mi-', 6);
+      fleets.push(fleet);
+      await fleet.start();
+      await eventually(
+        async () =>
+          (await data<{ device: { capabilities: unknown } | null }>(a.url, '{ device(serial: "mi-0006") { capabilities } }'))
+            .device?.capabilities,
+        Boolean,
+        15_000,
+      );
+      // Published on A, downloaded by devices through B.
+      const release = await publish(a.url, '9.0.0');
+      const id = (
+        await data<{ createDeployment: { id: number } }>(a.url, DEPLOY, {
+          i: {
+            releaseId: release,
+            where: [{ field: 'serial', op: 'STARTS_WITH', value: 'mi-' }],
+            phases: [50, 100],
+            healthSeconds: 2,
+          },
+        })
+      ).createDeployment.id;
+      await eventually(
+        () => show(b.url, id),
+        (d) => (d.counts.HEALTHY ?? 0) >= 1,
+        30_000,
+      );
+      a.proc.kill('SIGKILL');
+      await a.exited;
+      const d = await eventually(() => show(b.url, id), finished, 60_000);
+      expect(d.state).toBe('COMPLETED');
+      expect(d.counts.HEALTHY).toBe(6);
+    },
+    120_000,
+  );
+});
+
+describe('deployments: who may', () => {
+  let server: TestServer;
+  const fleets: EmulatedFleet[] = [];
+  const clients: Record<string, SessionClient> = {};
+  const tokens: Record<string, string> = {};
+  afterAll(async () => {
+    await Promise.all(fleets.map((f) => f.stop()));
+    await server?.close();
+  });
+
+  beforeAll(async () => {
+    server = await startServer({ auth: 'on', adminPassword: 'admin password 1', maxFramesPerSecond: 1000 });
+    for (const user of ['alice', 'bob']) {
+      await server.app.accounts.createUser(user, 'owner password 1', 'owner');
+      const c = new SessionClient(server.url);
+      await c.signIn(user, 'owner password 1');
+      clients[user] = c;
+      const made = await c.gql<{ w: { secret: string }; k: { secret: string } }>(
+        'mutation { w: createApiToken(scopes: [READ, WRITE]) { secret } k: createEnrollmentKey { secret } }',
+      );
+      tokens[user] = made.data?.w.secret as string;
+      const fleet = emulate(server.deviceUrl, `${user}-`, 2, { credential: made.data?.k.secret });
+      fleets.push(fleet);
+      await fleet.start();
+    }
+    for (const serial of ['alice-0001', 'alice-0002', 'bob-0001', 'bob-0002'])
+      await eventually(() => Promise.resolve(server.app.fleet.get(serial)?.capabilities), Boolean, 15_000);
+  });
+
+  it('lets an owner deploy their releases to their devices only, and see only their deployments', async () => {
+    const alice = clients.alice as SessionClient;
+    const bob = clients.bob as SessionClient;
+    const mine = await publish(server.url, '1.1.0', tokens.alice);
+    const theirs = await publish(server.url, '1.2.0', tokens.bob);
+    const made = await alice.gql<{ createDeployment: { id: number } }>(DEPLOY, {
+      i: { releaseId: mine, all: true, healthSeconds: 0 },
+    });
+    const id = made.data?.createDeployment.id as number;
+    const d = await eventually(
+      async () => (await alice.gql<{ deployment: Shown }>(SHOW, { id })).data?.deployment,
+      (x) => x !== undefined && finished(x),
+      30_000,
+    );
+    // `all` is every device of hers, and nothing of Bob's.
+    expect(d?.devices.map((x) => x.serial).sort()).toEqual(['alice-0001', 'alice-0002']);
+    const forbidden = async (c: SessionClient, query: string, variables: Record<string, unknown> = {}) =>
+      (await c.gql(query, variables)).errors?.[0]?.message;
+    expect(await forbidden(bob, DEPLOY, { i: { releaseId: mine, all: true } })).toBe(`no release ${mine} of yours`);
+    expect(await forbidden(bob, DEPLOY, { i: { releaseId: theirs, serials: ['alice-0001'] } })).toBe(
+      'no device alice-0001 of yours',
+    );
+    expect(await forbidden(bob, SHOW, { id })).toBe(`no deployment ${id} of yours`);
+    expect(await forbidden(bob, `mutation { cancelDeployment(id: ${id}) { state } }`)).toBe(`no deployment ${id} of yours`);
+    expect((await bob.gql<{ deployments: unknown[] }>('{ deployments { id } }')).data?.deployments).toEqual([]);
+    expect(
+      (await bob.gql<{ device: unknown }>('{ device(serial: "alice-0001") { updates { state } } }')).data?.device,
+    ).toBeNull();
+    const none = new SessionClient(server.url);
+    for (const q of ['{ deployments { id } }', `{ deployment(id: ${id}) { id } }`])
+      expect((await none.gql(q)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await none.gql(DEPLOY, { i: { releaseId: mine, all: true } })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  }, 60_000);
 });
