@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EmulatedFleet, type FleetOptions } from '../agent/emulator/fleet.ts';
 import { solmate } from '../agent/emulator/solmate.ts';
 import { generateSigningKey, sha256Hex, signRelease } from '../agent/release/signature.ts';
 import { connectDevice } from './support/device.ts';
 import { data, gql } from './support/graphql.ts';
-import { killAll, type ServerProcess, spawnServer } from './support/process.ts';
+import { killAll, runNode, type ServerProcess, spawnServer } from './support/process.ts';
 import { providers } from './support/providers.ts';
 import { startServer, type TestServer, tempDir } from './support/server.ts';
 import { createPgDatabase, postgresAvailable, REDIS_URL, redisAvailable } from './support/services.ts';
@@ -490,5 +492,52 @@ describe('deployments: who may', () => {
     for (const q of ['{ deployments { id } }', `{ deployment(id: ${id}) { id } }`])
       expect((await none.gql(q)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect((await none.gql(DEPLOY, { i: { releaseId: mine, all: true } })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  }, 60_000);
+
+  it('publishes and deploys from the command line, as a CI job does (npm run release -- publish --deploy)', async () => {
+    const dir = tempDir('smartos-deploy-cli-');
+    try {
+      const pem = join(dir.path, 'release-key.pem');
+      writeFileSync(pem, key.privateKeyPem);
+      const file = join(dir.path, 'solmate-fw.bin');
+      writeFileSync(file, artifact);
+      const cli = (...extra: string[]) =>
+        runNode(
+          [
+            'agent/release/cli.ts',
+            'publish',
+            '--file',
+            file,
+            '--version',
+            '2.5.0',
+            '--key',
+            pem,
+            '--server',
+            server.url,
+            ...extra,
+          ],
+          { SMARTOS_TOKEN: tokens.alice as string },
+        );
+      const bad = await cli('--deploy', '--where', 'serial ==');
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(/--where: "serial ==": a value is missing/);
+      const ok = await cli('--target', 'serial != alice-0002', '--deploy', '--phases', '50,100', '--health-seconds', '0');
+      expect(ok.status, ok.stderr).toBe(0);
+      expect(ok.stdout).toMatch(/Published solmate-fw 2\.5\.0 as release \d+/);
+      const id = Number(/Deployment (\d+): 1 devices in phases 50 → 100 %, 1 skipped/.exec(ok.stdout)?.[1]);
+      expect(id).toBeGreaterThan(0);
+      const alice = clients.alice as SessionClient;
+      const d = await eventually(
+        async () => (await alice.gql<{ deployment: Shown }>(SHOW, { id })).data?.deployment,
+        (x) => x !== undefined && finished(x),
+        30_000,
+      );
+      expect(Object.fromEntries(d?.devices.map((x) => [x.serial, x.state]) ?? [])).toEqual({
+        'alice-0001': 'HEALTHY',
+        'alice-0002': 'SKIPPED',
+      });
+    } finally {
+      dir.remove();
+    }
   }, 60_000);
 });
