@@ -13,6 +13,7 @@ import { JobsMenu } from './components/JobsMenu.tsx';
 import { LinkBadge } from './components/LinkBadge.tsx';
 import { Pager } from './components/Pager.tsx';
 import { RunOnFilter } from './components/RunOnFilter.tsx';
+import { UpdatesMenu } from './components/UpdatesMenu.tsx';
 import { UserMenu } from './components/UserMenu.tsx';
 import { createFleetView } from './fleet-view.ts';
 import { persisted } from './persisted-signal.ts';
@@ -63,6 +64,7 @@ export function App(props: AppProps) {
         />
         <ColumnChooser available={catalogue.names()} chosen={catalogue.columns()} onChange={catalogue.chooseColumns} />
         <RunOnFilter where={view().where} matching={fleet.state.total} />
+        <UpdatesMenu where={view().where} matching={fleet.state.total} />
       </section>
       <Show when={fleet.state.newMatches > 0 || fleet.state.leftPage > 0}>
         <p class="hint" role="status">

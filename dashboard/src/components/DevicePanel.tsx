@@ -4,6 +4,7 @@ import { createDeviceView } from '../device-view.ts';
 import { ago, formatValue, label, localDateTime } from '../format.ts';
 import { ControlPanel } from './ControlPanel.tsx';
 import { DeviceCredentials } from './DeviceCredentials.tsx';
+import { DeviceUpdates } from './DeviceUpdates.tsx';
 import { RangePicker } from './RangePicker.tsx';
 import { TrendChart } from './TrendChart.tsx';
 
@@ -69,6 +70,7 @@ export function DevicePanel(props: DevicePanelProps) {
         </dl>
         <Show when={device.loaded}>
           <ControlPanel serial={props.serial} />
+          <DeviceUpdates serial={props.serial} />
         </Show>
         <Show when={props.signedIn && device.loaded}>
           <DeviceCredentials serial={props.serial} />

@@ -49,6 +49,16 @@ type Documents = {
     "\n  query JobProblems($id: ID!) {\n    job(id: $id) {\n      id\n      executions(states: [FAILED, REJECTED, EXPIRED, SKIPPED], limit: 50) {\n        serial\n        state\n        error\n        reason\n      }\n    }\n  }\n": typeof types.JobProblemsDocument,
     "\n  query Jobs {\n    jobs(limit: 20) {\n      ...JobFields\n    }\n  }\n": typeof types.JobsDocument,
     "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      id\n    }\n  }\n": typeof types.CancelJobDocument,
+    "\n  query Releases {\n    releases {\n      id\n      name\n      version\n      kind\n      notes\n      sha256\n      size\n      publishedBy\n      createdAt\n    }\n  }\n": typeof types.ReleasesDocument,
+    "\n  fragment DeploymentFields on Deployment {\n    id\n    state\n    reason\n    phase\n    phases\n    healthSeconds\n    createdAt\n    finishedAt\n    createdBy\n    release {\n      id\n      name\n      version\n    }\n    counts {\n      QUEUED\n      NOTIFIED\n      DOWNLOADING\n      DOWNLOADED\n      VERIFIED\n      INSTALLING\n      RESTARTING\n      UPDATED\n      HEALTHY\n      FAILED\n      ROLLED_BACK\n      SKIPPED\n      CANCELED\n    }\n  }\n": typeof types.DeploymentFieldsFragmentDoc,
+    "\n  query Deployments {\n    deployments(limit: 20) {\n      ...DeploymentFields\n    }\n  }\n": typeof types.DeploymentsDocument,
+    "\n  subscription DeploymentProgress($id: Int!) {\n    deploymentProgress(id: $id) {\n      ...DeploymentFields\n    }\n  }\n": typeof types.DeploymentProgressDocument,
+    "\n  query DeploymentProblems($id: Int!) {\n    deployment(id: $id) {\n      id\n      devices(states: [FAILED, ROLLED_BACK, SKIPPED, CANCELED], limit: 50) {\n        serial\n        state\n        reason\n      }\n    }\n  }\n": typeof types.DeploymentProblemsDocument,
+    "\n  mutation CreateDeployment($input: CreateDeploymentInput!) {\n    createDeployment(input: $input) {\n      id\n    }\n  }\n": typeof types.CreateDeploymentDocument,
+    "\n  mutation PauseDeployment($id: Int!) {\n    pauseDeployment(id: $id) {\n      id\n      state\n    }\n  }\n": typeof types.PauseDeploymentDocument,
+    "\n  mutation ResumeDeployment($id: Int!) {\n    resumeDeployment(id: $id) {\n      id\n      state\n    }\n  }\n": typeof types.ResumeDeploymentDocument,
+    "\n  mutation CancelDeployment($id: Int!) {\n    cancelDeployment(id: $id) {\n      id\n      state\n    }\n  }\n": typeof types.CancelDeploymentDocument,
+    "\n  query DeviceUpdates($serial: String!) {\n    device(serial: $serial) {\n      serial\n      softwareVersion\n      updates(limit: 10) {\n        deploymentId\n        state\n        reason\n        fromVersion\n        updatedAt\n        deployment {\n          id\n          release {\n            name\n            version\n          }\n        }\n      }\n    }\n  }\n": typeof types.DeviceUpdatesDocument,
 };
 const documents: Documents = {
     "\n  fragment DeviceFields on Device {\n    serial\n    online\n    lastSeen\n    createdAt\n    params\n  }\n": types.DeviceFieldsFragmentDoc,
@@ -86,6 +96,16 @@ const documents: Documents = {
     "\n  query JobProblems($id: ID!) {\n    job(id: $id) {\n      id\n      executions(states: [FAILED, REJECTED, EXPIRED, SKIPPED], limit: 50) {\n        serial\n        state\n        error\n        reason\n      }\n    }\n  }\n": types.JobProblemsDocument,
     "\n  query Jobs {\n    jobs(limit: 20) {\n      ...JobFields\n    }\n  }\n": types.JobsDocument,
     "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      id\n    }\n  }\n": types.CancelJobDocument,
+    "\n  query Releases {\n    releases {\n      id\n      name\n      version\n      kind\n      notes\n      sha256\n      size\n      publishedBy\n      createdAt\n    }\n  }\n": types.ReleasesDocument,
+    "\n  fragment DeploymentFields on Deployment {\n    id\n    state\n    reason\n    phase\n    phases\n    healthSeconds\n    createdAt\n    finishedAt\n    createdBy\n    release {\n      id\n      name\n      version\n    }\n    counts {\n      QUEUED\n      NOTIFIED\n      DOWNLOADING\n      DOWNLOADED\n      VERIFIED\n      INSTALLING\n      RESTARTING\n      UPDATED\n      HEALTHY\n      FAILED\n      ROLLED_BACK\n      SKIPPED\n      CANCELED\n    }\n  }\n": types.DeploymentFieldsFragmentDoc,
+    "\n  query Deployments {\n    deployments(limit: 20) {\n      ...DeploymentFields\n    }\n  }\n": types.DeploymentsDocument,
+    "\n  subscription DeploymentProgress($id: Int!) {\n    deploymentProgress(id: $id) {\n      ...DeploymentFields\n    }\n  }\n": types.DeploymentProgressDocument,
+    "\n  query DeploymentProblems($id: Int!) {\n    deployment(id: $id) {\n      id\n      devices(states: [FAILED, ROLLED_BACK, SKIPPED, CANCELED], limit: 50) {\n        serial\n        state\n        reason\n      }\n    }\n  }\n": types.DeploymentProblemsDocument,
+    "\n  mutation CreateDeployment($input: CreateDeploymentInput!) {\n    createDeployment(input: $input) {\n      id\n    }\n  }\n": types.CreateDeploymentDocument,
+    "\n  mutation PauseDeployment($id: Int!) {\n    pauseDeployment(id: $id) {\n      id\n      state\n    }\n  }\n": types.PauseDeploymentDocument,
+    "\n  mutation ResumeDeployment($id: Int!) {\n    resumeDeployment(id: $id) {\n      id\n      state\n    }\n  }\n": types.ResumeDeploymentDocument,
+    "\n  mutation CancelDeployment($id: Int!) {\n    cancelDeployment(id: $id) {\n      id\n      state\n    }\n  }\n": types.CancelDeploymentDocument,
+    "\n  query DeviceUpdates($serial: String!) {\n    device(serial: $serial) {\n      serial\n      softwareVersion\n      updates(limit: 10) {\n        deploymentId\n        state\n        reason\n        fromVersion\n        updatedAt\n        deployment {\n          id\n          release {\n            name\n            version\n          }\n        }\n      }\n    }\n  }\n": types.DeviceUpdatesDocument,
 };
 
 /**
@@ -242,6 +262,46 @@ export function graphql(source: "\n  query Jobs {\n    jobs(limit: 20) {\n      
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CancelJob($id: ID!) {\n    cancelJob(id: $id) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Releases {\n    releases {\n      id\n      name\n      version\n      kind\n      notes\n      sha256\n      size\n      publishedBy\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  query Releases {\n    releases {\n      id\n      name\n      version\n      kind\n      notes\n      sha256\n      size\n      publishedBy\n      createdAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment DeploymentFields on Deployment {\n    id\n    state\n    reason\n    phase\n    phases\n    healthSeconds\n    createdAt\n    finishedAt\n    createdBy\n    release {\n      id\n      name\n      version\n    }\n    counts {\n      QUEUED\n      NOTIFIED\n      DOWNLOADING\n      DOWNLOADED\n      VERIFIED\n      INSTALLING\n      RESTARTING\n      UPDATED\n      HEALTHY\n      FAILED\n      ROLLED_BACK\n      SKIPPED\n      CANCELED\n    }\n  }\n"): (typeof documents)["\n  fragment DeploymentFields on Deployment {\n    id\n    state\n    reason\n    phase\n    phases\n    healthSeconds\n    createdAt\n    finishedAt\n    createdBy\n    release {\n      id\n      name\n      version\n    }\n    counts {\n      QUEUED\n      NOTIFIED\n      DOWNLOADING\n      DOWNLOADED\n      VERIFIED\n      INSTALLING\n      RESTARTING\n      UPDATED\n      HEALTHY\n      FAILED\n      ROLLED_BACK\n      SKIPPED\n      CANCELED\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Deployments {\n    deployments(limit: 20) {\n      ...DeploymentFields\n    }\n  }\n"): (typeof documents)["\n  query Deployments {\n    deployments(limit: 20) {\n      ...DeploymentFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DeploymentProgress($id: Int!) {\n    deploymentProgress(id: $id) {\n      ...DeploymentFields\n    }\n  }\n"): (typeof documents)["\n  subscription DeploymentProgress($id: Int!) {\n    deploymentProgress(id: $id) {\n      ...DeploymentFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DeploymentProblems($id: Int!) {\n    deployment(id: $id) {\n      id\n      devices(states: [FAILED, ROLLED_BACK, SKIPPED, CANCELED], limit: 50) {\n        serial\n        state\n        reason\n      }\n    }\n  }\n"): (typeof documents)["\n  query DeploymentProblems($id: Int!) {\n    deployment(id: $id) {\n      id\n      devices(states: [FAILED, ROLLED_BACK, SKIPPED, CANCELED], limit: 50) {\n        serial\n        state\n        reason\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateDeployment($input: CreateDeploymentInput!) {\n    createDeployment(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreateDeployment($input: CreateDeploymentInput!) {\n    createDeployment(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PauseDeployment($id: Int!) {\n    pauseDeployment(id: $id) {\n      id\n      state\n    }\n  }\n"): (typeof documents)["\n  mutation PauseDeployment($id: Int!) {\n    pauseDeployment(id: $id) {\n      id\n      state\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResumeDeployment($id: Int!) {\n    resumeDeployment(id: $id) {\n      id\n      state\n    }\n  }\n"): (typeof documents)["\n  mutation ResumeDeployment($id: Int!) {\n    resumeDeployment(id: $id) {\n      id\n      state\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelDeployment($id: Int!) {\n    cancelDeployment(id: $id) {\n      id\n      state\n    }\n  }\n"): (typeof documents)["\n  mutation CancelDeployment($id: Int!) {\n    cancelDeployment(id: $id) {\n      id\n      state\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DeviceUpdates($serial: String!) {\n    device(serial: $serial) {\n      serial\n      softwareVersion\n      updates(limit: 10) {\n        deploymentId\n        state\n        reason\n        fromVersion\n        updatedAt\n        deployment {\n          id\n          release {\n            name\n            version\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query DeviceUpdates($serial: String!) {\n    device(serial: $serial) {\n      serial\n      softwareVersion\n      updates(limit: 10) {\n        deploymentId\n        state\n        reason\n        fromVersion\n        updatedAt\n        deployment {\n          id\n          release {\n            name\n            version\n          }\n        }\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

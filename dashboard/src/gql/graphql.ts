@@ -21,6 +21,72 @@ export type Condition = {
   value?: string | null | undefined;
 };
 
+/** A release and the devices it goes to: serials, where, all, or serials and where together. */
+export type CreateDeploymentInput = {
+  /** Abort when this share (%) of finished devices failed or rolled back; default 20. */
+  abortFailedPercent?: number | null | undefined;
+  /** …once at least this many did; default 5. */
+  abortMinCount?: number | null | undefined;
+  /** Every device you may command. */
+  all?: boolean | null | undefined;
+  /** HEALTHY after this long online on the new version, sending; default 60, at most 86400. */
+  healthSeconds?: number | null | undefined;
+  /** Cumulative percentages, rising, ending at 100 (default [100], at most 10). A phase starts when every device of the ones before is final. */
+  phases?: Array<number> | null | undefined;
+  /** Devices started per minute at most; default 600. */
+  ratePerMinute?: number | null | undefined;
+  /** A release you published, or one an admin did. */
+  releaseId: number;
+  /** These devices (yours). */
+  serials?: Array<string> | null | undefined;
+  /** A started device not HEALTHY within this long FAILS; default 1800, 10 to 604800. */
+  timeoutSeconds?: number | null | undefined;
+  /** And/or every device of yours matching, as in `devices`. */
+  where?: Array<Condition> | null | undefined;
+};
+
+/** RUNNING ⇄ PAUSED → COMPLETED | ABORTED | CANCELED. */
+export type DeploymentState =
+  /** Stopped by the abort threshold (or its release was deleted): `reason` says why. */
+  | 'ABORTED'
+  /** Stopped by a person. */
+  | 'CANCELED'
+  /** Every phase is done. */
+  | 'COMPLETED'
+  /** No device is started; those in flight are seen through. */
+  | 'PAUSED'
+  /** Starting devices phase by phase within the rate limit. */
+  | 'RUNNING';
+
+/** QUEUED → NOTIFIED → DOWNLOADING → DOWNLOADED → VERIFIED → INSTALLING → RESTARTING → UPDATED → HEALTHY, or FAILED, ROLLED_BACK, SKIPPED, CANCELED. */
+export type DeviceUpdateState =
+  /** The deployment was canceled or aborted before this device started installing (final). */
+  | 'CANCELED'
+  /** The artifact is on the device. */
+  | 'DOWNLOADED'
+  /** Downloading the artifact. */
+  | 'DOWNLOADING'
+  /** Did not make it: the reason says why (final). */
+  | 'FAILED'
+  /** Online and sending on the new version for `healthSeconds` (final, succeeded). */
+  | 'HEALTHY'
+  /** Installing (software) or running (script). */
+  | 'INSTALLING'
+  /** Sent the `update` command (or it waits for the device to connect). */
+  | 'NOTIFIED'
+  /** Waiting for its phase or the rate limit. */
+  | 'QUEUED'
+  /** Installed; the agent restarts on the new version. */
+  | 'RESTARTING'
+  /** The agent switched back to its previous version (final). */
+  | 'ROLLED_BACK'
+  /** Not updated: already on it, not matching the release’s target, protocol v1, or in another deployment (final). */
+  | 'SKIPPED'
+  /** Back online reporting the release’s `software_version`; the health rule’s clock runs. */
+  | 'UPDATED'
+  /** Its digest and the publisher’s signature checked out on the device. */
+  | 'VERIFIED';
+
 /** QUEUED → SENT → DELIVERED (the device said "received") → SUCCEEDED | FAILED | REJECTED; SENT → TIMED_OUT → retried or FAILED; open ones → EXPIRED or CANCELED; SKIPPED: the device cannot take commands (protocol v1). */
 export type ExecutionState =
   /** Canceled before it finished (final). */
@@ -81,6 +147,13 @@ export type ParameterKind =
   | 'NUMBER'
   /** Text: shown as its changes. */
   | 'STRING';
+
+/** What a device does with a release. */
+export type ReleaseKind =
+  /** Downloaded and run once. */
+  | 'SCRIPT'
+  /** Installed: it replaces the running version. */
+  | 'SOFTWARE';
 
 /** admin sees every device and manages accounts; owner sees their own devices. */
 export type Role =
@@ -360,8 +433,70 @@ export type CancelJobMutationVariables = Exact<{
 
 export type CancelJobMutation = { cancelJob: { id: string } };
 
+export type ReleasesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReleasesQuery = { releases: Array<{ id: number, name: string, version: string, kind: ReleaseKind, notes: string, sha256: string, size: number, publishedBy: string | null, createdAt: string }> };
+
+export type DeploymentFieldsFragment = { id: number, state: DeploymentState, reason: string | null, phase: number, phases: Array<number>, healthSeconds: number, createdAt: string, finishedAt: string | null, createdBy: string | null, release: { id: number, name: string, version: string } | null, counts: { QUEUED: number, NOTIFIED: number, DOWNLOADING: number, DOWNLOADED: number, VERIFIED: number, INSTALLING: number, RESTARTING: number, UPDATED: number, HEALTHY: number, FAILED: number, ROLLED_BACK: number, SKIPPED: number, CANCELED: number } };
+
+export type DeploymentsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DeploymentsQuery = { deployments: Array<{ id: number, state: DeploymentState, reason: string | null, phase: number, phases: Array<number>, healthSeconds: number, createdAt: string, finishedAt: string | null, createdBy: string | null, release: { id: number, name: string, version: string } | null, counts: { QUEUED: number, NOTIFIED: number, DOWNLOADING: number, DOWNLOADED: number, VERIFIED: number, INSTALLING: number, RESTARTING: number, UPDATED: number, HEALTHY: number, FAILED: number, ROLLED_BACK: number, SKIPPED: number, CANCELED: number } }> };
+
+export type DeploymentProgressSubscriptionVariables = Exact<{
+  id: number;
+}>;
+
+
+export type DeploymentProgressSubscription = { deploymentProgress: { id: number, state: DeploymentState, reason: string | null, phase: number, phases: Array<number>, healthSeconds: number, createdAt: string, finishedAt: string | null, createdBy: string | null, release: { id: number, name: string, version: string } | null, counts: { QUEUED: number, NOTIFIED: number, DOWNLOADING: number, DOWNLOADED: number, VERIFIED: number, INSTALLING: number, RESTARTING: number, UPDATED: number, HEALTHY: number, FAILED: number, ROLLED_BACK: number, SKIPPED: number, CANCELED: number } } };
+
+export type DeploymentProblemsQueryVariables = Exact<{
+  id: number;
+}>;
+
+
+export type DeploymentProblemsQuery = { deployment: { id: number, devices: Array<{ serial: string, state: DeviceUpdateState, reason: string | null }> } };
+
+export type CreateDeploymentMutationVariables = Exact<{
+  input: CreateDeploymentInput;
+}>;
+
+
+export type CreateDeploymentMutation = { createDeployment: { id: number } };
+
+export type PauseDeploymentMutationVariables = Exact<{
+  id: number;
+}>;
+
+
+export type PauseDeploymentMutation = { pauseDeployment: { id: number, state: DeploymentState } };
+
+export type ResumeDeploymentMutationVariables = Exact<{
+  id: number;
+}>;
+
+
+export type ResumeDeploymentMutation = { resumeDeployment: { id: number, state: DeploymentState } };
+
+export type CancelDeploymentMutationVariables = Exact<{
+  id: number;
+}>;
+
+
+export type CancelDeploymentMutation = { cancelDeployment: { id: number, state: DeploymentState } };
+
+export type DeviceUpdatesQueryVariables = Exact<{
+  serial: string;
+}>;
+
+
+export type DeviceUpdatesQuery = { device: { serial: string, softwareVersion: string | null, updates: Array<{ deploymentId: number, state: DeviceUpdateState, reason: string | null, fromVersion: string | null, updatedAt: string, deployment: { id: number, release: { name: string, version: string } | null } }> } | null };
+
 export const DeviceFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeviceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Device"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serial"}},{"kind":"Field","name":{"kind":"Name","value":"online"}},{"kind":"Field","name":{"kind":"Name","value":"lastSeen"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"params"}}]}}]} as unknown as DocumentNode<DeviceFieldsFragment, unknown>;
 export const JobFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"JobFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Job"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"args"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"canceledAt"}},{"kind":"Field","name":{"kind":"Name","value":"counts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"QUEUED"}},{"kind":"Field","name":{"kind":"Name","value":"SENT"}},{"kind":"Field","name":{"kind":"Name","value":"DELIVERED"}},{"kind":"Field","name":{"kind":"Name","value":"SUCCEEDED"}},{"kind":"Field","name":{"kind":"Name","value":"FAILED"}},{"kind":"Field","name":{"kind":"Name","value":"REJECTED"}},{"kind":"Field","name":{"kind":"Name","value":"TIMED_OUT"}},{"kind":"Field","name":{"kind":"Name","value":"EXPIRED"}},{"kind":"Field","name":{"kind":"Name","value":"CANCELED"}},{"kind":"Field","name":{"kind":"Name","value":"SKIPPED"}}]}}]}}]} as unknown as DocumentNode<JobFieldsFragment, unknown>;
+export const DeploymentFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeploymentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Deployment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"phase"}},{"kind":"Field","name":{"kind":"Name","value":"phases"}},{"kind":"Field","name":{"kind":"Name","value":"healthSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"release"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"counts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"QUEUED"}},{"kind":"Field","name":{"kind":"Name","value":"NOTIFIED"}},{"kind":"Field","name":{"kind":"Name","value":"DOWNLOADING"}},{"kind":"Field","name":{"kind":"Name","value":"DOWNLOADED"}},{"kind":"Field","name":{"kind":"Name","value":"VERIFIED"}},{"kind":"Field","name":{"kind":"Name","value":"INSTALLING"}},{"kind":"Field","name":{"kind":"Name","value":"RESTARTING"}},{"kind":"Field","name":{"kind":"Name","value":"UPDATED"}},{"kind":"Field","name":{"kind":"Name","value":"HEALTHY"}},{"kind":"Field","name":{"kind":"Name","value":"FAILED"}},{"kind":"Field","name":{"kind":"Name","value":"ROLLED_BACK"}},{"kind":"Field","name":{"kind":"Name","value":"SKIPPED"}},{"kind":"Field","name":{"kind":"Name","value":"CANCELED"}}]}}]}}]} as unknown as DocumentNode<DeploymentFieldsFragment, unknown>;
 export const FleetPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"FleetPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"where"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Condition"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Order"}}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"offset"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"limit"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"devices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"where"},"value":{"kind":"Variable","name":{"kind":"Name","value":"where"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}}},{"kind":"Argument","name":{"kind":"Name","value":"offset"},"value":{"kind":"Variable","name":{"kind":"Name","value":"offset"}}},{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"Variable","name":{"kind":"Name","value":"limit"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DeviceFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeviceFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Device"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serial"}},{"kind":"Field","name":{"kind":"Name","value":"online"}},{"kind":"Field","name":{"kind":"Name","value":"lastSeen"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"params"}}]}}]} as unknown as DocumentNode<FleetPageQuery, FleetPageQueryVariables>;
 export const CatalogueDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Catalogue"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"parameters"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]} as unknown as DocumentNode<CatalogueQuery, CatalogueQueryVariables>;
 export const FleetUpdatesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"FleetUpdates"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"where"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Condition"}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deviceUpdates"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"where"},"value":{"kind":"Variable","name":{"kind":"Name","value":"where"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updates"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serial"}},{"kind":"Field","name":{"kind":"Name","value":"values"}},{"kind":"Field","name":{"kind":"Name","value":"online"}},{"kind":"Field","name":{"kind":"Name","value":"lastSeen"}},{"kind":"Field","name":{"kind":"Name","value":"entered"}}]}},{"kind":"Field","name":{"kind":"Name","value":"left"}}]}}]}}]} as unknown as DocumentNode<FleetUpdatesSubscription, FleetUpdatesSubscriptionVariables>;
@@ -395,3 +530,12 @@ export const JobProgressDocument = {"kind":"Document","definitions":[{"kind":"Op
 export const JobProblemsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"JobProblems"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"job"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"executions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"states"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"FAILED"},{"kind":"EnumValue","value":"REJECTED"},{"kind":"EnumValue","value":"EXPIRED"},{"kind":"EnumValue","value":"SKIPPED"}]}},{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serial"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<JobProblemsQuery, JobProblemsQueryVariables>;
 export const JobsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Jobs"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"jobs"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"JobFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"JobFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Job"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"args"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"canceledAt"}},{"kind":"Field","name":{"kind":"Name","value":"counts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"QUEUED"}},{"kind":"Field","name":{"kind":"Name","value":"SENT"}},{"kind":"Field","name":{"kind":"Name","value":"DELIVERED"}},{"kind":"Field","name":{"kind":"Name","value":"SUCCEEDED"}},{"kind":"Field","name":{"kind":"Name","value":"FAILED"}},{"kind":"Field","name":{"kind":"Name","value":"REJECTED"}},{"kind":"Field","name":{"kind":"Name","value":"TIMED_OUT"}},{"kind":"Field","name":{"kind":"Name","value":"EXPIRED"}},{"kind":"Field","name":{"kind":"Name","value":"CANCELED"}},{"kind":"Field","name":{"kind":"Name","value":"SKIPPED"}}]}}]}}]} as unknown as DocumentNode<JobsQuery, JobsQueryVariables>;
 export const CancelJobDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CancelJob"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelJob"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<CancelJobMutation, CancelJobMutationVariables>;
+export const ReleasesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Releases"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"releases"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"notes"}},{"kind":"Field","name":{"kind":"Name","value":"sha256"}},{"kind":"Field","name":{"kind":"Name","value":"size"}},{"kind":"Field","name":{"kind":"Name","value":"publishedBy"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}}]}}]}}]} as unknown as DocumentNode<ReleasesQuery, ReleasesQueryVariables>;
+export const DeploymentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Deployments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deployments"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DeploymentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeploymentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Deployment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"phase"}},{"kind":"Field","name":{"kind":"Name","value":"phases"}},{"kind":"Field","name":{"kind":"Name","value":"healthSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"release"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"counts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"QUEUED"}},{"kind":"Field","name":{"kind":"Name","value":"NOTIFIED"}},{"kind":"Field","name":{"kind":"Name","value":"DOWNLOADING"}},{"kind":"Field","name":{"kind":"Name","value":"DOWNLOADED"}},{"kind":"Field","name":{"kind":"Name","value":"VERIFIED"}},{"kind":"Field","name":{"kind":"Name","value":"INSTALLING"}},{"kind":"Field","name":{"kind":"Name","value":"RESTARTING"}},{"kind":"Field","name":{"kind":"Name","value":"UPDATED"}},{"kind":"Field","name":{"kind":"Name","value":"HEALTHY"}},{"kind":"Field","name":{"kind":"Name","value":"FAILED"}},{"kind":"Field","name":{"kind":"Name","value":"ROLLED_BACK"}},{"kind":"Field","name":{"kind":"Name","value":"SKIPPED"}},{"kind":"Field","name":{"kind":"Name","value":"CANCELED"}}]}}]}}]} as unknown as DocumentNode<DeploymentsQuery, DeploymentsQueryVariables>;
+export const DeploymentProgressDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"DeploymentProgress"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deploymentProgress"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"DeploymentFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"DeploymentFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Deployment"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"phase"}},{"kind":"Field","name":{"kind":"Name","value":"phases"}},{"kind":"Field","name":{"kind":"Name","value":"healthSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"createdBy"}},{"kind":"Field","name":{"kind":"Name","value":"release"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}},{"kind":"Field","name":{"kind":"Name","value":"counts"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"QUEUED"}},{"kind":"Field","name":{"kind":"Name","value":"NOTIFIED"}},{"kind":"Field","name":{"kind":"Name","value":"DOWNLOADING"}},{"kind":"Field","name":{"kind":"Name","value":"DOWNLOADED"}},{"kind":"Field","name":{"kind":"Name","value":"VERIFIED"}},{"kind":"Field","name":{"kind":"Name","value":"INSTALLING"}},{"kind":"Field","name":{"kind":"Name","value":"RESTARTING"}},{"kind":"Field","name":{"kind":"Name","value":"UPDATED"}},{"kind":"Field","name":{"kind":"Name","value":"HEALTHY"}},{"kind":"Field","name":{"kind":"Name","value":"FAILED"}},{"kind":"Field","name":{"kind":"Name","value":"ROLLED_BACK"}},{"kind":"Field","name":{"kind":"Name","value":"SKIPPED"}},{"kind":"Field","name":{"kind":"Name","value":"CANCELED"}}]}}]}}]} as unknown as DocumentNode<DeploymentProgressSubscription, DeploymentProgressSubscriptionVariables>;
+export const DeploymentProblemsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DeploymentProblems"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deployment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"devices"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"states"},"value":{"kind":"ListValue","values":[{"kind":"EnumValue","value":"FAILED"},{"kind":"EnumValue","value":"ROLLED_BACK"},{"kind":"EnumValue","value":"SKIPPED"},{"kind":"EnumValue","value":"CANCELED"}]}},{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serial"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}}]}}]}}]} as unknown as DocumentNode<DeploymentProblemsQuery, DeploymentProblemsQueryVariables>;
+export const CreateDeploymentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateDeployment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateDeploymentInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createDeployment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<CreateDeploymentMutation, CreateDeploymentMutationVariables>;
+export const PauseDeploymentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PauseDeployment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"pauseDeployment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}}]}}]}}]} as unknown as DocumentNode<PauseDeploymentMutation, PauseDeploymentMutationVariables>;
+export const ResumeDeploymentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ResumeDeployment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"resumeDeployment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}}]}}]}}]} as unknown as DocumentNode<ResumeDeploymentMutation, ResumeDeploymentMutationVariables>;
+export const CancelDeploymentDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CancelDeployment"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelDeployment"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}}]}}]}}]} as unknown as DocumentNode<CancelDeploymentMutation, CancelDeploymentMutationVariables>;
+export const DeviceUpdatesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"DeviceUpdates"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"serial"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"device"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"serial"},"value":{"kind":"Variable","name":{"kind":"Name","value":"serial"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"serial"}},{"kind":"Field","name":{"kind":"Name","value":"softwareVersion"}},{"kind":"Field","name":{"kind":"Name","value":"updates"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"limit"},"value":{"kind":"IntValue","value":"10"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"deploymentId"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"fromVersion"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}},{"kind":"Field","name":{"kind":"Name","value":"deployment"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"release"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"version"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<DeviceUpdatesQuery, DeviceUpdatesQueryVariables>;
