@@ -1,6 +1,7 @@
 import type { ProtocolVersion } from '../protocol/v2.ts';
 import type { Scalar } from '../protocol/values.ts';
 import type { CommandEvent } from './commands.ts';
+import type { ObservationBuffer } from './observations.ts';
 import type { RunnableScript } from './run-scripts.ts';
 
 /**
@@ -86,4 +87,10 @@ export interface DeviceOptions {
    * there is no `run` command). The result is the exit code and the tail of the output.
    */
   scripts?: Record<string, RunnableScript>;
+  /**
+   * Protocol v2: values set while the server cannot be reached go here with their time and are sent, oldest
+   * first, once it can (the server keeps them in history at that time). Without it, only the newest value of
+   * each parameter is sent on reconnect (as the original devices do).
+   */
+  offlineBuffer?: ObservationBuffer;
 }

@@ -11,7 +11,7 @@ import { type InFlight, Outbox } from './outbox.ts';
 import { runCommand } from './run-scripts.ts';
 
 /** Options without a default. */
-type Optional = 'localAddress' | 'headers' | 'random' | 'settable' | 'agent' | 'scripts';
+type Optional = 'localAddress' | 'headers' | 'random' | 'settable' | 'agent' | 'scripts' | 'offlineBuffer';
 
 const TRANSIENT = new Set<string>([ErrorReason.storageFailed, ErrorReason.shuttingDown]);
 
@@ -104,6 +104,13 @@ export class Device extends EventEmitter<DeviceEvents> {
     const entries: Array<[string, Scalar]> =
       typeof nameOrValues === 'string' ? [[nameOrValues, value as Scalar]] : Object.entries(nameOrValues);
     for (const [name, v] of entries) this.setOne(name, v);
+    const buffer = this.options.offlineBuffer;
+    if (buffer && this.options.protocol !== 1 && this.current !== ConnectionState.Connected) {
+      // Kept with their time, sent oldest first once connected (not again as live values).
+      const values = Object.fromEntries(entries.filter(([n]) => this.dirty.has(n)));
+      for (const n of Object.keys(values)) this.dirty.delete(n);
+      if (Object.keys(values).length > 0) buffer.push({ at: Date.now(), values });
+    }
     this.scheduleSend();
   }
 
@@ -214,7 +221,7 @@ export class Device extends EventEmitter<DeviceEvents> {
 
   private scheduleSend(): void {
     if (this.current !== ConnectionState.Connected || this.inFlight || this.sendTimer) return;
-    if (this.outbox.length > 0) {
+    if (this.outbox.length > 0 || (this.options.offlineBuffer?.size ?? 0) > 0) {
       this.sendNext();
       return;
     }
@@ -239,6 +246,15 @@ export class Device extends EventEmitter<DeviceEvents> {
         sentAt: performance.now(),
         control: true,
       };
+      this.transmit();
+      return;
+    }
+    const late = this.options.offlineBuffer?.first();
+    if (late) {
+      const n = this.nextMsgId++;
+      const msgid = formatMsgId(n);
+      const text = formatDeviceFrame('UPDT', n, this.serial, late.values, late.at);
+      this.inFlight = { msgid, head: `${msgid}:${this.serial}`, text, values: late.values, sentAt: 0, buffered: true };
       this.transmit();
       return;
     }
@@ -312,6 +328,8 @@ export class Device extends EventEmitter<DeviceEvents> {
       this.scheduleSend();
       return;
     }
+    // A late frame leaves the buffer once stored, or once refused for good (a transient refusal: again).
+    if (frame.buffered && (answer.ok || !TRANSIENT.has(answer.reason ?? ''))) this.options.offlineBuffer?.shift();
     if (answer.ok) {
       // CAPS once per connection, after the first values (the server stores it for a device it knows).
       if (this.announceDue) {
@@ -320,7 +338,8 @@ export class Device extends EventEmitter<DeviceEvents> {
       }
       for (const [name, v] of Object.entries(frame.values)) {
         this.acked.set(name, v);
-        if (!Object.is(this.values.get(name), v)) this.dirty.add(name);
+        // A late frame's newer values follow it from the buffer (or went live): not sent again from here.
+        if (!frame.buffered && !Object.is(this.values.get(name), v)) this.dirty.add(name);
       }
       this.emit('ack', { msgid: frame.msgid, values: frame.values, latencyMs: performance.now() - frame.sentAt });
     } else {

@@ -10,6 +10,8 @@ export interface InFlight {
   sentAt: number;
   /** A RSLT or CAPS frame (no values). */
   control?: true;
+  /** Values observed while offline, sent from the buffer with their observation time. */
+  buffered?: true;
 }
 
 /** A v2 frame waiting to be sent; answered like a value frame. */

@@ -49,6 +49,8 @@ export const ErrorReason = {
   shuttingDown: 'server is shutting down, send again after reconnecting',
   storageFailed: 'the update could not be stored, send it again',
   v2Only: 'RSLT and CAPS need protocol v2: connect with the WebSocket subprotocol smart-os.v2',
+  badObservedAt: '"at" must be the observation time in milliseconds since the epoch (an integer)',
+  observedTooOld: 'observed longer ago than the server keeps late values (OBSERVED_MAX_AGE_SECONDS)',
   unknownCommand: 'no command with this cmdid is waiting for a result from this device',
   initFirst: 'send INIT or UPDT for this serial before CAPS',
   badStatus: 'status must be one of received, progress, succeeded, failed, rejected',

@@ -49,6 +49,8 @@ export interface ParsedFrame {
   serial: string;
   /** Parameter values to store, names without the leading underscore, in body order. */
   values: Array<[string, Scalar]>;
+  /** v2: when the device observed the values (ms since the epoch), sent later from its offline buffer. */
+  observedAt?: number;
 }
 
 export interface RejectedFrame {
@@ -125,7 +127,7 @@ export function parseAnyFrame(text: string, limits: ProtocolLimits, version: Pro
     return reject(null, 'notJson');
   }
   if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return reject(null, 'notEnvelope');
-  const { type, message } = frame as { type?: unknown; message?: unknown };
+  const { type, message, at } = frame as { type?: unknown; message?: unknown; at?: unknown };
   if (typeof message !== 'string') return reject(null, type === undefined ? 'notEnvelope' : 'messageNotString');
   const c1 = message.indexOf(':');
   const c2 = c1 < 0 ? -1 : message.indexOf(':', c1 + 1);
@@ -155,6 +157,11 @@ export function parseAnyFrame(text: string, limits: ProtocolLimits, version: Pro
   }
   const values = readBody(body as Record<string, unknown>, head, limits);
   if (!Array.isArray(values)) return values;
+  // v2: an observation time beside the message (v1 sockets never read it: old devices stay unchanged).
+  if (version === 2 && at !== undefined) {
+    if (typeof at !== 'number' || !Number.isSafeInteger(at) || at < 0) return reject(head, 'badObservedAt');
+    return { ok: true, type, head, msgid, serial, values, observedAt: at };
+  }
   return { ok: true, type, head, msgid, serial, values };
 }
 
@@ -179,9 +186,22 @@ export function formatMsgId(n: number): string {
   return String(n).padStart(4, '0');
 }
 
-/** A device frame, as the original devices write it. */
-export function formatDeviceFrame(type: DeviceFrameType, msgid: number, serial: string, body: Record<string, Scalar>): string {
-  const frame: Frames[DeviceFrameType] = { type, message: `${formatMsgId(msgid)}:${serial}:${JSON.stringify(body)}` };
+/**
+ * A device frame, as the original devices write it; `observedAt` (protocol v2 only) adds `"at"`, when the
+ * values were observed, for frames sent late from an offline buffer.
+ */
+export function formatDeviceFrame(
+  type: DeviceFrameType,
+  msgid: number,
+  serial: string,
+  body: Record<string, Scalar>,
+  observedAt?: number,
+): string {
+  const frame: Frames[DeviceFrameType] & { at?: number } = {
+    type,
+    message: `${formatMsgId(msgid)}:${serial}:${JSON.stringify(body)}`,
+  };
+  if (observedAt !== undefined) frame.at = observedAt;
   return JSON.stringify(frame);
 }
 

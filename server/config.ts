@@ -110,6 +110,10 @@ const settings = {
     schema: int(1024, 1024 * 1024 * 1024).default(32 * 1024 * 1024),
     help: 'largest release artifact one may publish (stored in the database), bytes',
   },
+  observedMaxAgeSeconds: {
+    schema: int(60, 366 * 86_400).default(7 * 86_400),
+    help: 'a v2 frame observed longer ago than this (sent late from an offline buffer) is refused, seconds',
+  },
   maxExportsPerUser: { schema: int(1, 1000).default(2), help: 'exports one user may stream at once (more: 429)' },
   commitTimeoutMs: {
     schema: int(100, 600_000).default(10_000),

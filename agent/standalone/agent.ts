@@ -4,6 +4,7 @@ import type { Scalar } from '../../protocol/values.ts';
 import { createDevice, type Device } from '../device.ts';
 import { builtinCollectors, type Values } from './collectors.ts';
 import type { AgentConfig } from './config.ts';
+import { DiskObservations } from './offline-buffer.ts';
 import { every, ReportFilter } from './sampler.ts';
 import { parseOutput, readSource, runSource } from './sources.ts';
 import { superviseTrial } from './trial.ts';
@@ -43,6 +44,9 @@ export function startAgent(options: AgentOptions): { device: Device; stop: () =>
     agent: { name: 'smart-os-agent', version: options.version },
     settable: (name, value) => checkSetting(config, name, value),
     scripts,
+    offlineBuffer: config.offlineBuffer
+      ? new DiskObservations(config.offlineBuffer.file, config.offlineBuffer.maxBytes, log)
+      : undefined,
   });
   device.on('state', (to, from) => log(`connection: ${from} → ${to}`));
   device.on('error', ({ reason, values }) => log(`refused ${Object.keys(values).join(', ')}: ${reason}`));

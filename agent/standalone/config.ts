@@ -119,6 +119,19 @@ export const configSchema = z
       })
       .strict()
       .optional(),
+    /** Values observed while the server is unreachable: kept on disk and sent later with their time. */
+    offlineBuffer: z
+      .object({
+        file: z.string().startsWith('/').default('/var/lib/smart-os-agent/offline.jsonl'),
+        maxBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(1024 * 1024 * 1024)
+          .default(16 * 1024 * 1024),
+      })
+      .strict()
+      .optional(),
     /** The software this box runs, reported as software_version (default: the agent's own version). */
     softwareVersion: z.string().min(1).max(64).optional(),
   })

@@ -26,7 +26,13 @@ interface Ticket {
 
 export type IngestLimits = Pick<
   Config,
-  'unknownDevices' | 'maxParamsPerDevice' | 'maxParameters' | 'maxDevices' | 'batchWindowMs' | 'batchMaxFrames'
+  | 'unknownDevices'
+  | 'maxParamsPerDevice'
+  | 'maxParameters'
+  | 'maxDevices'
+  | 'batchWindowMs'
+  | 'batchMaxFrames'
+  | 'observedMaxAgeSeconds'
 >;
 
 /**
@@ -37,6 +43,8 @@ export class Ingest {
   private readonly commits: GroupCommit<Ticket | null>;
   /** Newest time admitted here per device, so history times are unique per device (with the fleet's lastSeen). */
   private readonly clock = new Map<string, number>();
+  /** Newest observation time admitted per device (late frames from offline buffers): unique per device too. */
+  private readonly observedClock = new Map<string, number>();
   /** Admitted but not committed yet: devices, and parameter names new to a device or to the catalogue. */
   private readonly pendingDevices = new Set<string>();
   private readonly pendingNames = new Set<string>();
@@ -70,6 +78,8 @@ export class Ingest {
   admit(frame: ParsedFrame, sink: AnswerSink, received: number, owner?: number, credentialed = false): ErrorReasonName | null {
     if (this.draining) return 'shuttingDown';
     const { serial } = frame;
+    if (frame.observedAt !== undefined && frame.observedAt < received - this.limits.observedMaxAgeSeconds * 1000)
+      return 'observedTooOld';
     const device = this.fleet.get(serial);
     if (!device && !this.pendingDevices.has(serial)) {
       if (this.limits.unknownDevices === 'reject') return 'unknownDevice';
@@ -82,6 +92,15 @@ export class Ingest {
     const t = received > last ? received : last + 1;
     this.clock.set(serial, t);
     const item: FrameWrite = { serial, t, values: frame.values };
+    if (frame.observedAt !== undefined) {
+      // History at the observation time: strictly increasing per device, always before the arrival (a clock
+      // ahead of the server's is taken as now).
+      const o = Math.max(frame.observedAt, (this.observedClock.get(serial) ?? 0) + 1);
+      if (o < t) {
+        item.observed = o;
+        this.observedClock.set(serial, o);
+      }
+    }
     if (owner !== undefined && !device) item.owner = owner;
     if (credentialed && !this.fleet.claimed.has(serial)) item.claim = true;
     this.commits.push(item, { sink, head: frame.head, received });

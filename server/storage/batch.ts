@@ -4,7 +4,10 @@ import { kindOf, type ParameterKind } from '../state/fleet.ts';
 /** An accepted frame on its way to storage. `t` is unique per device (the server keeps it increasing). */
 export interface FrameWrite {
   serial: string;
+  /** When the server accepted it (the device's lastSeen). */
   t: number;
+  /** When the device observed the values, if it said so (protocol v2) and it is before `t`: the history's time. */
+  observed?: number;
   values: Array<[string, Scalar]>;
   /** The owner a new device is registered to (it came with an enrollment key). */
   owner?: number;
@@ -91,7 +94,7 @@ export function planBatch(items: readonly WriteItem[]): BatchPlan {
     }
     for (const [name, value] of item.values) {
       latest.set(name, value);
-      plan.history.push({ serial, name, t, value });
+      plan.history.push({ serial, name, t: item.observed ?? t, value });
       const known = plan.names.get(name);
       if (!known) plan.names.set(name, { name, kind: kindOf(value), firstSeen: t });
       else if (known.kind === null) known.kind = kindOf(value);
