@@ -134,7 +134,11 @@ describe('the fleet emulator', () => {
       (n) => n.filter((d) => d.capabilities).length === 3 && n.some((d) => d.serial === '0800'),
       8000,
     );
-    expect(nodes.find((d) => d.serial === '0700')?.capabilities?.commands.map((c) => c.name)).toEqual(['switch-mode', 'reboot']);
+    expect(nodes.find((d) => d.serial === '0700')?.capabilities?.commands.map((c) => c.name)).toEqual([
+      'switch-mode',
+      'reboot',
+      'update',
+    ]);
     expect(nodes.find((d) => d.serial === '0800')).toMatchObject({ protocol: 1, capabilities: null });
     const job = async (id: string) =>
       (

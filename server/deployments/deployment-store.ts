@@ -248,10 +248,11 @@ export class DeploymentStore {
     return rows.map((r) => ({ state: r.state as DeviceUpdateState, at: r.at.getTime(), detail: r.detail }));
   }
 
-  /** Applies moves (each only if the device is still where it was); resolves with how many moved. */
-  async move(moves: readonly DeviceMove[]): Promise<number> {
+  /** Applies moves (each only if the device is still where it was), at a time; resolves with how many moved. */
+  async move(moves: readonly DeviceMove[], at = Date.now()): Promise<number> {
     let moved = 0;
-    const now = new Date();
+    // The driver's time: a transition's event and the health clock agree on when it happened.
+    const now = new Date(at);
     for (let i = 0; i < moves.length; i += ROWS) {
       if (i > 0) await setImmediate();
       const chunk = moves.slice(i, i + ROWS);

@@ -190,7 +190,7 @@ export class DeploymentDriver {
     // A device that timed out is not sent its update any more.
     for (const e of stale)
       await this.commands.store.move(e, UNFINISHED_STATES, 'CANCELED', { reason: 'the deployment gave up on this device' });
-    return this.store.move(moves);
+    return this.store.move(moves, now);
   }
 
   /** Where one device goes next, or null when it stays. */
@@ -293,7 +293,7 @@ export class DeploymentDriver {
         to: 'NOTIFIED',
         patch: { executionId: bySerial.get(g.serial) as number, startedAt: new Date(now) },
       });
-    await this.store.move(moves);
+    await this.store.move(moves, now);
     this.commands.queued(go.map((g) => g.serial));
     return true;
   }
