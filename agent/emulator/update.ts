@@ -18,30 +18,46 @@ export interface EmulatedUpdates {
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Downloads the artifact and resolves with its SHA-256 (hex), reporting progress every 10 %. */
+async function download(o: EmulatedUpdates, id: number, ctx: CommandContext): Promise<string> {
+  const res = await fetch(artifactUrl(o.url, id), {
+    headers: o.credential ? { authorization: `Bearer ${o.credential}` } : {},
+  });
+  if (res.status !== 200 || !res.body) throw new Error(`download: HTTP ${res.status}`);
+  const hash = createHash('sha256');
+  const total = Number(res.headers.get('content-length') ?? 0);
+  let received = 0;
+  let reported = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    hash.update(chunk);
+    received += chunk.length;
+    const percent = total > 0 ? Math.round((90 * received) / total) : 0;
+    if (percent - reported >= 10) {
+      reported = percent;
+      ctx.progress(percent, 'downloading');
+    }
+  }
+  return hash.digest('hex');
+}
+
 export function emulateUpdate(device: Device, o: EmulatedUpdates) {
   return async (raw: Record<string, unknown>, ctx: CommandContext): Promise<Record<string, unknown>> => {
     const a = readUpdateArgs(raw);
     if (typeof a === 'string') throw new Error(`bad update: ${a}`);
     ctx.progress(0, 'downloading');
-    const res = await fetch(artifactUrl(o.url, a.id), {
-      headers: o.credential ? { authorization: `Bearer ${o.credential}` } : {},
-    });
-    if (res.status !== 200 || !res.body) throw new Error(`download: HTTP ${res.status}`);
-    const hash = createHash('sha256');
-    const total = Number(res.headers.get('content-length') ?? 0);
-    let received = 0;
-    let reported = 0;
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      hash.update(chunk);
-      received += chunk.length;
-      const percent = total > 0 ? Math.round((90 * received) / total) : 0;
-      if (percent - reported >= 10) {
-        reported = percent;
-        ctx.progress(percent, 'downloading');
+    // A cut or refused download is tried again (three times in all), as the standalone agent does.
+    let digest = '';
+    for (let attempt = 1; ; attempt++) {
+      try {
+        digest = await download(o, a.id, ctx);
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await pause(1000 * attempt);
       }
     }
     ctx.progress(90, 'downloaded');
-    if (hash.digest('hex') !== a.sha256) throw new Error('refused: the artifact is not the one the release names');
+    if (digest !== a.sha256) throw new Error('refused: the artifact is not the one the release names');
     ctx.progress(93, 'verified');
     ctx.progress(95, 'installing');
     await pause(200);

@@ -1,7 +1,8 @@
 // `npm run bench:deployments -- [--devices 1000] [--mib 10] [--rate 2000] [--load-devices 2000]`
 // A signed release of --mib MiB to --devices emulated SolMates (phases 5, 25, 100 %, health rule 10 s) while
 // --load-devices send --rate frames/s: the time until every device is HEALTHY, the server's RSS and CPU, and
-// ingest ack p99 without a deployment and during it, in one run.
+// ingest ack p99 without a deployment and during it, in one run. `allHealthyMs` is the time until the
+// deployment finished (COMPLETED when every device is HEALTHY); `failures` the distinct reasons of the rest.
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,9 @@ const { values: args } = parseArgs({
     'load-devices': { type: 'string', default: '2000' },
     seconds: { type: 'string', default: '20' },
     'health-seconds': { type: 'string', default: '10' },
+    'rate-per-minute': { type: 'string', default: '100000' },
+    profile: { type: 'boolean', default: false },
+    label: { type: 'string' },
   },
 });
 const devices = Number(args.devices);
@@ -32,9 +36,16 @@ const cpuTicks = (pid: number) => {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
 };
+function machineTicks(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.split(/\s+/).slice(1).map(Number) ?? [];
+  const total = line.reduce((a, b) => a + b, 0);
+  const idle = (line[3] ?? 0) + (line[4] ?? 0);
+  return { busy: total - idle, total };
+}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'smartos-deploy-bench-'));
-const server = await startServerProcess(['--data-dir', dataDir]);
+const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench/results/profiles')}`] : [];
+const server = await startServerProcess(['--data-dir', dataDir], profiling);
 const pid = server.proc.pid as number;
 const gql = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
   const res = await fetch(`${server.url}/graphql`, {
@@ -93,6 +104,8 @@ console.log('measuring');
 async function measure(during: () => Promise<void>) {
   loader.send({ op: 'measure' });
   const ticks = cpuTicks(pid);
+  const fleetTicks = cpuTicks(fleet.pid as number);
+  const machine = machineTicks();
   const started = performance.now();
   let peakRss = rssBytes(pid);
   const sampler = setInterval(() => {
@@ -110,6 +123,8 @@ async function measure(during: () => Promise<void>) {
     ackMs: { p50: h.percentile(50), p99: h.percentile(99), max: h.percentile(100) },
     errors: r.errors,
     serverCpuCores: Number(((cpuTicks(pid) - ticks) / CLK_TCK / wall).toFixed(2)),
+    emulatedFleetCpuCores: Number(((cpuTicks(fleet.pid as number) - fleetTicks) / CLK_TCK / wall).toFixed(2)),
+    machineBusyPercent: Math.round((100 * (machineTicks().busy - machine.busy)) / (machineTicks().total - machine.total)),
     serverPeakRssMiB: Math.round(peakRss / 1024 / 1024),
   };
 }
@@ -131,10 +146,18 @@ const published = await fetch(`${server.url}/releases`, {
 });
 const releaseId = ((await published.json()) as { id: number }).id;
 
-let outcome: { allHealthyMs: number | null; counts: Record<string, number>; phases: number[] } = {
+let outcome: {
+  allHealthyMs: number | null;
+  counts: Record<string, number>;
+  phases: number[];
+  ratePerMinute: number;
+  failures: string[];
+} = {
   allHealthyMs: null,
   counts: {},
   phases: [5, 25, 100],
+  ratePerMinute: Number(args['rate-per-minute']),
+  failures: [],
 };
 const during = await measure(async () => {
   const started = performance.now();
@@ -145,7 +168,7 @@ const during = await measure(async () => {
         releaseId,
         where: [{ field: 'serial', op: 'STARTS_WITH', value: 'upd-' }],
         phases: outcome.phases,
-        ratePerMinute: 100_000,
+        ratePerMinute: outcome.ratePerMinute,
         healthSeconds: Number(args['health-seconds']),
         abortMinCount: devices,
       },
@@ -178,7 +201,8 @@ const out = {
   duringDeployment: { ...during, deployment: outcome },
 };
 console.log(JSON.stringify(out, null, 2));
-writeFileSync(join(root, `bench/results/deployment-${devices}d-${args.mib}mib.json`), `${JSON.stringify(out, null, 2)}\n`);
+const label = args.label ?? `${devices}d-${args.mib}mib-${outcome.ratePerMinute}pm`;
+writeFileSync(join(root, `bench/results/deployment-${label}.json`), `${JSON.stringify(out, null, 2)}\n`);
 loader.send({ op: 'stop' });
 fleet.send({ op: 'stop' });
 server.proc.kill('SIGTERM');

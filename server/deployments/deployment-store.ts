@@ -253,22 +253,46 @@ export class DeploymentStore {
     let moved = 0;
     // The driver's time: a transition's event and the health clock agree on when it happened.
     const now = new Date(at);
-    for (let i = 0; i < moves.length; i += ROWS) {
-      if (i > 0) await setImmediate();
-      const chunk = moves.slice(i, i + ROWS);
-      const results = await this.db.$transaction(
-        chunk.map((m) =>
-          this.db.deploymentDevice.updateMany({
-            where: { id: m.id, state: m.from },
-            data: { state: m.to, updatedAt: now, ...(m.patch ?? {}) },
-          }),
-        ),
-      );
-      const events = chunk
-        .filter((m, k) => results[k]?.count === 1 && m.from !== m.to)
-        .map((m) => ({ deviceId: m.id, state: m.to, at: now, detail: m.detail ?? m.patch?.reason ?? null }));
-      moved += results.filter((r) => r.count === 1).length;
-      if (events.length > 0) await this.db.deploymentEvent.createMany({ data: events });
+    // Moves that differ only in the device are one statement (a phase of a thousand devices moving on
+    // together is a few statements, not a thousand); a device moved twice keeps its order (by rounds).
+    const rounds: DeviceMove[][] = [];
+    const seen = new Map<number, number>();
+    for (const m of moves) {
+      const round = seen.get(m.id) ?? 0;
+      seen.set(m.id, round + 1);
+      (rounds[round] ??= []).push(m);
+    }
+    for (const round of rounds) {
+      const groups = new Map<string, DeviceMove[]>();
+      for (const m of round) {
+        const key = `${m.from}|${m.to}|${JSON.stringify(m.patch ?? {})}`;
+        const g = groups.get(key);
+        if (g) g.push(m);
+        else groups.set(key, [m]);
+      }
+      for (const group of groups.values()) {
+        const { from, to, patch } = group[0] as DeviceMove;
+        for (let i = 0; i < group.length; i += IN_LIST) {
+          const chunk = group.slice(i, i + IN_LIST);
+          const where = { id: { in: chunk.map((m) => m.id) }, state: from };
+          // Which of them are still where they were (a cancel on another instance may have moved one).
+          const still =
+            chunk.length === 1
+              ? chunk
+              : new Set((await this.db.deploymentDevice.findMany({ where, select: { id: true } })).map((r) => r.id));
+          const ids = chunk.filter((m) => (still instanceof Set ? still.has(m.id) : true));
+          const { count } = await this.db.deploymentDevice.updateMany({
+            where: { id: { in: ids.map((m) => m.id) }, state: from },
+            data: { state: to, updatedAt: now, ...(patch ?? {}) },
+          });
+          moved += count;
+          if (from === to || count === 0) continue;
+          const events = ids.map((m) => ({ deviceId: m.id, state: to, at: now, detail: m.detail ?? patch?.reason ?? null }));
+          for (let k = 0; k < events.length; k += ROWS)
+            await this.db.deploymentEvent.createMany({ data: events.slice(k, k + ROWS) });
+        }
+        await setImmediate();
+      }
     }
     return moved;
   }
