@@ -260,7 +260,9 @@ export class DeploymentStore {
     for (const m of moves) {
       const round = seen.get(m.id) ?? 0;
       seen.set(m.id, round + 1);
-      (rounds[round] ??= []).push(m);
+      const list = rounds[round] ?? [];
+      list.push(m);
+      rounds[round] = list;
     }
     for (const round of rounds) {
       const groups = new Map<string, DeviceMove[]>();
