@@ -71,9 +71,10 @@ export class DeploymentDriver {
   private withStages(x: DeploymentDeviceRow, move: DeviceMove): DeviceMove[] {
     const seen = new Set(x.executionId === null ? [] : this.seen.get(x.executionId));
     if (order(move.to) <= order(x.state)) return [move];
-    // Installed means it downloaded, verified and installed, even when those reports were coalesced.
+    // Each stage follows the one before (installing means it downloaded and verified), even when a device's
+    // reports of them were coalesced into a later one.
     const implied = new Set<DeviceUpdateState>();
-    if (order(move.to) >= order('RESTARTING') && order(move.to) <= order('HEALTHY'))
+    if (order(move.to) <= order('HEALTHY'))
       for (const st of Object.values(STAGES)) if (!seen.has(st)) implied.add(st);
     const between = [...seen, ...implied]
       .filter((st) => order(st) > order(x.state) && order(st) < order(move.to))
