@@ -74,8 +74,7 @@ export class DeploymentDriver {
     // Each stage follows the one before (installing means it downloaded and verified), even when a device's
     // reports of them were coalesced into a later one.
     const implied = new Set<DeviceUpdateState>();
-    if (order(move.to) <= order('HEALTHY'))
-      for (const st of Object.values(STAGES)) if (!seen.has(st)) implied.add(st);
+    if (order(move.to) <= order('HEALTHY')) for (const st of Object.values(STAGES)) if (!seen.has(st)) implied.add(st);
     const between = [...seen, ...implied]
       .filter((st) => order(st) > order(x.state) && order(st) < order(move.to))
       .sort((a, b) => order(a) - order(b));
