@@ -132,7 +132,7 @@ DeploymentRef.implement({
       type: ReleaseRef,
       nullable: true,
       description: 'What it deploys (null once deleted).',
-      resolve: (d, _a, ctx) => ctx.releases.byId(d.releaseId),
+      resolve: (d, _a, ctx) => (d.releaseId === null ? null : ctx.releases.byId(d.releaseId)),
     }),
     state: t.field({ type: DeploymentStateEnum, description: 'Where it is.', resolve: (d) => d.state }),
     reason: t.string({ nullable: true, description: 'Why it was aborted or canceled.', resolve: (d) => d.reason }),

@@ -1,3 +1,4 @@
+import { BadInputError } from '../server/errors.ts';
 import type { ReleaseInfo } from '../server/releases/release-store.ts';
 import { requireScope } from './access.ts';
 import { builder } from './builder.ts';
@@ -62,10 +63,15 @@ builder.queryField('release', (t) =>
 
 builder.mutationField('deleteRelease', (t) =>
   t.boolean({
-    description: 'Deletes a release and its artifact: its publisher or an admin.',
+    description:
+      'Deletes a release and its artifact: its publisher or an admin; not while an unfinished deployment sends it (finished ones keep their history, with `release` null).',
     args: { id: t.arg.int({ required: true, description: 'The release’s id.' }) },
     resolve: async (_root, { id }, ctx) => {
-      await ctx.releases.remove(id, requireScope(ctx));
+      const scope = requireScope(ctx);
+      await ctx.releases.get(id, scope);
+      const running = await ctx.deployments.store.unfinishedWith(id);
+      if (running !== null) throw new BadInputError(`deployment ${running} is sending this release: cancel it first`);
+      await ctx.releases.remove(id, scope);
       return true;
     },
   }),

@@ -291,6 +291,43 @@ describe('deployments (lab mode, emulated devices)', () => {
     await v1.close();
   }, 60_000);
 
+  it('keeps a release while a deployment sends it; once deleted, the deployment and the history stay', async () => {
+    const fleet = emulate(server.deviceUrl, 'dl-', 2);
+    fleets.push(fleet);
+    await fleet.start();
+    for (const serial of ['dl-0001', 'dl-0002'])
+      await eventually(() => Promise.resolve(server.app.fleet.get(serial)?.capabilities), Boolean, 10_000);
+    const release = await publish(server.url, '6.5.0');
+    const id = (
+      await data<{ createDeployment: { id: number } }>(server.url, DEPLOY, {
+        i: { releaseId: release, serials: ['dl-0001', 'dl-0002'], ratePerMinute: 1, healthSeconds: 0 },
+      })
+    ).createDeployment.id;
+    const remove = `mutation { deleteRelease(id: ${release}) }`;
+    expect((await gql(server.url, remove)).errors?.[0]?.message).toBe(
+      `deployment ${id} is sending this release: cancel it first`,
+    );
+    await data(server.url, `mutation { cancelDeployment(id: ${id}) { id } }`);
+    await eventually(
+      async () =>
+        (await data<{ deployment: { finishedAt: string | null } }>(server.url, `{ deployment(id: ${id}) { finishedAt } }`))
+          .deployment,
+      (d) => d.finishedAt !== null,
+      20_000,
+    );
+    expect((await data<{ deleteRelease: boolean }>(server.url, remove)).deleteRelease).toBe(true);
+    const after = await data<{ deployment: { release: unknown; devices: Array<{ serial: string }> } }>(
+      server.url,
+      `{ deployment(id: ${id}) { release { id } devices { serial } } }`,
+    );
+    expect(after.deployment).toEqual({ release: null, devices: [{ serial: 'dl-0001' }, { serial: 'dl-0002' }] });
+    const history = await data<{ device: { updates: Array<{ deploymentId: number }> } }>(
+      server.url,
+      '{ device(serial: "dl-0001") { updates { deploymentId } } }',
+    );
+    expect(history.device.updates.map((u) => u.deploymentId)).toContain(id);
+  }, 60_000);
+
   it('refuses bad settings with the reason', async () => {
     const release = await publish(server.url, '7.0.0');
     const bad = async (extra: Record<string, unknown>) =>

@@ -11,7 +11,8 @@ import {
 
 export interface DeploymentRow {
   id: number;
-  releaseId: number;
+  /** Null once the release was deleted. */
+  releaseId: number | null;
   userId: number | null;
   via: string;
   address: string;
@@ -178,6 +179,12 @@ export class DeploymentStore {
       take: limit,
     });
     return rows.map(deploymentRow);
+  }
+
+  /** An unfinished deployment of this release, if any (a release is not deleted from under it). */
+  async unfinishedWith(releaseId: number): Promise<number | null> {
+    const d = await this.db.deployment.findFirst({ where: { releaseId, finishedAt: null }, select: { id: true } });
+    return d?.id ?? null;
   }
 
   async unfinishedOf(userId: number | null): Promise<number> {

@@ -124,7 +124,7 @@ export class DeploymentDriver {
   private async drive(id: number): Promise<boolean> {
     const d = await this.store.get(id);
     if (!d || d.finishedAt !== null) return false;
-    const release = await this.releases.byId(d.releaseId);
+    const release = d.releaseId === null ? null : await this.releases.byId(d.releaseId);
     const now = Date.now();
     let changed = (await this.watch(d, release, now)) > 0;
     const counts = await this.store.counts(id);
