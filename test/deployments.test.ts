@@ -410,13 +410,15 @@ describe('deployments survive', () => {
         await first.exited;
         const second = await spawnServer(flags);
         procs.push(second);
-        const d = await eventually(() => show(second.url, id), finished, 60_000);
+        // The devices come back within their reconnect backoff, and the new process takes the dead one's lease
+        // once it passes (15 s).
+        const d = await eventually(() => show(second.url, id), finished, 150_000);
         expect(d.state).toBe('COMPLETED');
         expect(d.counts.HEALTHY).toBe(10);
         // Each device was sent the update once: nothing started twice after the restart.
         expect(d.devices.every((x) => x.events.filter((e) => e.state === 'NOTIFIED').length === 1)).toBe(true);
       },
-      120_000,
+      240_000,
     );
 
   it.skipIf(!multi)(
@@ -460,11 +462,11 @@ describe('deployments survive', () => {
       );
       a.proc.kill('SIGKILL');
       await a.exited;
-      const d = await eventually(() => show(b.url, id), finished, 60_000);
+      const d = await eventually(() => show(b.url, id), finished, 90_000);
       expect(d.state).toBe('COMPLETED');
       expect(d.counts.HEALTHY).toBe(6);
     },
-    120_000,
+    180_000,
   );
 });
 
