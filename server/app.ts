@@ -92,7 +92,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   commands.attach(devices);
   const historySource = openHistorySource(config);
   const history = new HistoryService(historySource);
-  const releaseParts = { db, fleet, config, credentials, identify, commands, bus, instance, log };
+  const releaseParts = { db, fleet, config, credentials, identify, commands, bus, instance, alone, log };
   const { releases, deployments, releaseRoutes } = openReleases(releaseParts);
   const services = { fleet, hub, history, accounts, credentials, apiTokens, identify, deviceAdmin, commands };
   const context = contextFactory({ ...services, releases, deployments, config });

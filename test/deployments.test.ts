@@ -239,7 +239,7 @@ describe('deployments (lab mode, emulated devices)', () => {
         i: {
           releaseId: release,
           where: [{ field: 'serial', op: 'STARTS_WITH', value: 'rb-' }],
-          healthSeconds: 6,
+          healthSeconds: 10,
           abortMinCount: 10,
         },
       })

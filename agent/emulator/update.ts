@@ -70,13 +70,16 @@ export function emulateUpdate(device: Device, o: EmulatedUpdates) {
       device.set({ software_version: a.version });
       device.drop();
       if (!unhealthy) return;
-      // Up for half its health window (at least a second), then back on the version before.
-      setTimeout(
-        () => {
-          device.set({ software_version: before, update_rollback: `${a.version}#${ctx.cmdid}` });
-          device.drop();
-        },
-        Math.max(1000, (a.healthSeconds * 1000) / 2),
+      // Up on the new version for half its health window (at least a second) once it is back, then back
+      // on the version before.
+      device.once('connected', () =>
+        setTimeout(
+          () => {
+            device.set({ software_version: before, update_rollback: `${a.version}#${ctx.cmdid}` });
+            device.drop();
+          },
+          Math.max(1000, (a.healthSeconds * 1000) / 2),
+        ),
       );
     }, 300);
     return { installed: a.version, restarting: true };

@@ -327,9 +327,10 @@ export class DeploymentStore {
   /**
    * Unfinished deployments whose lease this instance holds or takes now (free, expired, or already its own):
    * each deployment is driven by one instance at a time, and a dead instance's are taken over once its
-   * lease passes.
+   * lease passes. `alone` (the only instance on this database): every lease is its own, so a process
+   * restarted after a crash continues at once instead of waiting out its predecessor's lease.
    */
-  async claim(instance: string, now: number): Promise<number[]> {
+  async claim(instance: string, now: number, alone = false): Promise<number[]> {
     const open = await this.db.deployment.findMany({ where: { finishedAt: null }, select: { id: true } });
     const mine: number[] = [];
     const until = new Date(now + DEPLOYMENT_LIMITS.leaseMs);
@@ -338,7 +339,11 @@ export class DeploymentStore {
         where: {
           id,
           finishedAt: null,
-          OR: [{ leaseOwner: instance }, { leaseOwner: null }, { leaseUntil: null }, { leaseUntil: { lt: new Date(now) } }],
+          ...(alone
+            ? {}
+            : {
+                OR: [{ leaseOwner: instance }, { leaseOwner: null }, { leaseUntil: null }, { leaseUntil: { lt: new Date(now) } }],
+              }),
         },
         data: { leaseOwner: instance, leaseUntil: until },
       });

@@ -68,10 +68,12 @@ export class Deployments {
     releases: ReleaseStore,
     private readonly bus: ChangeBus,
     instance: string,
+    alone: boolean,
     log: Logger,
   ) {
     this.store = new DeploymentStore(db);
-    this.driver = new DeploymentDriver(this.store, db, fleet, commands, releases, instance, (id) => this.changed(id), log);
+    const owner = { instance, alone };
+    this.driver = new DeploymentDriver(this.store, db, fleet, commands, releases, owner, (id) => this.changed(id), log);
     commands.transitions.on((rows) => {
       for (const r of rows) if (r.state === 'DELIVERED' && r.result !== null) this.driver.noteReport(r.id, r.result);
     });

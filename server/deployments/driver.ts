@@ -50,7 +50,8 @@ export class DeploymentDriver {
     private readonly fleet: Fleet,
     private readonly commands: { store: CommandStore; queued(serials: string[]): void },
     private readonly releases: ReleaseStore,
-    private readonly instance: string,
+    /** This instance, and whether it is the only one on the database (then no other lease is alive). */
+    private readonly owner: { instance: string; alone: boolean },
     private readonly changed: (id: number) => void,
     private readonly log: Logger,
   ) {}
@@ -95,7 +96,7 @@ export class DeploymentDriver {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.store.releaseLeases(this.instance).catch(() => {});
+    await this.store.releaseLeases(this.owner.instance).catch(() => {});
   }
 
   /** One pass over this instance's deployments (never two at once). */
@@ -103,7 +104,7 @@ export class DeploymentDriver {
     if (this.running) return;
     this.running = true;
     try {
-      for (const id of await this.store.claim(this.instance, Date.now())) {
+      for (const id of await this.store.claim(this.owner.instance, Date.now(), this.owner.alone)) {
         try {
           if (await this.drive(id)) this.changed(id);
         } catch (err) {

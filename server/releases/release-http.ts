@@ -80,12 +80,23 @@ export function openReleases(parts: {
   commands: CommandCenter;
   bus: ChangeBus;
   instance: string;
+  /** The only instance on this database (in-process pub/sub): every other lease is a dead process's. */
+  alone: boolean;
   log: Logger;
 }) {
   const releases = new ReleaseStore(parts.db, parts.config.releaseMaxBytes);
   const authOff = parts.config.auth === 'off';
   const log = parts.log.child({ ns: 'deployments' });
-  const deployments = new Deployments(parts.db, parts.fleet, parts.commands, releases, parts.bus, parts.instance, log);
+  const deployments = new Deployments(
+    parts.db,
+    parts.fleet,
+    parts.commands,
+    releases,
+    parts.bus,
+    parts.instance,
+    parts.alone,
+    log,
+  );
   const releaseRoutes = releaseHttp({ ...parts, store: releases, authOff, maxBytes: parts.config.releaseMaxBytes });
   return { releases, deployments, releaseRoutes };
 }
