@@ -20,6 +20,9 @@ export function requireAdmin(ctx: Context): void {
   if (requireViewer(ctx).role !== 'admin') throw new ForbiddenError('only an admin may do this');
 }
 
+/** Admins (and everyone in lab mode) see everyone's jobs and deployments; others their own. */
+export const seesEveryones = (ctx: Context): boolean => ctx.authOff || ctx.viewer?.role === 'admin';
+
 export function isVisible(ctx: Context, device: DeviceState): boolean {
   return ctx.scope !== null && canSee(ctx.scope, device);
 }

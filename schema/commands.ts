@@ -2,14 +2,15 @@ import { SET_COMMAND } from '../protocol/v2.ts';
 import { nameProblem, valueProblem } from '../protocol/values.ts';
 import type { ExecutionRow, JobRow } from '../server/commands/command-store.ts';
 import { COMMAND_LIMITS, EXECUTION_STATES, type ExecutionState } from '../server/commands/states.ts';
-import { BadInputError, ForbiddenError } from '../server/errors.ts';
+import { BadInputError, bounded, ForbiddenError } from '../server/errors.ts';
 import { LatestStream, QueueStream } from '../server/live/streams.ts';
 import { compileWhere } from '../server/state/query.ts';
-import { isVisible, visibleDevices } from './access.ts';
+import { isVisible, seesEveryones, visibleDevices } from './access.ts';
 import { builder } from './builder.ts';
 import { ConditionInput } from './conditions.ts';
 import { listCost } from './cost.ts';
 import { DeviceRef } from './device.ts';
+import { pageOf } from './paging.ts';
 
 const STATE_MEANING: Record<ExecutionState, string> = {
   QUEUED: 'Waiting to be sent: the device is offline, or the job is paced.',
@@ -111,19 +112,6 @@ const JobRef = builder.objectRef<JobRow>('Job').implement({
   }),
 });
 
-const pageOf = (args: { offset?: number | null; limit?: number | null }): [number, number] => {
-  const { offset, limit } = page(args);
-  return [offset, limit];
-};
-
-function page(args: { offset?: number | null; limit?: number | null }) {
-  const offset = args.offset ?? 0;
-  const limit = args.limit ?? 50;
-  if (!Number.isInteger(offset) || offset < 0) throw new BadInputError('offset must not be negative');
-  if (!Number.isInteger(limit) || limit < 0 || limit > 500) throw new BadInputError('limit must be between 0 and 500');
-  return { offset, limit };
-}
-
 const SendCommandInput = builder.inputType('SendCommandInput', {
   description: 'A command and the devices it goes to (serials, where, or both).',
   fields: (t) => ({
@@ -170,12 +158,6 @@ function checkArgs(name: string, args: unknown): void {
       throw new BadInputError(`the value of ${k} must be a number, a string of at most 1 KiB, a boolean or null`);
   }
 }
-
-const bounded = (value: number | null | undefined, fallback: number, min: number, max: number, what: string) => {
-  const v = value ?? fallback;
-  if (!Number.isInteger(v) || v < min || v > max) throw new BadInputError(`${what} must be ${min} to ${max}`);
-  return v;
-};
 
 builder.mutationField('sendCommand', (t) =>
   t.field({
@@ -236,8 +218,7 @@ builder.mutationField('sendCommand', (t) =>
 /** A job, when the caller may see it: its creator, or an admin (everyone in lab mode). */
 async function visibleJob(ctx: Parameters<typeof isVisible>[0], id: string): Promise<JobRow> {
   const job = Number.isInteger(Number(id)) ? await ctx.commands.store.job(Number(id)) : null;
-  const admin = ctx.authOff || ctx.viewer?.role === 'admin';
-  if (!job || (!admin && job.userId !== ctx.viewer?.id)) throw new ForbiddenError(`no job ${id} of yours`);
+  if (!job || (!seesEveryones(ctx) && job.userId !== ctx.viewer?.id)) throw new ForbiddenError(`no job ${id} of yours`);
   return job;
 }
 
@@ -259,9 +240,7 @@ builder.queryField('jobs', (t) =>
       limit: t.arg.int({ required: false, defaultValue: 20, description: 'At most 500.' }),
     },
     resolve: (_root, args, ctx) => {
-      const admin = ctx.authOff || ctx.viewer?.role === 'admin';
-      const { offset, limit } = page(args);
-      return ctx.commands.store.jobs(admin ? null : (ctx.viewer?.id ?? -1), offset, limit);
+      return ctx.commands.store.jobs(seesEveryones(ctx) ? null : (ctx.viewer?.id ?? -1), ...pageOf(args, 20));
     },
   }),
 );

@@ -1,3 +1,4 @@
+import { VERSION_PARAMETER } from '../protocol/releases.ts';
 import type { DeploymentDeviceRow, DeploymentRow } from '../server/deployments/deployment-store.ts';
 import {
   DEPLOYMENT_LIMITS,
@@ -5,16 +6,16 @@ import {
   DEVICE_STATES,
   type DeploymentState,
   type DeviceUpdateState,
-  VERSION_PARAMETER,
 } from '../server/deployments/states.ts';
 import { BadInputError, ForbiddenError } from '../server/errors.ts';
 import { LatestStream } from '../server/live/streams.ts';
 import { compileWhere } from '../server/state/query.ts';
-import { isVisible, requireScope, visibleDevices } from './access.ts';
+import { isVisible, requireScope, seesEveryones, visibleDevices } from './access.ts';
 import { builder, type Context } from './builder.ts';
 import { ConditionInput } from './conditions.ts';
 import { listCost } from './cost.ts';
 import { DeviceRef } from './device.ts';
+import { pageOf } from './paging.ts';
 import { ReleaseRef } from './releases.ts';
 
 const DEVICE_STATE_MEANING: Record<DeviceUpdateState, string> = {
@@ -116,14 +117,6 @@ const CountsRef = builder.objectRef<Record<DeviceUpdateState, number>>('Deployme
     ) as never,
 });
 
-function page(args: { offset?: number | null; limit?: number | null }, fallback: number): [number, number] {
-  const offset = args.offset ?? 0;
-  const limit = args.limit ?? fallback;
-  if (!Number.isInteger(offset) || offset < 0) throw new BadInputError('offset must not be negative');
-  if (!Number.isInteger(limit) || limit < 0 || limit > 500) throw new BadInputError('limit must be between 0 and 500');
-  return [offset, limit];
-}
-
 DeploymentRef.implement({
   description: 'A release sent to devices in phases, with a rate limit, an abort threshold and a health rule.',
   fields: (t) => ({
@@ -162,7 +155,7 @@ DeploymentRef.implement({
       },
       extensions: { complexity: listCost(50) },
       resolve: (d, args, ctx) =>
-        ctx.deployments.store.devices({ deploymentId: d.id, states: args.states ?? undefined }, ...page(args, 50)),
+        ctx.deployments.store.devices({ deploymentId: d.id, states: args.states ?? undefined }, ...pageOf(args, 50)),
     }),
     createdBy: t.string({
       nullable: true,
@@ -223,8 +216,7 @@ const CreateDeploymentInput = builder.inputType('CreateDeploymentInput', {
 async function visibleDeployment(ctx: Context, id: number): Promise<DeploymentRow> {
   requireScope(ctx);
   const d = await ctx.deployments.store.get(id);
-  const admin = ctx.authOff || ctx.viewer?.role === 'admin';
-  if (!d || (!admin && d.userId !== ctx.viewer?.id)) throw new ForbiddenError(`no deployment ${id} of yours`);
+  if (!d || (!seesEveryones(ctx) && d.userId !== ctx.viewer?.id)) throw new ForbiddenError(`no deployment ${id} of yours`);
   return d;
 }
 
@@ -296,8 +288,7 @@ builder.queryField('deployments', (t) =>
     },
     resolve: (_root, args, ctx) => {
       requireScope(ctx);
-      const admin = ctx.authOff || ctx.viewer?.role === 'admin';
-      return ctx.deployments.store.list(admin ? null : (ctx.viewer?.id ?? -1), ...page(args, 20));
+      return ctx.deployments.store.list(seesEveryones(ctx) ? null : (ctx.viewer?.id ?? -1), ...pageOf(args, 20));
     },
   }),
 );
@@ -353,6 +344,6 @@ builder.objectField(DeviceRef, 'updates', (t) =>
       limit: t.arg.int({ required: false, defaultValue: 20, description: 'At most 500.' }),
     },
     extensions: { complexity: listCost(20) },
-    resolve: (d, args, ctx) => ctx.deployments.store.devices({ serial: d.serial }, ...page(args, 20)),
+    resolve: (d, args, ctx) => ctx.deployments.store.devices({ serial: d.serial }, ...pageOf(args, 20)),
   }),
 );

@@ -47,6 +47,7 @@ export interface App {
   readonly instance: string;
   readonly server: Server;
   readonly fleet: Fleet;
+  /** The live subscriptions (their counts are what tests and /metrics look at). */
   readonly hub: LiveHub;
   readonly accounts: Accounts;
   /** Starts listening (config.port; 0 picks a free port) and returns the base URL. */

@@ -23,3 +23,10 @@ export class ForbiddenError extends ClientError {
   override name = 'ForbiddenError';
   readonly code = 'FORBIDDEN';
 }
+
+/** An optional whole number within bounds (its default when absent), or the bad input named `what`. */
+export function bounded(value: number | null | undefined, fallback: number, min: number, max: number, what: string): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < min || v > max) throw new BadInputError(`${what} must be ${min} to ${max}`);
+  return v;
+}

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EmulatedFleet, type FleetOptions } from '../agent/emulator/fleet.ts';
@@ -8,6 +7,7 @@ import { solmate } from '../agent/emulator/solmate.ts';
 import { generateSigningKey, sha256Hex, signRelease } from '../agent/release/signature.ts';
 import { connectDevice } from './support/device.ts';
 import { data, gql } from './support/graphql.ts';
+import { freePort } from './support/own-redis.ts';
 import { killAll, runNode, type ServerProcess, spawnServer } from './support/process.ts';
 import { providers } from './support/providers.ts';
 import { startServer, type TestServer, tempDir } from './support/server.ts';
@@ -89,17 +89,18 @@ describe('deployments (lab mode, emulated devices)', () => {
     await Promise.all(fleets.splice(0).map((f) => f.stop()));
   });
   afterAll(() => server.close());
-
-  it('rolls out phase by phase; a device counts only once online on the version and sending for healthSeconds', async () => {
-    const fleet = emulate(server.deviceUrl, 'ph-', 20);
+  /** Emulated devices, started, once the server knows the commands of every one of them. */
+  const startFleet = async (prefix: string, devices: number, extra: Partial<FleetOptions> = {}) => {
+    const fleet = emulate(server.deviceUrl, prefix, devices, extra);
     fleets.push(fleet);
     await fleet.start();
+    for (let i = 0; i < devices; i++)
+      await eventually(() => Promise.resolve(server.app.fleet.get(fleet.serial(i))?.capabilities), Boolean, 10_000);
+  };
+
+  it('rolls out phase by phase; a device counts only once online on the version and sending for healthSeconds', async () => {
+    await startFleet('ph-', 20);
     const release = await publish(server.url, '2.0.0');
-    await eventually(
-      () => Promise.resolve(server.app.fleet.get('ph-0020')?.capabilities),
-      (c) => Boolean(c),
-      10_000,
-    );
     const made = await data<{ createDeployment: { id: number; phases: number[] } }>(server.url, DEPLOY, {
       i: {
         releaseId: release,
@@ -144,15 +145,8 @@ describe('deployments (lab mode, emulated devices)', () => {
   }, 90_000);
 
   it('starts no more devices a minute than its rate limit, and pauses, resumes and cancels', async () => {
-    const fleet = emulate(server.deviceUrl, 'rt-', 12);
-    fleets.push(fleet);
-    await fleet.start();
+    await startFleet('rt-', 12);
     const release = await publish(server.url, '3.0.0');
-    await eventually(
-      () => Promise.resolve(server.app.fleet.get('rt-0012')?.capabilities),
-      (c) => Boolean(c),
-      10_000,
-    );
     const id = (
       await data<{ createDeployment: { id: number } }>(server.url, DEPLOY, {
         i: {
@@ -195,15 +189,8 @@ describe('deployments (lab mode, emulated devices)', () => {
   }, 60_000);
 
   it('aborts at the threshold with the reason, and cancels what had not started', async () => {
-    const fleet = emulate(server.deviceUrl, 'ab-', 20, { updateFailureRate: 1 });
-    fleets.push(fleet);
-    await fleet.start();
+    await startFleet('ab-', 20, { updateFailureRate: 1 });
     const release = await publish(server.url, '4.0.0');
-    await eventually(
-      () => Promise.resolve(server.app.fleet.get('ab-0020')?.capabilities),
-      (c) => Boolean(c),
-      10_000,
-    );
     const id = (
       await data<{ createDeployment: { id: number } }>(server.url, DEPLOY, {
         i: {
@@ -225,15 +212,8 @@ describe('deployments (lab mode, emulated devices)', () => {
   }, 60_000);
 
   it('marks a device that comes back on its old version ROLLED_BACK, and never counts it healthy', async () => {
-    const fleet = emulate(server.deviceUrl, 'rb-', 3, { unhealthyAfterUpdateRate: 1 });
-    fleets.push(fleet);
-    await fleet.start();
+    await startFleet('rb-', 3, { unhealthyAfterUpdateRate: 1 });
     const release = await publish(server.url, '5.0.0');
-    await eventually(
-      () => Promise.resolve(server.app.fleet.get('rb-0003')?.capabilities),
-      (c) => Boolean(c),
-      10_000,
-    );
     const id = (
       await data<{ createDeployment: { id: number } }>(server.url, DEPLOY, {
         i: {
@@ -258,15 +238,7 @@ describe('deployments (lab mode, emulated devices)', () => {
   it('skips v1 devices (which never receive a frame they did not ask for), devices already on it, and those outside the target', async () => {
     const v1 = await connectDevice(server.deviceUrl);
     expect((await v1.update(1, 'old-1', { software_version: '1.0.0' })).ok).toBe(true);
-    const fleet = emulate(server.deviceUrl, 'sk-', 2);
-    fleets.push(fleet);
-    await fleet.start();
-    for (const serial of ['sk-0001', 'sk-0002'])
-      await eventually(
-        () => Promise.resolve(server.app.fleet.get(serial)?.capabilities),
-        (c) => Boolean(c),
-        10_000,
-      );
+    await startFleet('sk-', 2);
     const release = await publish(server.url, '6.0.0', null, 'serial != sk-0002');
     const id = (
       await data<{ createDeployment: { id: number } }>(server.url, DEPLOY, {
@@ -292,11 +264,7 @@ describe('deployments (lab mode, emulated devices)', () => {
   }, 60_000);
 
   it('keeps a release while a deployment sends it; once deleted, the deployment and the history stay', async () => {
-    const fleet = emulate(server.deviceUrl, 'dl-', 2);
-    fleets.push(fleet);
-    await fleet.start();
-    for (const serial of ['dl-0001', 'dl-0002'])
-      await eventually(() => Promise.resolve(server.app.fleet.get(serial)?.capabilities), Boolean, 10_000);
+    await startFleet('dl-', 2);
     const release = await publish(server.url, '6.5.0');
     const id = (
       await data<{ createDeployment: { id: number } }>(server.url, DEPLOY, {
@@ -344,15 +312,6 @@ describe('deployments (lab mode, emulated devices)', () => {
     );
   });
 });
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 describe('deployments survive', () => {
   const dirs: Array<{ remove(): void }> = [];

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevice } from '../agent/device.ts';
@@ -8,6 +7,7 @@ import { DiskObservations } from '../agent/standalone/offline-buffer.ts';
 import { formatDeviceFrame } from '../protocol/frames.ts';
 import { connectDevice } from './support/device.ts';
 import { data } from './support/graphql.ts';
+import { freePort } from './support/own-redis.ts';
 import { startServer, type TestServer, tempDir } from './support/server.ts';
 import { V2TestDevice } from './support/v2-device.ts';
 import { eventually } from './support/wait.ts';
@@ -74,15 +74,6 @@ describe('observation times (protocol v2 "at")', () => {
     await d.close();
   });
 });
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 describe('the offline buffer', () => {
   it('sends what was observed while the server was down, oldest first, each at its time', async () => {

@@ -4,6 +4,7 @@
 // makes a share come up on the new version for half the health window, drop out, and come back on the old one reporting update_rollback
 // (what the standalone agent does when a version does not stay connected).
 import { createHash } from 'node:crypto';
+import { ROLLBACK_PARAMETER, rollbackMark, VERSION_PARAMETER } from '../../protocol/releases.ts';
 import type { CommandContext } from '../commands.ts';
 import type { Device } from '../device.ts';
 import { artifactUrl, readUpdateArgs } from '../standalone/update.ts';
@@ -63,11 +64,11 @@ export function emulateUpdate(device: Device, o: EmulatedUpdates) {
     await pause(200);
     if (o.random() < o.failureRate) throw new Error('emulated install failure (--update-failure-rate)');
     if (a.kind === 'script') return { ran: `${a.name} ${a.version}`, exitCode: 0, output: '' };
-    const before = device.get('software_version') ?? null;
+    const before = device.get(VERSION_PARAMETER) ?? null;
     const unhealthy = o.random() < o.unhealthyRate;
     // Answer first, then "restart" on the new version.
     setTimeout(() => {
-      device.set({ software_version: a.version });
+      device.set({ [VERSION_PARAMETER]: a.version });
       device.drop();
       if (!unhealthy) return;
       // Up on the new version for half its health window (at least a second) once it is back, then back
@@ -75,7 +76,7 @@ export function emulateUpdate(device: Device, o: EmulatedUpdates) {
       device.once('connected', () =>
         setTimeout(
           () => {
-            device.set({ software_version: before, update_rollback: `${a.version}#${ctx.cmdid}` });
+            device.set({ [VERSION_PARAMETER]: before, [ROLLBACK_PARAMETER]: rollbackMark(a.version, ctx.cmdid) });
             device.drop();
           },
           Math.max(1000, (a.healthSeconds * 1000) / 2),

@@ -7,6 +7,7 @@
 //   rolled-back.json  {mark}: reported once the previous version runs again
 import { existsSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROLLBACK_PARAMETER } from '../../protocol/releases.ts';
 import type { Device } from '../device.ts';
 
 export interface Trial {
@@ -21,7 +22,6 @@ export interface Trial {
 
 /** How long past its health window a version on trial has to prove itself before it is rolled back. */
 export const TRIAL_GRACE_SECONDS = 300;
-export const ROLLBACK_PARAMETER = 'update_rollback';
 
 /** Points `link` at `target` in one step (a new link renamed over the old one). */
 export function switchLink(link: string, target: string): void {

@@ -5,7 +5,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RELEASE_NAME_PATTERN, SEMVER_PATTERN } from '../../protocol/releases.ts';
+import { RELEASE_NAME_PATTERN, rollbackMark, SEMVER_PATTERN } from '../../protocol/releases.ts';
 import type { CommandContext } from '../commands.ts';
 import { type ReleaseIdentity, verifyRelease } from '../release/signature.ts';
 import { runScript } from '../run-scripts.ts';
@@ -137,7 +137,7 @@ export async function applyUpdate(
     beginTrial(s.dir, {
       version: a.version,
       previous: before,
-      mark: `${a.version}#${ctx.cmdid}`,
+      mark: rollbackMark(a.version, ctx.cmdid),
       healthSeconds: a.healthSeconds,
     });
   }

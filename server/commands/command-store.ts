@@ -227,6 +227,15 @@ export class CommandStore {
     return row ? executionRow(row) : null;
   }
 
+  /** Executions by id (those that exist). */
+  async byIds(ids: readonly number[]): Promise<ExecutionRow[]> {
+    const out: ExecutionRow[] = [];
+    for (let i = 0; i < ids.length; i += IN_LIST)
+      for (const r of await this.db.commandExecution.findMany({ where: { id: { in: ids.slice(i, i + IN_LIST) } } }))
+        out.push(executionRow(r));
+    return out;
+  }
+
   /** Open executions of these devices, oldest first per device (what to send them). */
   async openFor(
     serials: readonly string[],

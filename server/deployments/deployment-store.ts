@@ -73,6 +73,8 @@ export interface DeviceMove {
   from: DeviceUpdateState;
   to: DeviceUpdateState;
   detail?: string | null;
+  /** States it passed on the way (reported between two ticks): recorded as events before `to`. */
+  via?: DeviceUpdateState[];
   patch?: Partial<{
     reason: string | null;
     percent: number | null;
@@ -131,6 +133,9 @@ export const deviceRow = (d: {
   healthSince: d.healthSince?.getTime() ?? null,
   updatedAt: d.updatedAt.getTime(),
 });
+
+/** The detail of a stage a device passed between two looks at it. */
+const PASSED = 'reported together with a later stage';
 
 /** Rows per multi-row INSERT and ids per IN list, within SQLite's bound on parameters. */
 const ROWS = 100;
@@ -245,6 +250,11 @@ export class DeploymentStore {
     });
   }
 
+  /** Devices of a deployment not yet final (queued or in flight). */
+  async notFinal(id: number): Promise<number> {
+    return this.db.deploymentDevice.count({ where: { deploymentId: id, state: { in: ['QUEUED', ...IN_FLIGHT] } } });
+  }
+
   /** Devices started within the last minute (the rate limit counts these, so it holds across restarts). */
   async startedSince(id: number, since: number): Promise<number> {
     return this.db.deploymentDevice.count({ where: { deploymentId: id, startedAt: { gte: new Date(since) } } });
@@ -255,53 +265,43 @@ export class DeploymentStore {
     return rows.map((r) => ({ state: r.state as DeviceUpdateState, at: r.at.getTime(), detail: r.detail }));
   }
 
-  /** Applies moves (each only if the device is still where it was), at a time; resolves with how many moved. */
+  /**
+   * Applies moves (each only if the device is still where it was), at the driver's time, so a transition's
+   * event and the health clock agree on when it happened; resolves with how many moved. Moves that differ
+   * only in the device are one statement (a phase of a thousand devices moving on together is a few
+   * statements, not a thousand).
+   */
   async move(moves: readonly DeviceMove[], at = Date.now()): Promise<number> {
-    let moved = 0;
-    // The driver's time: a transition's event and the health clock agree on when it happened.
     const now = new Date(at);
-    // Moves that differ only in the device are one statement (a phase of a thousand devices moving on
-    // together is a few statements, not a thousand); a device moved twice keeps its order (by rounds).
-    const rounds: DeviceMove[][] = [];
-    const seen = new Map<number, number>();
+    const groups = new Map<string, DeviceMove[]>();
     for (const m of moves) {
-      const round = seen.get(m.id) ?? 0;
-      seen.set(m.id, round + 1);
-      const list = rounds[round] ?? [];
-      list.push(m);
-      rounds[round] = list;
+      const key = `${m.from}|${m.to}|${JSON.stringify(m.patch ?? {})}`;
+      groups.set(key, [...(groups.get(key) ?? []), m]);
     }
-    for (const round of rounds) {
-      const groups = new Map<string, DeviceMove[]>();
-      for (const m of round) {
-        const key = `${m.from}|${m.to}|${JSON.stringify(m.patch ?? {})}`;
-        const g = groups.get(key);
-        if (g) g.push(m);
-        else groups.set(key, [m]);
+    let moved = 0;
+    for (const group of groups.values()) {
+      const { from, to, patch } = group[0] as DeviceMove;
+      for (let i = 0; i < group.length; i += IN_LIST) {
+        const chunk = group.slice(i, i + IN_LIST);
+        // Only those still where they were (a cancel on another instance may have moved one) get events.
+        const done = await this.db.deploymentDevice.updateManyAndReturn({
+          where: { id: { in: chunk.map((m) => m.id) }, state: from },
+          data: { state: to, updatedAt: now, ...(patch ?? {}) },
+          select: { id: true },
+        });
+        moved += done.length;
+        if (from === to) continue;
+        const ids = new Set(done.map((d) => d.id));
+        const events = chunk
+          .filter((m) => ids.has(m.id))
+          .flatMap((m) => [
+            ...(m.via ?? []).map((state) => ({ deviceId: m.id, state, at: now, detail: PASSED })),
+            { deviceId: m.id, state: to, at: now, detail: m.detail ?? patch?.reason ?? null },
+          ]);
+        for (let k = 0; k < events.length; k += ROWS)
+          await this.db.deploymentEvent.createMany({ data: events.slice(k, k + ROWS) });
       }
-      for (const group of groups.values()) {
-        const { from, to, patch } = group[0] as DeviceMove;
-        for (let i = 0; i < group.length; i += IN_LIST) {
-          const chunk = group.slice(i, i + IN_LIST);
-          const where = { id: { in: chunk.map((m) => m.id) }, state: from };
-          // Which of them are still where they were (a cancel on another instance may have moved one).
-          const still =
-            chunk.length === 1
-              ? chunk
-              : new Set((await this.db.deploymentDevice.findMany({ where, select: { id: true } })).map((r) => r.id));
-          const ids = chunk.filter((m) => (still instanceof Set ? still.has(m.id) : true));
-          const { count } = await this.db.deploymentDevice.updateMany({
-            where: { id: { in: ids.map((m) => m.id) }, state: from },
-            data: { state: to, updatedAt: now, ...(patch ?? {}) },
-          });
-          moved += count;
-          if (from === to || count === 0) continue;
-          const events = ids.map((m) => ({ deviceId: m.id, state: to, at: now, detail: m.detail ?? patch?.reason ?? null }));
-          for (let k = 0; k < events.length; k += ROWS)
-            await this.db.deploymentEvent.createMany({ data: events.slice(k, k + ROWS) });
-        }
-        await setImmediate();
-      }
+      await setImmediate();
     }
     return moved;
   }
@@ -331,23 +331,29 @@ export class DeploymentStore {
    * restarted after a crash continues at once instead of waiting out its predecessor's lease.
    */
   async claim(instance: string, now: number, alone = false): Promise<number[]> {
-    const open = await this.db.deployment.findMany({ where: { finishedAt: null }, select: { id: true } });
+    const open = await this.db.deployment.findMany({
+      where: { finishedAt: null },
+      select: { id: true, leaseOwner: true, leaseUntil: true },
+    });
+    // Alone, there is nobody to keep out: no lease is written at all.
+    if (alone) return open.map((d) => d.id);
     const mine: number[] = [];
     const until = new Date(now + DEPLOYMENT_LIMITS.leaseMs);
-    for (const { id } of open) {
+    for (const d of open) {
+      // A lease of ours with more than half its time left needs no write this tick.
+      if (d.leaseOwner === instance && (d.leaseUntil?.getTime() ?? 0) > now + DEPLOYMENT_LIMITS.leaseMs / 2) {
+        mine.push(d.id);
+        continue;
+      }
       const { count } = await this.db.deployment.updateMany({
         where: {
-          id,
+          id: d.id,
           finishedAt: null,
-          ...(alone
-            ? {}
-            : {
-                OR: [{ leaseOwner: instance }, { leaseOwner: null }, { leaseUntil: null }, { leaseUntil: { lt: new Date(now) } }],
-              }),
+          OR: [{ leaseOwner: instance }, { leaseOwner: null }, { leaseUntil: null }, { leaseUntil: { lt: new Date(now) } }],
         },
         data: { leaseOwner: instance, leaseUntil: until },
       });
-      if (count === 1) mine.push(id);
+      if (count === 1) mine.push(d.id);
     }
     return mine;
   }

@@ -1,5 +1,7 @@
+import { VERSION_PARAMETER } from '../../protocol/releases.ts';
 import type { CommandCenter } from '../commands/command-center.ts';
-import { BadInputError } from '../errors.ts';
+import { UNFINISHED_STATES } from '../commands/states.ts';
+import { BadInputError, bounded } from '../errors.ts';
 import type { ChangeBus } from '../live/bus.ts';
 import type { Logger } from '../logger.ts';
 import type { ReleaseInfo, ReleaseStore } from '../releases/release-store.ts';
@@ -8,7 +10,8 @@ import { compileWhere } from '../state/query.ts';
 import type { Db } from '../storage/database.ts';
 import { type DeploymentRow, DeploymentStore, type NewDeploymentDevice } from './deployment-store.ts';
 import { DeploymentDriver } from './driver.ts';
-import { CANCELABLE, DEPLOYMENT_LIMITS, VERSION_PARAMETER } from './states.ts';
+import { cannotTake } from './eligibility.ts';
+import { CANCELABLE, DEPLOYMENT_LIMITS } from './states.ts';
 
 export interface DeploymentSettings {
   phases?: number[] | null;
@@ -25,12 +28,6 @@ export interface Requester {
   via: string;
   address: string;
 }
-
-const bounded = (value: number | null | undefined, fallback: number, min: number, max: number, what: string) => {
-  const v = value ?? fallback;
-  if (!Number.isInteger(v) || v < min || v > max) throw new BadInputError(`${what} must be ${min} to ${max}`);
-  return v;
-};
 
 /** Cumulative percentages, rising, ending at 100. */
 export function checkPhases(phases: readonly number[] | null | undefined): number[] {
@@ -73,10 +70,7 @@ export class Deployments {
   ) {
     this.store = new DeploymentStore(db);
     const owner = { instance, alone };
-    this.driver = new DeploymentDriver(this.store, db, fleet, commands, releases, owner, (id) => this.changed(id), log);
-    commands.transitions.on((rows) => {
-      for (const r of rows) if (r.state === 'DELIVERED' && r.result !== null) this.driver.noteReport(r.id, r.result);
-    });
+    this.driver = new DeploymentDriver(this.store, fleet, commands, releases, owner, (id) => this.changed(id), log);
     bus.onDeployments((ids) => {
       for (const id of ids) this.tell(id);
     });
@@ -126,19 +120,15 @@ export class Deployments {
     const devices: NewDeploymentDevice[] = serials.map((serial) => {
       const d = this.fleet.get(serial);
       const version = d?.params[VERSION_PARAMETER];
-      const skip = !d
-        ? 'not in the fleet'
-        : d.protocol !== 2
-          ? 'the device speaks protocol v1: it cannot take updates'
-          : busy.has(serial)
-            ? `already in deployment ${busy.get(serial)}`
-            : !matches(d)
-              ? 'does not match the release’s target'
-              : release.kind === 'software' && version === release.version
-                ? `already on ${release.version}`
-                : d.capabilities && !d.capabilities.commands.some((c) => c.name === 'update')
-                  ? 'the device has no `update` command'
-                  : null;
+      const skip =
+        cannotTake(d, release) ??
+        (busy.has(serial)
+          ? `already in deployment ${busy.get(serial)}`
+          : d && !matches(d)
+            ? 'does not match the release’s target'
+            : d?.capabilities && !d.capabilities.commands.some((c) => c.name === 'update')
+              ? 'the device has no `update` command'
+              : null);
       return { serial, phase: 0, skip, fromVersion: typeof version === 'string' ? version : null };
     });
     // A random order decides who goes first, so the first phase is a fair sample of the fleet.
@@ -203,7 +193,7 @@ export class Deployments {
     for (const x of open)
       if (x.executionId !== null)
         this.commands.transitions.emit([
-          await this.commands.store.move(x.executionId, ['QUEUED', 'SENT', 'DELIVERED', 'TIMED_OUT'], 'CANCELED', { reason }),
+          await this.commands.store.move(x.executionId, UNFINISHED_STATES, 'CANCELED', { reason }),
         ]);
     await this.store.move(open.map((x) => ({ id: x.id, from: x.state, to: 'CANCELED', patch: { reason } })));
     this.changed(id);

@@ -1,33 +1,16 @@
-import type { CommandStore } from '../commands/command-store.ts';
+import { ROLLBACK_PARAMETER, rollbackMark, type UpdateStage, VERSION_PARAMETER } from '../../protocol/releases.ts';
+import type { CommandStore, ExecutionRow } from '../commands/command-store.ts';
 import { UNFINISHED_STATES } from '../commands/states.ts';
 import type { Logger } from '../logger.ts';
 import type { ReleaseInfo, ReleaseStore } from '../releases/release-store.ts';
 import type { DeviceState, Fleet } from '../state/fleet.ts';
-import type { Db } from '../storage/database.ts';
 import type { DeploymentDeviceRow, DeploymentRow, DeploymentStore, DeviceMove } from './deployment-store.ts';
-import {
-  DEPLOYMENT_LIMITS,
-  DEVICE_STATES,
-  type DeviceUpdateState,
-  IN_FLIGHT,
-  ROLLBACK_PARAMETER,
-  rollbackMark,
-  STAGES,
-  VERSION_PARAMETER,
-} from './states.ts';
-
-interface ExecutionView {
-  state: string;
-  result: unknown;
-  percent: number | null;
-  error: string | null;
-  reason: string | null;
-}
+import { cannotTake } from './eligibility.ts';
+import { DEPLOYMENT_LIMITS, DEVICE_STATES, type DeviceUpdateState, IN_FLIGHT, STAGES } from './states.ts';
 
 const order = (s: DeviceUpdateState) => DEVICE_STATES.indexOf(s);
 /** Devices started per tick at most (the rate limit may allow fewer). */
 const START_BATCH = 2000;
-const IN_LIST = 900;
 
 /**
  * Drives the deployments this instance holds the lease of, once a tick: reads what the devices reported
@@ -38,15 +21,8 @@ const IN_LIST = 900;
 export class DeploymentDriver {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
-  /**
-   * Stages devices reported (through the transitions, from every instance) since the last tick, by cmdid: a
-   * device that downloads, verifies and installs within one tick still has each step in its history.
-   */
-  private readonly seen = new Map<number, Set<DeviceUpdateState>>();
-
   constructor(
     private readonly store: DeploymentStore,
-    private readonly db: Db,
     private readonly fleet: Fleet,
     private readonly commands: { store: CommandStore; queued(serials: string[]): void },
     private readonly releases: ReleaseStore,
@@ -56,37 +32,14 @@ export class DeploymentDriver {
     private readonly log: Logger,
   ) {}
 
-  /** A report of a command arrived (here or on another instance). */
-  noteReport(executionId: number, result: unknown): void {
-    const stage = (result as { stage?: unknown } | null)?.stage;
-    const state = typeof stage === 'string' ? STAGES[stage] : undefined;
-    if (!state) return;
-    // Bounded: a tick empties it; a flood between two ticks is cut, costing only history detail.
-    if (this.seen.size >= 100_000) this.seen.clear();
-    const set = this.seen.get(executionId) ?? new Set();
-    set.add(state);
-    this.seen.set(executionId, set);
-  }
-
-  /** The stages a device passed on its way to `move.to`, as moves of their own before it. */
-  private withStages(x: DeploymentDeviceRow, move: DeviceMove): DeviceMove[] {
-    const seen = new Set(x.executionId === null ? [] : this.seen.get(x.executionId));
-    if (order(move.to) <= order(x.state)) return [move];
-    // Each stage follows the one before (installing means it downloaded and verified), even when a device's
-    // reports of them were coalesced into a later one.
-    const implied = new Set<DeviceUpdateState>();
-    if (order(move.to) <= order('HEALTHY')) for (const st of Object.values(STAGES)) if (!seen.has(st)) implied.add(st);
-    const between = [...seen, ...implied]
-      .filter((st) => order(st) > order(x.state) && order(st) < order(move.to))
-      .sort((a, b) => order(a) - order(b));
-    const out: DeviceMove[] = [];
-    let from = x.state;
-    for (const st of between) {
-      out.push({ id: x.id, from, to: st, detail: implied.has(st) ? 'reported together with a later stage' : null });
-      from = st;
-    }
-    out.push({ ...move, from });
-    return out;
+  /**
+   * The stages a device passed on the way to `move.to` without a tick seeing them (its reports came between
+   * two ticks, or were coalesced into a later one): each stage follows the one before.
+   */
+  private withStages(x: DeploymentDeviceRow, move: DeviceMove): DeviceMove {
+    if (order(move.to) > order('HEALTHY')) return move;
+    const via = Object.values(STAGES).filter((st) => order(st) > order(x.state) && order(st) < order(move.to));
+    return via.length > 0 ? { ...move, via } : move;
   }
 
   start(): void {
@@ -148,15 +101,11 @@ export class DeploymentDriver {
       return true;
     }
     if (d.state === 'RUNNING' && release) changed = (await this.advance(d, release, now)) || changed;
-    else if (d.state !== 'PAUSED' && (await this.inFlight(id)) === 0) {
+    else if (d.state !== 'PAUSED' && (await this.store.notFinal(id)) === 0) {
       await this.store.patch(id, { finishedAt: new Date(now) });
       changed = true;
     }
     return changed;
-  }
-
-  private async inFlight(id: number): Promise<number> {
-    return this.db.deploymentDevice.count({ where: { deploymentId: id, state: { in: ['QUEUED', ...IN_FLIGHT] } } });
   }
 
   /** QUEUED devices become CANCELED (an abort: what is in flight is seen through). */
@@ -169,24 +118,15 @@ export class DeploymentDriver {
   private async watch(d: DeploymentRow, release: ReleaseInfo | null, now: number): Promise<number> {
     const devices = await this.store.devices({ deploymentId: d.id, states: [...IN_FLIGHT] }, 0, DEPLOYMENT_LIMITS.targets);
     if (devices.length === 0) return 0;
-    const executions = new Map<number, ExecutionView>();
     const ids = devices.map((x) => x.executionId).filter((x): x is number => x !== null);
-    for (let i = 0; i < ids.length; i += IN_LIST) {
-      const rows = await this.db.commandExecution.findMany({
-        where: { id: { in: ids.slice(i, i + IN_LIST) } },
-        select: { id: true, state: true, result: true, percent: true, error: true, reason: true },
-      });
-      for (const r of rows) executions.set(r.id, { ...r, result: r.result === null ? null : (JSON.parse(r.result) as unknown) });
-    }
+    const executions = new Map((await this.commands.store.byIds(ids)).map((e) => [e.id, e]));
     const moves: DeviceMove[] = [];
     const stale: number[] = [];
     for (const x of devices) {
       const exec = x.executionId === null ? undefined : executions.get(x.executionId);
       const move = this.next(d, release, x, exec, this.fleet.get(x.serial), now);
-      if (move) moves.push(...this.withStages(x, move));
-      if (move && order(move.to) >= order('RESTARTING') && x.executionId !== null) this.seen.delete(x.executionId);
-      if (move?.to === 'FAILED' && exec && (UNFINISHED_STATES as readonly string[]).includes(exec.state) && x.executionId)
-        stale.push(x.executionId);
+      if (move) moves.push(this.withStages(x, move));
+      if (move?.to === 'FAILED' && exec && UNFINISHED_STATES.includes(exec.state)) stale.push(exec.id);
     }
     // A device that timed out is not sent its update any more.
     for (const e of stale)
@@ -199,7 +139,7 @@ export class DeploymentDriver {
     d: DeploymentRow,
     release: ReleaseInfo | null,
     x: DeploymentDeviceRow,
-    exec: ExecutionView | undefined,
+    exec: ExecutionRow | undefined,
     device: DeviceState | undefined,
     now: number,
   ): DeviceMove | null {
@@ -229,7 +169,7 @@ export class DeploymentDriver {
         return to('RESTARTING', { percent: 100 });
       }
       const stage = (exec.result as { stage?: unknown } | null)?.stage;
-      const staged = typeof stage === 'string' ? STAGES[stage] : undefined;
+      const staged = typeof stage === 'string' ? STAGES[stage as UpdateStage] : undefined;
       if (staged && order(staged) > order(x.state)) return to(staged, { percent: exec.percent });
       if (exec.percent !== null && exec.percent !== x.percent) return to(x.state, { percent: exec.percent });
       return null;
@@ -270,15 +210,7 @@ export class DeploymentDriver {
     const moves: DeviceMove[] = [];
     const go: DeploymentDeviceRow[] = [];
     for (const q of queued) {
-      const device = this.fleet.get(q.serial);
-      // Checked again now: the device may have changed since the deployment was created.
-      const skip = !device
-        ? 'the device left the fleet'
-        : device.protocol !== 2
-          ? 'the device speaks protocol v1: it cannot take updates'
-          : release.kind === 'software' && device.params[VERSION_PARAMETER] === release.version
-            ? `already on ${release.version}`
-            : null;
+      const skip = cannotTake(this.fleet.get(q.serial), release);
       if (skip) moves.push({ id: q.id, from: 'QUEUED', to: 'SKIPPED', patch: { reason: skip } });
       else go.push(q);
     }

@@ -1,3 +1,5 @@
+import type { UpdateStage } from '../../protocol/releases.ts';
+
 /** Where one device of a deployment is; every transition is stored with its time (its update history). */
 export const DEVICE_STATES = [
   'QUEUED',
@@ -39,7 +41,7 @@ export const IN_FLIGHT: readonly DeviceUpdateState[] = [
 export const CANCELABLE: readonly DeviceUpdateState[] = ['QUEUED', 'NOTIFIED', 'DOWNLOADING', 'DOWNLOADED', 'VERIFIED'];
 
 /** The `stage` an agent reports in its `progress` results of `update`, and the state each one means. */
-export const STAGES: Readonly<Record<string, DeviceUpdateState>> = {
+export const STAGES: Readonly<Record<UpdateStage, DeviceUpdateState>> = {
   downloading: 'DOWNLOADING',
   downloaded: 'DOWNLOADED',
   verified: 'VERIFIED',
@@ -48,14 +50,6 @@ export const STAGES: Readonly<Record<string, DeviceUpdateState>> = {
 
 export const DEPLOYMENT_STATES = ['RUNNING', 'PAUSED', 'COMPLETED', 'ABORTED', 'CANCELED'] as const;
 export type DeploymentState = (typeof DEPLOYMENT_STATES)[number];
-
-/** The value an agent reports after switching back from a release that did not come up healthy. */
-export const ROLLBACK_PARAMETER = 'update_rollback';
-/** The value devices report their software version in (the health rule waits for the release's). */
-export const VERSION_PARAMETER = 'software_version';
-
-/** `<version>#<cmdid>`: which update was rolled back, so an older rollback never counts for a new one. */
-export const rollbackMark = (version: string, cmdid: number | string) => `${version}#${cmdid}`;
 
 /** Bounds and defaults of deployments (docs/releases.md). */
 export const DEPLOYMENT_LIMITS = {

@@ -10,6 +10,7 @@ import type { CommandCenter } from '../commands/command-center.ts';
 import type { Config } from '../config.ts';
 import { Deployments } from '../deployments/deployments.ts';
 import { ClientError } from '../errors.ts';
+import { bearerOf } from '../http/bearer.ts';
 import { sendJson } from '../http/respond.ts';
 import type { ChangeBus } from '../live/bus.ts';
 import type { Logger } from '../logger.ts';
@@ -141,7 +142,9 @@ export function releaseHttp(deps: ReleaseHttpDeps) {
   }
 
   async function download(req: IncomingMessage, res: ServerResponse, id: number): Promise<void> {
-    const secret = /^Bearer (\S+)$/.exec(header(req, 'authorization'))?.[1] ?? null;
+    const presented = bearerOf(req.headers);
+    if (presented.kind === 'malformed') return sendJson(res, 401, { error: 'Authorization: Bearer <the device’s token or key>' });
+    const secret = presented.kind === 'secret' ? presented.secret : null;
     let ownerId: number | null = null;
     if (!deps.authOff || secret) {
       let credential: Awaited<ReturnType<Credentials['authenticate']>>;
