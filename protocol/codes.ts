@@ -28,7 +28,7 @@ export const ErrorReason = {
   notText: 'binary frames are not supported, send JSON text',
   notJson: 'frame is not valid JSON',
   notEnvelope: 'frame must be a JSON object with "type" and "message"',
-  unsupportedType: 'unsupported frame type, expected INIT or UPDT (and on protocol v2 RSLT or CAPS)',
+  unsupportedType: 'unsupported frame type, expected INIT or UPDT (and on protocol v2 RSLT, CAPS, SUBS or UNSB)',
   messageNotString: 'message must be a string "<msgid>:<serial>:<json body>"',
   badHead: 'message must look like "<msgid>:<serial>:<json body>"',
   badMsgId: 'msgid must be 4 to 20 decimal digits',
@@ -48,16 +48,19 @@ export const ErrorReason = {
   rejected: 'an admin rejected this device',
   shuttingDown: 'server is shutting down, send again after reconnecting',
   storageFailed: 'the update could not be stored, send it again',
-  v2Only: 'RSLT and CAPS need protocol v2: connect with the WebSocket subprotocol smart-os.v2',
+  v2Only: 'RSLT, CAPS, SUBS and UNSB need protocol v2: connect with the WebSocket subprotocol smart-os.v2',
   badObservedAt: '"at" must be the observation time in milliseconds since the epoch (an integer)',
   observedTooOld: 'observed longer ago than the server keeps late values (OBSERVED_MAX_AGE_SECONDS)',
   unknownCommand: 'no command with this cmdid is waiting for a result from this device',
-  initFirst: 'send INIT or UPDT for this serial before CAPS',
+  initFirst: 'send INIT or UPDT for this serial before CAPS or SUBS',
   badStatus: 'status must be one of received, progress, succeeded, failed, rejected',
   badResult: 'error must be text of at most 1024 characters and percent a number from 0 to 100',
   resultTooLarge: 'result is larger than 16 KiB as JSON',
   badCapabilities:
     'CAPS must be {"commands": [{"name", "description"?, "args"? (a JSON Schema)}], "agent"?: {"name", "version"}} within its bounds',
+  badSubscription:
+    'SUBS must be {"where": [{"field", "op", "value"?}] (at most 50, as the devices query), "params"?: [names] (at most 256), "since"?: seq, "intervalMs"?: 100 to 60000}',
+  notClaimed: "a device reads its owner's devices: this one has no owner (claim it with an enrollment key)",
 } as const;
 
 export type ErrorReasonName = keyof typeof ErrorReason;

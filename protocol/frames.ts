@@ -2,6 +2,7 @@
 // Shared by the server and the agent so that both sides read and write frames with the same code.
 // No Node-only imports: it runs on devices too.
 import type { ErrorReasonName } from './codes.ts';
+import { readSubscription, type Subscription } from './peers.ts';
 import { type Capabilities, CMDID_PATTERN, type ProtocolVersion, type ResultBody, readCapabilities, readResult } from './v2.ts';
 import {
   DEFAULT_LIMITS,
@@ -29,6 +30,12 @@ export interface Frames {
   RSLT: { type: 'RSLT'; message: string };
   /** v2, device to server: the commands it accepts, `<msgid>:<serial>:{"commands": […], "agent"?}`. */
   CAPS: { type: 'CAPS'; message: string };
+  /** v2, device to server: subscribe to its owner's devices, `<msgid>:<serial>:{"where", "params"?, "since"?, "intervalMs"?}`. */
+  SUBS: { type: 'SUBS'; message: string };
+  /** v2, device to server: stop the subscription, `<msgid>:<serial>:{}`. */
+  UNSB: { type: 'UNSB'; message: string };
+  /** v2, server to device: peers' values, `<seq>:<serial>:{"snapshot", "devices", "left"}` (protocol/peers.ts). */
+  PEER: { type: 'PEER'; message: string };
 }
 
 export type FrameType = keyof Frames;
@@ -82,7 +89,17 @@ export interface ParsedCapsFrame {
   caps: Capabilities;
 }
 
-export type AnyFrameParse = FrameParse | ParsedResultFrame | ParsedCapsFrame;
+/** v2: a subscription to peers (SUBS), or its end (UNSB, no subscription). */
+export interface ParsedPeersFrame {
+  ok: true;
+  type: 'SUBS' | 'UNSB';
+  head: string;
+  msgid: string;
+  serial: string;
+  subscription: Subscription | null;
+}
+
+export type AnyFrameParse = FrameParse | ParsedResultFrame | ParsedCapsFrame | ParsedPeersFrame;
 
 function reject(head: string | null, reason: ErrorReasonName): RejectedFrame {
   return { ok: false, head, reason };
@@ -118,7 +135,7 @@ export function parseDeviceFrame(text: string, limits: ProtocolLimits = DEFAULT_
     : (parsed as FrameParse);
 }
 
-/** Parses one text frame from a device speaking `version`: v2 adds RSLT and CAPS. Never throws. */
+/** Parses one text frame from a device speaking `version`: v2 adds RSLT, CAPS, SUBS and UNSB. Never throws. */
 export function parseAnyFrame(text: string, limits: ProtocolLimits, version: ProtocolVersion): AnyFrameParse {
   let frame: unknown;
   try {
@@ -137,7 +154,7 @@ export function parseAnyFrame(text: string, limits: ProtocolLimits, version: Pro
   if (!(type === 'RSLT' ? CMDID_PATTERN : MSGID).test(msgid)) return reject(null, 'badMsgId');
   if (!SERIAL_PATTERN.test(serial)) return reject(null, 'badSerial');
   const head = message.slice(0, c2);
-  const v2 = type === 'RSLT' || type === 'CAPS';
+  const v2 = type === 'RSLT' || type === 'CAPS' || type === 'SUBS' || type === 'UNSB';
   if (type !== 'INIT' && type !== 'UPDT' && !v2) return reject(head, 'unsupportedType');
   if (v2 && version !== 2) return reject(head, 'v2Only');
   let body: unknown;
@@ -151,6 +168,11 @@ export function parseAnyFrame(text: string, limits: ProtocolLimits, version: Pro
     const result = readResult(body as Record<string, unknown>);
     return typeof result === 'string' ? reject(head, result) : { ok: true, type, head, cmdid: msgid, serial, result };
   }
+  if (type === 'SUBS') {
+    const subscription = readSubscription(body as Record<string, unknown>);
+    return typeof subscription === 'string' ? reject(head, subscription) : { ok: true, type, head, msgid, serial, subscription };
+  }
+  if (type === 'UNSB') return { ok: true, type, head, msgid, serial, subscription: null };
   if (type === 'CAPS') {
     const caps = readCapabilities(body as Record<string, unknown>);
     return typeof caps === 'string' ? reject(head, caps) : { ok: true, type, head, msgid, serial, caps };

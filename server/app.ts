@@ -27,7 +27,8 @@ import { inProcessPubSub, type PubSubHandle, redisPubSub } from './live/bus.ts';
 import type { LiveHub } from './live/hub.ts';
 import { openReplica } from './live/replica.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, type MetricSources } from './metrics.ts';
+import { openPeers } from './peers/open-peers.ts';
 import { openReleases } from './releases/release-http.ts';
 import type { Fleet } from './state/fleet.ts';
 import { openDatabase } from './storage/database.ts';
@@ -68,7 +69,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     options.pubsub ?? (config.redisUrl ? redisPubSub(config.redisUrl, log.child({ ns: 'redis' })) : inProcessPubSub());
   const alone = options.pubsub === undefined && pubsub.kind === 'in-process';
   const { fleet, hub, bus, changes, registry, startPresence } = await openReplica({ db, pubsub, instance, alone, config, log });
-  const metrics = createMetrics({ fleet, hub });
+  const sources: MetricSources = { fleet, hub };
+  const metrics = createMetrics(sources);
   const writer = new WriterClient(writerOptions(config, instance), log.child({ ns: 'writer' }), config.commitTimeoutMs);
   await writer.start();
 
@@ -88,7 +90,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   );
   const commands = new CommandCenter(db, fleet, changes, bus, log.child({ ns: 'commands' }));
   const v2 = new V2Frames(db, fleet, changes, commands.results, commands.transitions);
-  const ingress = { config, fleet, credentials, ingest, traffic, metrics, changes, v2, bound: commands.bound };
+  const peers = openPeers(config, fleet, changes, metrics);
+  sources.peers = peers;
+  const ingress = { config, fleet, credentials, ingest, traffic, metrics, changes, v2, peers, bound: commands.bound };
   const devices = new DeviceServer({ ...ingress, log: log.child({ ns: 'ingress' }) });
   commands.attach(devices);
   const historySource = openHistorySource(config);
@@ -125,6 +129,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await devices.closeAll(CloseCode.goingAway, 'server shutting down');
     for (const ws of graphql.wss.clients) ws.close(CloseCode.goingAway, 'server shutting down');
     hub.close();
+    peers.close();
     await ingest.drain(); // the offline notices of the sockets just closed
     await writer.close();
     presence.stop();

@@ -114,6 +114,18 @@ const settings = {
     schema: int(60, 366 * 86_400).default(7 * 86_400),
     help: 'a v2 frame observed longer ago than this (sent late from an offline buffer) is refused, seconds',
   },
+  peerPageDevices: {
+    schema: int(1, 10_000).default(200),
+    help: 'IoT channel: most devices in one PEER frame (a larger snapshot or batch of changes goes in several)',
+  },
+  peerMaxBufferedBytes: {
+    schema: int(16 * 1024, 1024 * 1024 * 1024).default(1024 * 1024),
+    help: 'IoT channel: a device whose socket holds more unsent bytes than this gets no PEER frame until it drains, then the changes since, coalesced',
+  },
+  peerResumeSeconds: {
+    schema: int(10, 86_400).default(600),
+    help: 'IoT channel: a device resuming with `since` older than this (or from before this instance started) gets a fresh snapshot, seconds',
+  },
   maxExportsPerUser: { schema: int(1, 1000).default(2), help: 'exports one user may stream at once (more: 429)' },
   commitTimeoutMs: {
     schema: int(100, 600_000).default(10_000),

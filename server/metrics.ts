@@ -4,6 +4,8 @@ import client from 'prom-client';
 export interface MetricSources {
   fleet: { devices: { size: number }; onlineCount(): number };
   hub: { stats(): { updateSubscribers: number; changeSubscribers: number; views: number } };
+  /** Set once the IoT channel exists. */
+  peers?: { stats(): { subscriptions: number; feeds: number } };
 }
 
 /** Everything /metrics shows; one registry per app so several apps can share a process (tests). */
@@ -80,6 +82,29 @@ export function createMetrics(sources: MetricSources) {
       },
     }),
     graphqlSockets: new client.Gauge({ name: 'smartos_graphql_sockets', help: 'Open graphql-ws sockets', registers: reg }),
+    peerSubscriptions: new client.Gauge({
+      name: 'smartos_peer_subscriptions',
+      help: 'IoT channel: device subscriptions on this instance, and their distinct feeds (scope and filter)',
+      labelNames: ['kind'] as const,
+      registers: reg,
+      collect() {
+        const s = sources.peers?.stats() ?? { subscriptions: 0, feeds: 0 };
+        this.set({ kind: 'subscriptions' }, s.subscriptions);
+        this.set({ kind: 'feeds' }, s.feeds);
+      },
+    }),
+    peerFrames: new client.Counter({ name: 'smartos_peer_frames_total', help: 'IoT channel: PEER frames sent', registers: reg }),
+    peerSkipped: new client.Counter({
+      name: 'smartos_peer_skipped_total',
+      help: 'IoT channel: batches a slow device did not get (its changes wait, coalesced, for its socket to drain)',
+      registers: reg,
+    }),
+    peerResumes: new client.Counter({
+      name: 'smartos_peer_resumes_total',
+      help: 'IoT channel: subscriptions with since, by what they got (changes, or a snapshot)',
+      labelNames: ['result'] as const,
+      registers: reg,
+    }),
   };
 }
 

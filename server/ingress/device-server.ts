@@ -7,6 +7,7 @@ import {
   formatError,
   formatWelcome,
   type ParsedCapsFrame,
+  type ParsedPeersFrame,
   type ParsedResultFrame,
   parseAnyFrame,
 } from '../../protocol/frames.ts';
@@ -18,6 +19,8 @@ import { bearerOf, type Presented } from '../http/bearer.ts';
 import type { Changes } from '../live/changes.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import type { PeerChannel } from '../peers/peer-channel.ts';
+import type { PeerSink } from '../peers/peer-subscription.ts';
 import type { DeviceChange, Fleet } from '../state/fleet.ts';
 import type { AnswerSink, Ingest } from './ingest.ts';
 import type { TrafficLog } from './traffic-log.ts';
@@ -48,6 +51,8 @@ export interface DeviceServerDeps {
   changes: Changes;
   /** CAPS and RSLT of protocol v2 devices. */
   v2: V2Frames;
+  /** SUBS and UNSB of protocol v2 devices: the IoT channel. */
+  peers: PeerChannel;
   /** A socket here now speaks for this serial (commands waiting for it are sent). */
   bound?: (serial: string) => void;
 }
@@ -59,7 +64,7 @@ const HEARTBEAT_SLICES = 32;
 const ANSWER_WAIT_MS = 30_000;
 
 /** One device socket: rate budget, liveness, the serials it speaks for, and its frames in flight. */
-class Connection implements AnswerSink {
+class Connection implements AnswerSink, PeerSink {
   readonly serials = new Set<string>();
   alive = true;
   tokens: number;
@@ -85,6 +90,10 @@ class Connection implements AnswerSink {
 
   send(text: string): void {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+  }
+
+  get buffered(): number {
+    return this.ws.bufferedAmount;
   }
 
   answer(text: string): void {
@@ -124,6 +133,7 @@ export class DeviceServer {
   private readonly metrics: Metrics;
   private readonly log: Logger;
   private readonly v2: V2Frames;
+  private readonly peers: PeerChannel;
   private readonly bound: ((serial: string) => void) | undefined;
 
   constructor(deps: DeviceServerDeps) {
@@ -136,6 +146,7 @@ export class DeviceServer {
       metrics: this.metrics,
       log: this.log,
       v2: this.v2,
+      peers: this.peers,
       bound: this.bound,
     } = deps);
     const { config, changes } = deps;
@@ -324,6 +335,10 @@ export class DeviceServer {
       this.v2Frame(conn, frame);
       return;
     }
+    if ('subscription' in frame) {
+      this.peersFrame(conn, frame);
+      return;
+    }
     const refusal = this.ingest.admit(frame, conn, Date.now(), allowed.owner, allowed.credentialed === true);
     if (refusal) {
       this.refuse(conn, frame.head, refusal);
@@ -351,6 +366,21 @@ export class DeviceServer {
     );
   }
 
+  /** SUBS and UNSB: answered at once (nothing is stored); a subscription's first PEER frames follow its OK. */
+  private peersFrame(conn: Connection, frame: ParsedPeersFrame): void {
+    if (frame.subscription === null) this.peers.unsubscribe(conn);
+    else {
+      const refusal = this.peers.subscribe(conn, frame.serial, frame.subscription);
+      if (refusal) {
+        this.refuse(conn, frame.head, refusal);
+        return;
+      }
+    }
+    this.metrics.acks.inc({ result: 'ok' });
+    conn.send(formatAck(frame.head));
+    if (frame.subscription !== null) this.peers.begin(conn);
+  }
+
   private refuse(conn: Connection, head: string | null, reason: ErrorReasonName): void {
     this.metrics.errors.inc({ reason });
     this.metrics.acks.inc({ result: 'error' });
@@ -372,6 +402,7 @@ export class DeviceServer {
   }
 
   private onClose(conn: Connection): void {
+    this.peers.unsubscribe(conn);
     this.connections.delete(conn);
     this.slices[conn.slice]?.delete(conn);
     this.metrics.connections.dec();

@@ -13,6 +13,8 @@ export type ControlListener = (change: DeviceChange) => void;
 export class Changes {
   private readonly controls: ControlListener[] = [];
   private readonly committed: Array<(changes: readonly DeviceChange[]) => void> = [];
+  private readonly fanOuts: Array<(applied: ReadonlyArray<readonly [DeviceState, DeviceChange]>) => void> = [];
+  private readonly departing: Array<(serial: string, owner: number | null, removed: boolean) => void> = [];
 
   constructor(
     private readonly fleet: Fleet,
@@ -28,6 +30,16 @@ export class Changes {
   /** Called after changes stored by this instance were applied (reactions that one instance must make once). */
   onCommitted(listener: (changes: readonly DeviceChange[]) => void): void {
     this.committed.push(listener);
+  }
+
+  /** Fan-outs besides the hub (the IoT channel): every applied batch, here and from the other instances. */
+  onApplied(listener: (applied: ReadonlyArray<readonly [DeviceState, DeviceChange]>) => void): void {
+    this.fanOuts.push(listener);
+  }
+
+  /** Told who owned a device before a change of owner or its rejection is applied. */
+  onDeparting(listener: (serial: string, owner: number | null, removed: boolean) => void): void {
+    this.departing.push(listener);
   }
 
   /**
@@ -58,9 +70,15 @@ export class Changes {
     const applied: Array<[DeviceState, DeviceChange]> = [];
     for (const change of changes) {
       if (change.revokedToken !== undefined || change.removed) for (const l of this.controls) l(change);
+      if (change.owner !== undefined || change.removed) {
+        const before = this.fleet.get(change.serial);
+        if (before && (change.removed || before.ownerId !== change.owner))
+          for (const l of this.departing) l(change.serial, before.ownerId, change.removed === true);
+      }
       const device = this.fleet.apply(change);
       if (device) applied.push([device, change]);
     }
     this.hub.publish(applied);
+    for (const fanOut of this.fanOuts) fanOut(applied);
   }
 }

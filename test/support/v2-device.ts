@@ -1,11 +1,16 @@
 import { WebSocket } from 'ws';
 import { type Answer, parseAnswer } from '../../protocol/frames.ts';
+import { type PeerFrame, parsePeer } from '../../protocol/peers.ts';
 import { type CommandFrame, parseCommand, V2_SUBPROTOCOL } from '../../protocol/v2.ts';
 
 /** A protocol v2 device for tests: answers and commands are kept apart, each awaitable. */
 export class V2TestDevice {
   readonly ws: WebSocket;
   readonly commands: CommandFrame[] = [];
+  /** Every PEER frame received, with when it arrived (performance.now()). */
+  readonly peers: Array<PeerFrame & { arrived: number }> = [];
+  /** Every text frame received after the welcome, in order. */
+  readonly texts: string[] = [];
   private readonly answers: Answer[] = [];
   private answerWaiters: Array<(a: Answer) => void> = [];
   private commandWaiters: Array<(c: CommandFrame) => void> = [];
@@ -21,6 +26,12 @@ export class V2TestDevice {
         if (!welcomed) {
           welcomed = true;
           resolve();
+          return;
+        }
+        this.texts.push(text);
+        const peer = parsePeer(text);
+        if (peer) {
+          this.peers.push({ ...peer, arrived: performance.now() });
           return;
         }
         const command = parseCommand(text);
@@ -56,6 +67,24 @@ export class V2TestDevice {
         resolve(a);
       });
     });
+  }
+
+  /** The devices a subscriber knows after applying every PEER frame so far (snapshots replace, `left` forgets). */
+  peerMap(): Map<string, Record<string, unknown>> {
+    const map = new Map<string, Record<string, unknown>>();
+    let next: Map<string, Record<string, unknown>> | null = null;
+    for (const { body } of this.peers) {
+      if (body.snapshot) next ??= new Map();
+      const target = next ?? map;
+      for (const [serial, entry] of Object.entries(body.devices)) target.set(serial, { ...target.get(serial), ...entry });
+      for (const serial of body.left) target.delete(serial);
+      if (next && !body.more) {
+        map.clear();
+        for (const [k, v] of next) map.set(k, v);
+        next = null;
+      }
+    }
+    return map;
   }
 
   nextCommand(timeoutMs = 5000): Promise<CommandFrame> {

@@ -1,0 +1,55 @@
+import { framePeer, type Subscription } from '../../protocol/peers.ts';
+import type { ProtocolVersion } from '../../protocol/v2.ts';
+import type { Projection } from './peer-payload.ts';
+
+/** A device socket, as the IoT channel sees it. */
+export interface PeerSink {
+  readonly version: ProtocolVersion;
+  send(text: string): void;
+  /** Bytes written to the socket and not yet sent. */
+  readonly buffered: number;
+}
+
+/**
+ * Whose devices a subscription reads: its device's owner's. Unclaimed devices read the other unclaimed ones
+ * only in lab mode (AUTH=off); otherwise (a device that lost its owner) nothing.
+ */
+export interface PeerScope {
+  key: string;
+  /** undefined: nobody's devices. */
+  owner: number | null | undefined;
+}
+
+export const NOBODY: PeerScope = { key: 'nobody', owner: undefined };
+
+export function scopeSees(scope: PeerScope, device: { ownerId: number | null }): boolean {
+  return scope.owner !== undefined && device.ownerId === scope.owner;
+}
+
+/** One device's subscription: where it stands (its `seq`, and up to when it has the changes). */
+export class PeerSubscription {
+  seq = 0;
+  /** This instance's clock when the last payload it received in full was taken; null: it needs a snapshot. */
+  cursor: number | null = null;
+
+  constructor(
+    readonly sink: PeerSink,
+    readonly serial: string,
+    readonly request: Subscription,
+    public scope: PeerScope,
+    readonly projection: Projection,
+  ) {
+    // A resumed subscription goes on counting from where the device was.
+    if (request.since !== null) this.seq = request.since;
+  }
+
+  /** Sends pages (serialised once for every subscriber) as PEER frames; `takenAt` is what they are up to date with. */
+  send(pages: readonly string[], takenAt: number, now: number): number {
+    for (const page of pages) {
+      this.seq = Math.max(this.seq + 1, now);
+      this.sink.send(framePeer(this.seq, this.serial, page));
+    }
+    this.cursor = takenAt;
+    return pages.length;
+  }
+}
