@@ -5,7 +5,7 @@ export interface MetricSources {
   fleet: { devices: { size: number }; onlineCount(): number };
   hub: { stats(): { updateSubscribers: number; changeSubscribers: number; views: number } };
   /** Set once the IoT channel exists. */
-  peers?: { stats(): { subscriptions: number; feeds: number } };
+  peers?: { stats(): { subscriptions: number; feeds: number; behind: number; maxBuffered: number } };
 }
 
 /** Everything /metrics shows; one registry per app so several apps can share a process (tests). */
@@ -84,13 +84,22 @@ export function createMetrics(sources: MetricSources) {
     graphqlSockets: new client.Gauge({ name: 'smartos_graphql_sockets', help: 'Open graphql-ws sockets', registers: reg }),
     peerSubscriptions: new client.Gauge({
       name: 'smartos_peer_subscriptions',
-      help: 'IoT channel: device subscriptions on this instance, and their distinct feeds (scope and filter)',
+      help: 'IoT channel: device subscriptions on this instance, their distinct feeds (scope and filter), and those waiting for their socket to drain',
       labelNames: ['kind'] as const,
       registers: reg,
       collect() {
-        const s = sources.peers?.stats() ?? { subscriptions: 0, feeds: 0 };
+        const s = sources.peers?.stats() ?? { subscriptions: 0, feeds: 0, behind: 0 };
         this.set({ kind: 'subscriptions' }, s.subscriptions);
         this.set({ kind: 'feeds' }, s.feeds);
+        this.set({ kind: 'behind' }, s.behind);
+      },
+    }),
+    peerBufferedMax: new client.Gauge({
+      name: 'smartos_peer_buffered_bytes_max',
+      help: 'IoT channel: unsent bytes on the fullest subscribing socket (bounded by PEER_MAX_BUFFERED_BYTES plus one batch)',
+      registers: reg,
+      collect() {
+        this.set(sources.peers?.stats().maxBuffered ?? 0);
       },
     }),
     peerFrames: new client.Counter({ name: 'smartos_peer_frames_total', help: 'IoT channel: PEER frames sent', registers: reg }),

@@ -5,6 +5,7 @@ import { formatSubscribe, formatUnsubscribe, type Subscription } from '../protoc
 import type { Scalar } from '../protocol/values.ts';
 import { connectDevice } from './support/device.ts';
 import { startServer, type TestServer } from './support/server.ts';
+import { createPgDatabase, postgresAvailable, REDIS_URL, redisAvailable } from './support/services.ts';
 import { SessionClient } from './support/session.ts';
 import { V2TestDevice } from './support/v2-device.ts';
 import { eventually } from './support/wait.ts';
@@ -118,5 +119,308 @@ describe('the IoT channel: SUBS and PEER on one instance, with owners', () => {
     const seqs = a1.d.peers.map((f) => f.seq);
     expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
     expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  it('coalesces changes per subscriber: at most one frame per interval, the latest value wins', async () => {
+    const watcher = await peer('alice', 'a3', { battery: 1 });
+    const busy = await peer('alice', 'a4', { battery: 0 });
+    expect(await watcher.subscribe({ intervalMs: 300 })).toMatchObject({ ok: true });
+    await watcher.until((m) => m.has('a4'));
+    const started = performance.now();
+    for (let i = 1; i <= 30; i++) expect((await busy.send({ battery: i })).ok).toBe(true);
+    const elapsed = performance.now() - started;
+    await watcher.until((m) => m.get('a4')?.battery === 30);
+    const changes = watcher.d.peers.filter((f) => !f.body.snapshot && f.body.devices.a4);
+    // 30 values, far fewer frames: one per 300 ms window (plus the one a window may straddle).
+    expect(changes.length).toBeLessThanOrEqual(Math.ceil(elapsed / 300) + 2);
+    expect(changes.length).toBeLessThan(30);
+    const gaps = changes.slice(1).map((f, i) => f.arrived - (changes[i]?.arrived ?? 0));
+    for (const gap of gaps) expect(gap).toBeGreaterThan(250);
+  });
+
+  it('sends only the parameters in params (presence always), in the snapshot and in changes', async () => {
+    const watcher = await peer('alice', 'a5', { battery: 5, secret_code: 'x' });
+    expect(await watcher.subscribe({ params: ['battery'], intervalMs: 100 })).toMatchObject({ ok: true });
+    await watcher.until((m) => m.has('a1'));
+    const snapshot = watcher.d.peers[0]?.body.devices ?? {};
+    for (const entry of Object.values(snapshot)) expect(Object.keys(entry).sort()).toEqual(['battery', 'lastSeen', 'online']);
+    const a2 = watcher.d.peers.length;
+    const other = open.find((p) => p.serial === 'a2') as Peer;
+    expect((await other.send({ battery: 63, temp: 30 })).ok).toBe(true);
+    await watcher.until((m) => m.get('a2')?.battery === 63);
+    for (const f of watcher.d.peers.slice(a2))
+      for (const entry of Object.values(f.body.devices)) expect(entry).not.toHaveProperty('temp');
+    expect(JSON.stringify(watcher.d.peers)).not.toContain('secret_code');
+  });
+
+  it('follows the filter: a device that comes to match enters with all its values, one that stops is in left', async () => {
+    const watcher = await peer('alice', 'a6', { battery: 0 });
+    const where = [{ field: 'battery', op: 'GT', value: '55' }];
+    expect(await watcher.subscribe({ where, intervalMs: 100 })).toMatchObject({ ok: true });
+    await watcher.until((m) => m.has('a2'));
+    expect([...watcher.d.peerMap().keys()].sort()).toEqual(['a2']);
+    const a1 = open.find((p) => p.serial === 'a1') as Peer;
+    const a2 = open.find((p) => p.serial === 'a2') as Peer;
+    expect((await a1.send({ battery: 90 })).ok).toBe(true);
+    const entered = await watcher.until((m) => m.has('a1'));
+    expect(entered.get('a1')).toMatchObject({ battery: 90, mode: 'eco', online: true });
+    expect((await a2.send({ battery: 10 })).ok).toBe(true);
+    await watcher.until((m) => !m.has('a2'));
+    expect(watcher.d.peers.some((f) => f.body.left.includes('a2'))).toBe(true);
+    const b1 = open.find((p) => p.serial === 'b1') as Peer;
+    expect((await b1.send({ battery: 99 })).ok).toBe(true);
+    await sleep(300);
+    expect(watcher.d.peerMap().has('b1')).toBe(false);
+  });
+
+  it("never shows another owner's device, not even in left; unclaimed devices read nothing", async () => {
+    const b1 = open.find((p) => p.serial === 'b1') as Peer;
+    expect(await b1.subscribe({ intervalMs: 100 })).toMatchObject({ ok: true });
+    await b1.until((m) => m.has('b1'));
+    expect([...b1.d.peerMap().keys()]).toEqual(['b1']);
+    const u1 = open.find((p) => p.serial === 'u1') as Peer;
+    expect(await u1.subscribe()).toMatchObject({ ok: false, reason: ErrorReason.notClaimed });
+    for (let i = 0; i < 5; i++) {
+      expect((await b1.send({ battery: 100 - i })).ok).toBe(true);
+      expect((await u1.send({ battery: 100 - i })).ok).toBe(true);
+    }
+    await sleep(400);
+    for (const p of open.filter((x) => x.serial.startsWith('a'))) {
+      for (const text of p.d.texts) {
+        expect(text).not.toContain('"b1');
+        expect(text).not.toContain('u1');
+      }
+    }
+    expect(b1.d.texts.join('\n')).not.toMatch(/\\"a\d/);
+  });
+
+  it('moves a device given to another owner out of the old owner’s subscriptions and into the new one’s', async () => {
+    const admin = new SessionClient(server.url);
+    await admin.signIn('admin', 'admin password 1');
+    const a1 = open.find((p) => p.serial === 'a1') as Peer;
+    const b1 = open.find((p) => p.serial === 'b1') as Peer;
+    const a3 = open.find((p) => p.serial === 'a3') as Peer;
+    await a3.until((m) => m.has('a4'));
+    expect((await admin.gql('mutation { assignDevice(serial: "a4", owner: "bob") { serial } }')).errors).toBeUndefined();
+    await a3.until((m) => !m.has('a4'));
+    const entered = await b1.until((m) => m.has('a4'));
+    expect(entered.get('a4')).toMatchObject({ battery: 30 });
+    // The subscriber itself changes owner: an empty snapshot, and nothing more until it subscribes again.
+    const before = a1.d.peers.length;
+    expect((await admin.gql('mutation { assignDevice(serial: "a1", owner: "bob") { serial } }')).errors).toBeUndefined();
+    await eventually(
+      () => a1.d.peers.length,
+      (n) => n > before,
+    );
+    expect(a1.d.peerMap().size).toBe(0);
+    expect(a1.d.peers.at(-1)?.body.snapshot).toBe(true);
+    expect((await admin.gql('mutation { assignDevice(serial: "a1", owner: "alice") { serial } }')).errors).toBeUndefined();
+  });
+
+  it('resumes with since: only the devices that changed, inside the window; a fresh snapshot outside it', async () => {
+    const watcher = await peer('alice', 'a7', { battery: 7 });
+    const busy = await peer('alice', 'a8', { battery: 8 });
+    expect(await watcher.subscribe({ intervalMs: 100 })).toMatchObject({ ok: true });
+    await watcher.until((m) => m.has('a8'));
+    // The other devices quiet for longer than the overlap a resume allows for (values sent twice are harmless).
+    await sleep(5500);
+    expect((await busy.send({ battery: 8.5 })).ok).toBe(true);
+    await watcher.until((m) => m.get('a8')?.battery === 8.5);
+    const seq = watcher.d.peers.at(-1)?.seq ?? 0;
+    watcher.close();
+    expect((await busy.send({ battery: 9 })).ok).toBe(true);
+    const again = await peer('alice', 'a7');
+    expect(await again.subscribe({ intervalMs: 100, since: seq })).toMatchObject({ ok: true });
+    const first = await eventually(
+      () => again.d.peers[0],
+      (f) => f !== undefined,
+    );
+    expect(first?.body.snapshot).toBe(false);
+    expect(Object.keys(first?.body.devices ?? {})).toEqual(expect.arrayContaining(['a8']));
+    expect(Object.keys(first?.body.devices ?? {})).not.toContain('a5');
+    expect(first?.body.devices.a8).toMatchObject({ battery: 9, online: true });
+    expect(first?.seq).toBeGreaterThan(seq);
+    // Outside the window (and from the future): a snapshot, flagged.
+    for (const since of [seq - 700_000, seq + 3_600_000]) {
+      const other = await peer('alice', 'a7');
+      expect(await other.subscribe({ since })).toMatchObject({ ok: true });
+      const got = await eventually(
+        () => other.d.peers[0],
+        (f) => f !== undefined,
+      );
+      expect(got?.body.snapshot).toBe(true);
+      expect(Object.keys(got?.body.devices ?? {})).toEqual(expect.arrayContaining(['a7', 'a8']));
+    }
+  });
+
+  it('never sends PEER to a v1 device; a v1 SUBS is refused with one answer', async () => {
+    const v1 = await connectDevice(server.deviceUrl, { headers: { authorization: `Bearer ${keys.alice}` } });
+    expect((await v1.update(0, 'av1', { battery: 1 })).ok).toBe(true);
+    expect(await v1.request(formatSubscribe('0001', 'av1', {}))).toMatchObject({ ok: false, reason: ErrorReason.v2Only });
+    const a5 = open.find((p) => p.serial === 'a5') as Peer;
+    for (let i = 0; i < 5; i++) expect((await a5.send({ battery: i })).ok).toBe(true);
+    await sleep(400);
+    expect(v1.received).toEqual([]);
+    expect((await v1.update(2, 'av1', { battery: 2 })).ok).toBe(true);
+    expect(v1.received).toEqual([]);
+    v1.ws.terminate();
+  });
+
+  it('refuses bad SUBS with a named reason, and UNSB stops the frames', async () => {
+    const p = await peer('alice', 'a9', { battery: 9 });
+    const bad = [
+      '{"where": {}}',
+      `{"where": [${Array.from({ length: 51 }, () => '{"field":"battery","op":"GT","value":"1"}').join(',')}]}`,
+      '{"where": [{"field": "battery"}]}',
+      '{"where": [{"field": "battery", "op": "LIKE", "value": "1"}]}',
+      '{"where": [{"field": "bat tery", "op": "GT", "value": "1"}]}',
+      '{"where": [{"field": "battery", "op": "GT"}]}',
+      '{"where": [{"field": "battery", "op": "GT", "value": {}}]}',
+      '{"params": "battery"}',
+      '{"params": ["bad name"]}',
+      `{"params": [${Array.from({ length: 257 }, (_, i) => `"p${i}"`).join(',')}]}`,
+      '{"since": -1}',
+      '{"since": "12"}',
+      '{"intervalMs": 99}',
+      '{"intervalMs": 60001}',
+      '{"intervalMs": 150.5}',
+    ];
+    for (const body of bad)
+      expect(await p.raw('SUBS', body), body).toMatchObject({ ok: false, reason: ErrorReason.badSubscription });
+    expect(await p.raw('SUBS', '[]')).toMatchObject({ ok: false, reason: ErrorReason.bodyNotObject });
+    const fresh = await Peer.connect(server.deviceUrl, keys.alice ?? '', 'a-new');
+    open.push(fresh);
+    expect(await fresh.subscribe()).toMatchObject({ ok: false, reason: ErrorReason.initFirst });
+    expect(await p.subscribe({ where: [{ field: 'b1', op: 'IS_NULL' }], intervalMs: 100 })).toMatchObject({ ok: true });
+    await p.until((m) => m.has('a9'));
+    expect(await p.unsubscribe()).toMatchObject({ ok: true });
+    const count = p.d.peers.length;
+    const a5 = open.find((x) => x.serial === 'a5') as Peer;
+    for (let i = 0; i < 3; i++) expect((await a5.send({ battery: 50 + i })).ok).toBe(true);
+    await sleep(400);
+    expect(p.d.peers.length).toBe(count);
+    expect(await p.unsubscribe()).toMatchObject({ ok: true });
+  });
+});
+
+/** A number from /metrics. */
+async function metric(server: TestServer, line: RegExp): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  return Number(text.match(line)?.[1] ?? Number.NaN);
+}
+
+describe('the IoT channel in lab mode: pages, and a slow subscriber', () => {
+  let server: TestServer;
+  const open: Peer[] = [];
+  beforeAll(async () => {
+    server = await startServer({ peerPageDevices: 3, peerMaxBufferedBytes: 16 * 1024, maxStringBytes: 65_536 });
+  });
+  afterAll(async () => {
+    for (const p of open) p.close();
+    await server?.close();
+  });
+
+  it('pages a large snapshot, each page bounded, only the last without more; unclaimed devices read unclaimed ones (AUTH=off)', async () => {
+    for (let i = 0; i < 10; i++) {
+      const p = await Peer.connect(server.deviceUrl, null, `p${i}`);
+      open.push(p);
+      expect((await p.send({ n: i })).ok).toBe(true);
+    }
+    const watcher = open[0] as Peer;
+    expect(await watcher.subscribe()).toMatchObject({ ok: true });
+    await watcher.until((m) => m.size === 10);
+    const pages = watcher.d.peers;
+    expect(pages.length).toBe(4);
+    expect(pages.map((f) => Object.keys(f.body.devices).length)).toEqual([3, 3, 3, 1]);
+    expect(pages.map((f) => f.body.more ?? false)).toEqual([true, true, true, false]);
+    expect(pages.every((f) => f.body.snapshot)).toBe(true);
+    expect(watcher.d.peerMap().get('p7')).toMatchObject({ n: 7, online: true });
+  });
+
+  it('keeps a slow subscriber bounded: nothing more is queued while its socket is full; it then gets the latest values', async () => {
+    const fast = open[1] as Peer;
+    const slow = open[2] as Peer;
+    for (const p of [fast, slow])
+      expect(await p.subscribe({ intervalMs: 100, params: ['blob', 'round'] })).toMatchObject({ ok: true });
+    await slow.until((m) => m.size === 10);
+    const socket = (slow.d.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    socket.pause();
+    const bulk = open.slice(3);
+    const rounds = 40;
+    let offered = 0;
+    let maxBuffered = 0;
+    let behind = 0;
+    for (let r = 0; r < rounds; r++) {
+      const blob = String(r % 10).repeat(50_000);
+      await Promise.all(bulk.map(async (p) => expect((await p.send({ blob, round: r })).ok).toBe(true)));
+      offered += bulk.length * 50_000;
+      await sleep(110);
+      if (r % 5 === 4) {
+        maxBuffered = Math.max(maxBuffered, await metric(server, /^smartos_peer_buffered_bytes_max (\d+)/m));
+        behind = Math.max(behind, await metric(server, /^smartos_peer_subscriptions\{kind="behind"\} (\d+)/m));
+      }
+    }
+    // Bounded: the bound plus at most one batch (every bulk device's blob once), whatever was offered.
+    expect(behind).toBe(1);
+    expect(maxBuffered).toBeGreaterThan(16 * 1024);
+    expect(maxBuffered).toBeLessThan(16 * 1024 + 2 * bulk.length * 60_000);
+    expect(await metric(server, /^smartos_peer_skipped_total (\d+)/m)).toBeGreaterThan(0);
+    await fast.until((m) => bulk.every((p) => m.get(p.serial)?.round === rounds - 1));
+    socket.resume();
+    await slow.until((m) => bulk.every((p) => m.get(p.serial)?.round === rounds - 1), 15_000);
+    const received = slow.d.texts.reduce((n, t) => n + t.length, 0);
+    expect(received).toBeLessThan(offered / 2);
+  });
+});
+
+const services = (await postgresAvailable()) && (await redisAvailable());
+
+describe.skipIf(!services)('the IoT channel across two instances (PostgreSQL and Redis)', () => {
+  let database: { url: string; drop(): Promise<void> };
+  let a: TestServer;
+  let b: TestServer;
+  const open: Peer[] = [];
+  beforeAll(async () => {
+    database = await createPgDatabase();
+    const settings = { databaseUrl: database.url, redisUrl: REDIS_URL };
+    a = await startServer(settings);
+    b = await startServer(settings);
+  });
+  afterAll(async () => {
+    for (const p of open) p.close();
+    await Promise.all([a?.close(), b?.close()]);
+    await database?.drop();
+  });
+
+  it("delivers a device's change on one instance to a subscriber on the other, and resumes there", async () => {
+    // An instance tells what changed only since it started (less the overlap a resume allows for).
+    await sleep(5500);
+    const watcher = await Peer.connect(a.deviceUrl, null, 'x1');
+    const sender = await Peer.connect(b.deviceUrl, null, 'x2');
+    open.push(watcher, sender);
+    expect((await watcher.send({ battery: 1 })).ok).toBe(true);
+    expect((await sender.send({ battery: 2 })).ok).toBe(true);
+    await eventually(
+      () => a.app.fleet.get('x2'),
+      (d) => d !== undefined,
+    );
+    expect(await watcher.subscribe({ intervalMs: 100 })).toMatchObject({ ok: true });
+    await watcher.until((m) => m.get('x2')?.battery === 2);
+    expect((await sender.send({ battery: 3 })).ok).toBe(true);
+    await watcher.until((m) => m.get('x2')?.battery === 3);
+    // Presence is the fleet's truth on every instance.
+    sender.close();
+    await watcher.until((m) => m.get('x2')?.online === false);
+    const seq = watcher.d.peers.at(-1)?.seq ?? 0;
+    watcher.close();
+    const again = await Peer.connect(b.deviceUrl, null, 'x1');
+    open.push(again);
+    expect(await again.subscribe({ intervalMs: 100, since: seq })).toMatchObject({ ok: true });
+    const first = await eventually(
+      () => again.d.peers[0],
+      (f) => f !== undefined,
+    );
+    expect(first?.body.snapshot).toBe(false);
+    expect(first?.body.devices.x2).toMatchObject({ battery: 3, online: false });
   });
 });

@@ -17,6 +17,13 @@ export interface PeerOptions {
   unclaimedPeers: boolean;
 }
 
+export interface PeerStats {
+  subscriptions: number;
+  feeds: number;
+  behind: number;
+  maxBuffered: number;
+}
+
 export interface PeerCounters {
   frames(n: number): void;
   skipped(): void;
@@ -150,8 +157,13 @@ export class PeerChannel implements PeerContext {
     this.counters.skipped();
   }
 
-  stats(): { subscriptions: number; feeds: number } {
-    return { subscriptions: this.subscriptions.size, feeds: this.feeds.size };
+  /** For /metrics (read at scrape time): subscriptions, feeds, those waiting to drain, the fullest socket. */
+  stats(): PeerStats {
+    let behind = 0;
+    let maxBuffered = 0;
+    for (const feed of this.feeds.values()) for (const c of feed.cohorts.values()) behind += c.behind.size;
+    for (const sink of this.subscriptions.keys()) maxBuffered = Math.max(maxBuffered, sink.buffered);
+    return { subscriptions: this.subscriptions.size, feeds: this.feeds.size, behind, maxBuffered };
   }
 
   close(): void {
@@ -215,17 +227,19 @@ export class PeerChannel implements PeerContext {
     if (feed.cohorts.size === 0 && this.feeds.get(feed.key) === feed) this.feeds.delete(feed.key);
   }
 
-  /** A subscribing device changed owner: it now reads its new owner's devices, from a fresh snapshot. */
+  /**
+   * A subscribing device changed owner: it gets an empty snapshot and nothing more (its socket may hold the old
+   * owner's enrollment key); it reads its new owner's devices once it subscribes again, as a device of theirs.
+   */
   private rescope(serial: string): void {
     for (const sub of this.subscriptions.values()) {
-      if (sub.serial !== serial) continue;
+      if (sub.serial !== serial || sub.scope === NOBODY) continue;
       const device = this.fleet.get(serial);
-      const scope = device ? this.scopeOf(device.ownerId) : NOBODY;
-      if (scope.key === sub.scope.key) continue;
+      if (device && this.scopeOf(device.ownerId).key === sub.scope.key) continue;
       this.detach(sub);
-      sub.scope = scope;
+      sub.scope = NOBODY;
       sub.cursor = null;
-      const cohort = this.cohortFor(sub, this.compile(sub.request.where as Condition[]));
+      const cohort = this.cohortFor(sub, () => false);
       cohort.add(sub, true);
       this.catchUp(sub);
     }
