@@ -48,6 +48,8 @@ export interface DeviceEvents {
   disconnected: (code: number, reason: string) => void;
   ack: (event: AckEvent) => void;
   error: (event: ErrorEvent) => void;
+  /** Protocol v2: the server refused the watch's subscription (the reason), or the server speaks only v1. */
+  watchError: (reason: string) => void;
 }
 
 export interface DeviceOptions {

@@ -2,12 +2,14 @@ import { EventEmitter } from 'eventemitter3';
 import { WebSocket } from 'ws';
 import { CloseCode, ErrorReason } from '../protocol/codes.ts';
 import { formatDeviceFrame, formatMsgId, parseAnswer } from '../protocol/frames.ts';
+import { parsePeer } from '../protocol/peers.ts';
 import { type ProtocolVersion, parseCommand, type ResultBody, SET_COMMAND, V2_SUBPROTOCOL } from '../protocol/v2.ts';
 import { DEFAULT_LIMITS, nameProblem, type Scalar, SERIAL_PATTERN, valueProblem } from '../protocol/values.ts';
 import { reconnectDelay } from './backoff.ts';
 import { type CommandHandler, CommandRunner } from './commands.ts';
 import { ConnectionState, type DeviceEvents, type DeviceOptions } from './device-options.ts';
 import { type InFlight, Outbox } from './outbox.ts';
+import { type PeerListener, type PeerState, PeerWatch, type WatchOptions } from './peers.ts';
 import { runCommand } from './run-scripts.ts';
 
 /** Options without a default. */
@@ -27,6 +29,10 @@ export class Device extends EventEmitter<DeviceEvents> {
   private readonly outbox: Outbox;
   private version: ProtocolVersion = 1;
   private announceDue = false;
+  private watcher: PeerWatch | null = null;
+  /** SUBS waits for the server to know the device (its first acknowledged frame). */
+  private subscribeDue = false;
+  private known = false;
   private current: ConnectionState = ConnectionState.Idle;
   private ws: WebSocket | null = null;
   private readonly values = new Map<string, Scalar>();
@@ -129,6 +135,50 @@ export class Device extends EventEmitter<DeviceEvents> {
   /** The protocol of the current connection (1 until connected with v2). */
   get protocol(): ProtocolVersion {
     return this.version;
+  }
+
+  /**
+   * Protocol v2: keeps a live map of the owner's other devices (`peers`) from the IoT channel: a snapshot,
+   * then what changed, at most once per `intervalMs`; resumed from where it was after a reconnect (the
+   * server sends a fresh snapshot when it cannot tell what changed). One watch per device: a new one replaces it.
+   * `onChange` hears of every change once it is applied. A refusal is emitted as `watchError`.
+   */
+  watch(options: WatchOptions, onChange: PeerListener): this {
+    this.watcher = new PeerWatch({ intervalMs: 1000, ...options }, onChange);
+    if (this.current === ConnectionState.Connected) this.subscribeNow();
+    return this;
+  }
+
+  /** Stops the watch (UNSB); the map is forgotten. */
+  unwatch(): void {
+    if (!this.watcher) return;
+    this.watcher = null;
+    this.subscribeDue = false;
+    if (this.current === ConnectionState.Connected && this.version === 2) {
+      this.outbox.unsubscribe(formatMsgId(this.nextMsgId++));
+      this.scheduleSend();
+    } else this.outbox.dropPeers();
+  }
+
+  /** The peers the watch knows now (empty without a watch). */
+  get peers(): ReadonlyMap<string, PeerState> {
+    return this.watcher?.peers ?? new Map();
+  }
+
+  /** Queues SUBS now if the server knows this device, else after its first acknowledged frame. */
+  private subscribeNow(): void {
+    if (!this.watcher) return;
+    if (this.version !== 2) {
+      this.emit('watchError', ErrorReason.v2Only);
+      return;
+    }
+    if (!this.known) {
+      this.subscribeDue = true;
+      return;
+    }
+    this.subscribeDue = false;
+    this.outbox.subscribe(formatMsgId(this.nextMsgId++), this.watcher.request());
+    this.scheduleSend();
   }
 
   /** Starts connecting (when created with autoConnect: false). */
@@ -245,6 +295,7 @@ export class Device extends EventEmitter<DeviceEvents> {
         values: {},
         sentAt: performance.now(),
         control: true,
+        ...(control.peers ? { peers: true as const } : {}),
       };
       this.transmit();
       return;
@@ -291,10 +342,12 @@ export class Device extends EventEmitter<DeviceEvents> {
     this.announceDue = this.version === 2 && this.commands.size > 0;
     // A report of the previous connection that was not answered goes again first; CAPS after the first values.
     if (this.inFlight?.control && this.version === 2) {
-      this.outbox.again(this.inFlight.head, this.inFlight.text);
+      if (!this.inFlight.peers) this.outbox.again(this.inFlight.head, this.inFlight.text);
       this.inFlight = null;
     }
+    this.outbox.dropPeers();
     this.transition(ConnectionState.Connected);
+    this.subscribeNow();
     this.emit('connected');
     this.heartbeatTimer = setInterval(() => {
       if (!this.heard) {
@@ -311,6 +364,11 @@ export class Device extends EventEmitter<DeviceEvents> {
   private onMessage(text: string): void {
     this.heard = true;
     if (this.version === 2) {
+      const peer = parsePeer(text);
+      if (peer) {
+        if (peer.serial === this.serial) this.watcher?.apply(peer);
+        return;
+      }
       const command = parseCommand(text);
       if (command) {
         if (command.serial === this.serial) this.commands.handle(command);
@@ -322,6 +380,16 @@ export class Device extends EventEmitter<DeviceEvents> {
     if (!answer || !frame || (answer.head !== null && answer.head !== frame.head)) return;
     this.clearTimer('answerTimer');
     this.inFlight = null;
+    if (frame.peers) {
+      // Refused because the server does not know the device yet: again after its next acknowledged frame.
+      if (!answer.ok && this.watcher) {
+        if (answer.reason === ErrorReason.initFirst) this.subscribeDue = true;
+        else if (TRANSIENT.has(answer.reason ?? '')) this.subscribeNow();
+        else this.emit('watchError', answer.reason ?? 'ERROR');
+      }
+      this.scheduleSend();
+      return;
+    }
     if (frame.control) {
       // A refused report is not sent again unless the server failed (its state is gone, or it is malformed).
       if (!answer.ok && TRANSIENT.has(answer.reason ?? '')) this.outbox.again(frame.head, frame.text);
@@ -331,6 +399,8 @@ export class Device extends EventEmitter<DeviceEvents> {
     // A late frame leaves the buffer once stored, or once refused for good (a transient refusal: again).
     if (frame.buffered && (answer.ok || !TRANSIENT.has(answer.reason ?? ''))) this.options.offlineBuffer?.shift();
     if (answer.ok) {
+      this.known = true;
+      if (this.subscribeDue) this.subscribeNow();
       // CAPS once per connection, after the first values (the server stores it for a device it knows).
       if (this.announceDue) {
         this.announceDue = false;
@@ -377,6 +447,7 @@ export class Device extends EventEmitter<DeviceEvents> {
     if (ws !== this.ws) return;
     this.ws = null;
     for (const t of ['sendTimer', 'answerTimer', 'heartbeatTimer'] as const) this.clearTimer(t);
+    this.watcher?.disconnected();
     if (this.current === ConnectionState.Closed) return;
     const wasConnected = this.current === ConnectionState.Connected;
     this.transition(ConnectionState.Waiting);

@@ -1,3 +1,4 @@
+import { formatSubscribe, formatUnsubscribe, type Subscription } from '../protocol/peers.ts';
 import { type Capabilities, formatCapabilities, formatResult, type ResultBody } from '../protocol/v2.ts';
 import type { Scalar } from '../protocol/values.ts';
 
@@ -8,8 +9,10 @@ export interface InFlight {
   text: string;
   values: Record<string, Scalar>;
   sentAt: number;
-  /** A RSLT or CAPS frame (no values). */
+  /** A RSLT, CAPS, SUBS or UNSB frame (no values). */
   control?: true;
+  /** A SUBS or UNSB: never sent again on a new connection (the device subscribes afresh, with a newer since). */
+  peers?: true;
   /** Values observed while offline, sent from the buffer with their observation time. */
   buffered?: true;
 }
@@ -20,6 +23,8 @@ export interface Control {
   text: string;
   /** The cmdid of a RSLT (a newer report for it replaces a queued one), or null for CAPS. */
   cmdid: string | null;
+  /** SUBS or UNSB. */
+  peers?: true;
 }
 
 /** Protocol v2 frames of one device waiting for their turn: they go before values, one in flight at a time. */
@@ -39,6 +44,27 @@ export class Outbox {
   /** Puts a frame back at the front (sent, but not answered before the connection was lost). */
   again(head: string, text: string): void {
     this.queue.unshift({ head, text, cmdid: null });
+  }
+
+  /** SUBS (a queued SUBS or UNSB is replaced: only the newest wish counts). */
+  subscribe(msgid: string, sub: Subscription): void {
+    this.dropPeers();
+    this.queue.push({
+      head: `${msgid}:${this.serial}`,
+      text: formatSubscribe(msgid, this.serial, sub),
+      cmdid: null,
+      peers: true,
+    });
+  }
+
+  unsubscribe(msgid: string): void {
+    this.dropPeers();
+    this.queue.push({ head: `${msgid}:${this.serial}`, text: formatUnsubscribe(msgid, this.serial), cmdid: null, peers: true });
+  }
+
+  /** Forgets queued SUBS and UNSB (a new connection subscribes afresh). */
+  dropPeers(): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]?.peers) this.queue.splice(i, 1);
   }
 
   capabilities(msgid: string, caps: Capabilities): void {

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDevice, type Device } from '../agent/device.ts';
+import type { PeerChange } from '../agent/peers.ts';
 import { ErrorReason } from '../protocol/codes.ts';
 import { formatDeviceFrame } from '../protocol/frames.ts';
 import { formatSubscribe, formatUnsubscribe, type Subscription } from '../protocol/peers.ts';
@@ -422,5 +424,69 @@ describe.skipIf(!services)('the IoT channel across two instances (PostgreSQL and
     );
     expect(first?.body.snapshot).toBe(false);
     expect(first?.body.devices.x2).toMatchObject({ battery: 3, online: false });
+  });
+});
+
+describe('device.watch in the agent library', () => {
+  let server: TestServer;
+  const devices: Device[] = [];
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(async () => {
+    await Promise.all(devices.map((d) => d.close()));
+    await server?.close();
+  });
+
+  it('keeps a live map of the peers, resumes with since after a reconnect, and reports a refusal', async () => {
+    const options = { url: server.deviceUrl, minIntervalMs: 10, reconnectDelayMs: 100, maxReconnectDelayMs: 200 };
+    const watcher = createDevice({ ...options, serial: 'w1' });
+    const other = createDevice({ ...options, serial: 'w2' });
+    devices.push(watcher, other);
+    other.set({ battery: 40, mode: 'eco' });
+    const changes: PeerChange[] = [];
+    watcher.set('battery', 10);
+    watcher.watch({ params: ['battery'], intervalMs: 100 }, (change) => changes.push(change));
+    await eventually(
+      () => watcher.peers.get('w2')?.values.battery,
+      (b) => b === 40,
+    );
+    expect(watcher.peers.get('w2')).toEqual({ values: { battery: 40 }, online: true, lastSeen: expect.any(Number) });
+    expect(changes[0]?.snapshot).toBe(true);
+    other.set('battery', 41);
+    await eventually(
+      () => watcher.peers.get('w2')?.values.battery,
+      (b) => b === 41,
+    );
+    // The server tells what changed only since it started, less the overlap it allows for.
+    await sleep(Math.max(0, 5500 - (Date.now() - (server.app.fleet.get('w1')?.createdAt ?? 0))));
+    other.set('battery', 42);
+    await eventually(
+      () => watcher.peers.get('w2')?.values.battery,
+      (b) => b === 42,
+    );
+    const before = changes.length;
+    watcher.drop();
+    await eventually(
+      () => watcher.state,
+      (s) => s === 'waiting',
+    );
+    other.set('battery', 43);
+    await eventually(
+      () => watcher.peers.get('w2')?.values.battery,
+      (b) => b === 43,
+    );
+    expect(changes.slice(before).some((c) => c.snapshot)).toBe(false);
+    // A refused subscription is reported.
+    const refusals: string[] = [];
+    watcher.on('watchError', (reason) => refusals.push(reason));
+    watcher.watch({ where: [{ field: 'battery', op: 'LIKE', value: '1' }] }, () => {});
+    await eventually(
+      () => refusals.length,
+      (n) => n > 0,
+    );
+    expect(refusals[0]).toBe(ErrorReason.badSubscription);
+    watcher.unwatch();
+    expect(watcher.peers.size).toBe(0);
   });
 });
