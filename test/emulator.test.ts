@@ -180,6 +180,34 @@ describe('the fleet emulator', () => {
     expect(await v1.exited).toBe(0);
   }, 20_000);
 
+  it('plays SolMates that read their fleet over the IoT channel (--peers) and report its average battery', async () => {
+    const emulator = run([
+      '--url',
+      server.deviceUrl,
+      '--devices',
+      '5',
+      '--serial-start',
+      '900',
+      '--min-sleep',
+      '0.1',
+      '--max-sleep',
+      '0.3',
+      '--peers',
+      '200',
+      '--duration',
+      '3',
+    ]);
+    expect(await emulator.exited).toBe(0);
+    const { devices } = await data<Fleet>(server.url, FLEET, { s: '090' });
+    expect(devices.totalCount).toBe(5);
+    for (const { params } of devices.nodes) {
+      // Lab mode: unclaimed SolMates read the other unclaimed devices, these five among them.
+      expect(params.peers_online).toBeGreaterThanOrEqual(5);
+      expect(params.fleet_battery_avg).toBeGreaterThanOrEqual(0);
+      expect(params.fleet_battery_avg).toBeLessThanOrEqual(100);
+    }
+  });
+
   it('plays any device described by a profile file', async () => {
     const emulator = run([
       '--url',

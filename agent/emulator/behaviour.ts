@@ -1,4 +1,5 @@
 import type { Scalar } from '../../protocol/values.ts';
+import type { PeerState } from '../peers.ts';
 import type { Pattern } from './patterns.ts';
 
 /** What an emulated device reports: its values at start, and what changes on each tick. */
@@ -9,6 +10,8 @@ export interface Behaviour {
   commands?: Record<string, EmulatedCommand>;
   /** Which values a `set` command may change (true), or why not. */
   settable?: (name: string, value: Scalar) => true | string;
+  /** With --peers: the parameters it watches on its owner's devices (the IoT channel), and what it reports from them. */
+  peers?: { params: string[]; values(peers: ReadonlyMap<string, PeerState>): Record<string, Scalar> };
 }
 
 export interface EmulatedCommand {

@@ -39,6 +39,8 @@ With any of the first five flags it asks nothing: what is not given takes its de
   --command-failure-rate F  share of commands that fail, 0 to 1   [0]
   --update-failure-rate F   share of update commands that fail while installing, 0 to 1  [0]
   --unhealthy-after-update-rate F  share of updates that come up, drop out and roll back, 0 to 1  [0]
+  --peers MS           v2 SolMates watch their owner's fleet over the IoT channel (one PEER frame per MS
+                       at most) and report fleet_battery_avg and peers_online next to their own battery
   --help               this text
 `;
 
@@ -75,6 +77,7 @@ const flagsSchema = z
     commandFailureRate: z.coerce.number().min(0).max(1).default(0),
     updateFailureRate: z.coerce.number().min(0).max(1).default(0),
     unhealthyAfterUpdateRate: z.coerce.number().min(0).max(1).default(0),
+    peers: z.coerce.number().int().min(100).max(60_000).optional(),
   })
   .refine((f) => !(f.token && f.enrollKey), { message: 'give --token or --enroll-key, not both' })
   .refine((f) => f.minSleep === undefined || f.maxSleep === undefined || f.minSleep <= f.maxSleep, {
@@ -110,6 +113,7 @@ function readFlags() {
         'command-failure-rate': { type: 'string' },
         'update-failure-rate': { type: 'string' },
         'unhealthy-after-update-rate': { type: 'string' },
+        peers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -214,6 +218,7 @@ const fleet = new EmulatedFleet({
   commandFailureRate: flags.commandFailureRate,
   updateFailureRate: flags.updateFailureRate,
   unhealthyAfterUpdateRate: flags.unhealthyAfterUpdateRate,
+  peersIntervalMs: flags.peers,
   // One loopback address has about 28,000 ephemeral ports; beyond that, use more source addresses.
   localAddresses: loopback && answers.devices > 20_000 ? Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 1}`) : undefined,
 });

@@ -30,6 +30,8 @@ export interface FleetOptions {
   updateFailureRate?: number;
   /** Share of updates that come up, drop out and roll back to the version before (0 to 1). */
   unhealthyAfterUpdateRate?: number;
+  /** Protocol v2: devices that have a `peers` behaviour watch their owner's fleet, one frame per this many ms. */
+  peersIntervalMs?: number;
   random?: () => number;
 }
 
@@ -167,6 +169,11 @@ export class EmulatedFleet {
       this.errors++;
     });
     device.set(behaviour.initial());
+    const peers = behaviour.peers;
+    if (peers && options.peersIntervalMs && (options.protocol ?? 2) === 2)
+      device.watch({ params: peers.params, intervalMs: options.peersIntervalMs }, (_change, known) =>
+        device.set(peers.values(known)),
+      );
     for (const [name, command] of Object.entries(behaviour.commands ?? {})) {
       device.command(
         name,

@@ -100,6 +100,20 @@ export function solmate(shape: ValueShape): BehaviourFactory {
         reboots: true,
       },
     };
+    // With --peers: the fleet's average battery next to its own, from the IoT channel (online peers only).
+    behaviour.peers = {
+      params: ['battery'],
+      values(peers) {
+        let sum = 0;
+        let online = 0;
+        for (const p of peers.values()) {
+          if (!p.online || typeof p.values.battery !== 'number') continue;
+          sum += p.values.battery;
+          online++;
+        }
+        return { fleet_battery_avg: online === 0 ? null : Math.round((sum / online) * 10) / 10, peers_online: online };
+      },
+    };
     // Settings a `set` command may change: the battery reserve (percent) and the grid injection limit (W).
     behaviour.settable = (name, value) => {
       if (name === 'battery_reserve')
