@@ -14,9 +14,14 @@ export interface DevicesJob {
   localAddresses: string[];
   /** Protocol v2: devices take commands, answering each `received` then `succeeded`. */
   v2?: boolean;
+  /**
+   * Protocol v2: on `watch`, every device subscribes to the whole fleet (SUBS) with this interval and these
+   * params; one in `sampleEvery` reads its PEER frames and times each value from its `sent_at` to arrival.
+   */
+  watch?: { intervalMs: number; params?: string[]; sampleEvery: number };
 }
 
-export type ToDevices = { op: 'go' } | { op: 'measure' } | { op: 'report' } | { op: 'stop' };
+export type ToDevices = { op: 'go' } | { op: 'watch' } | { op: 'measure' } | { op: 'report' } | { op: 'stop' };
 export type FromDevices =
   | { op: 'connected'; connected: number; failed: number }
   | {
@@ -29,6 +34,8 @@ export type FromDevices =
       histogram: Array<[number, number]>;
       /** v2: commands this worker's devices finished (their `succeeded` acknowledged). */
       commandsDone: number;
+      /** With `watch`: subscriptions accepted, PEER frames and bytes received, value delivery times (sampled). */
+      peers?: { subscribed: number; refused: number; frames: number; bytes: number; histogram: Array<[number, number]> };
     };
 
 interface Device {
@@ -42,6 +49,10 @@ interface Device {
   outbox: string[];
   /** The frame in flight is a report (its answer is not an ack latency sample). */
   control: boolean;
+  /** The control frame in flight is a SUBS. */
+  subscribing?: boolean;
+  /** Reads and times its PEER frames. */
+  sampled?: boolean;
 }
 
 const job = JSON.parse(process.env.BENCH_JOB ?? '{}') as DevicesJob;
@@ -58,12 +69,33 @@ let errors = 0;
 let skipped = 0;
 let closed = 0;
 let commandsDone = 0;
+const peers = { subscribed: 0, refused: 0, frames: 0, bytes: 0 };
+let peerHistogram = new Histogram();
+const P = 'P'.charCodeAt(0);
+
+/** A PEER frame: counted; a sampled device times every value's delivery from the `sent_at` it carries. */
+function onPeer(d: Device, data: Buffer): void {
+  if (!measuring) return;
+  peers.frames++;
+  peers.bytes += data.length;
+  if (!d.sampled) return;
+  const now = Date.now();
+  const message = (JSON.parse(data.toString()) as { message: string }).message;
+  const body = JSON.parse(message.slice(message.indexOf(':', message.indexOf(':') + 1) + 1)) as {
+    snapshot: boolean;
+    devices: Record<string, { sent_at?: number }>;
+  };
+  if (body.snapshot) return;
+  for (const entry of Object.values(body.devices))
+    if (typeof entry.sent_at === 'number') peerHistogram.record(now - entry.sent_at);
+}
 
 /** Sends the next queued report of a device that is not waiting for an answer. */
 function sendControl(d: Device): boolean {
   const next = d.outbox.shift();
   if (!next) return false;
   d.control = true;
+  d.subscribing = next.startsWith('{"type":"SUBS"');
   d.inFlight = true;
   d.ws.send(next);
   return true;
@@ -77,7 +109,12 @@ function connect(index: number): Promise<Device | null> {
     const ws = new WebSocket(url, job.v2 ? ['smart-os.v2'] : [], { perMessageDeflate: false, localAddress });
     const device: Device = { ws, serial, msgid: 0, sentAt: 0, inFlight: false, open: false, outbox: [], control: false };
     let welcomed = false;
-    ws.on('message', (data) => {
+    ws.on('message', (data: Buffer) => {
+      // {"type":"PEER"…: the IoT channel, never an answer.
+      if (welcomed && data[9] === P) {
+        onPeer(device, data);
+        return;
+      }
       if (!welcomed) {
         welcomed = true;
         device.open = true;
@@ -94,7 +131,12 @@ function connect(index: number): Promise<Device | null> {
       }
       device.inFlight = false;
       const ok = text.endsWith(':OK"}');
-      if (device.control) {
+      if (device.control && device.subscribing) {
+        device.control = false;
+        device.subscribing = false;
+        if (ok) peers.subscribed++;
+        else peers.refused++;
+      } else if (device.control) {
         // The answer to a report: the second (succeeded) one, answered OK, finishes the command.
         device.control = false;
         if (ok && device.outbox.length === 0) commandsDone++;
@@ -165,15 +207,40 @@ function run(): void {
   }, 5);
 }
 
+/** Every device subscribes to the whole fleet (after its frame in flight, like any control frame). */
+function watchAll(): void {
+  const watch = job.watch;
+  if (!watch) return;
+  devices.forEach((d, i) => {
+    d.sampled = i % watch.sampleEvery === 0;
+    const body = JSON.stringify({ where: [], intervalMs: watch.intervalMs, ...(watch.params ? { params: watch.params } : {}) });
+    d.outbox.push(JSON.stringify({ type: 'SUBS', message: `${String(d.msgid++).padStart(4, '0')}:${d.serial}:${body}` }));
+    if (!d.inFlight) sendControl(d);
+  });
+}
+
 process.on('message', (msg: ToDevices) => {
   if (msg.op === 'go') run();
+  else if (msg.op === 'watch') watchAll();
   else if (msg.op === 'measure') {
     histogram = new Histogram();
+    peerHistogram = new Histogram();
     sent = acked = errors = skipped = closed = 0;
+    peers.frames = peers.bytes = 0;
     measuring = true;
   } else if (msg.op === 'report') {
     measuring = false;
-    send({ op: 'report', sent, acked, errors, skipped, closed, histogram: histogram.toSparse(), commandsDone });
+    send({
+      op: 'report',
+      sent,
+      acked,
+      errors,
+      skipped,
+      closed,
+      histogram: histogram.toSparse(),
+      commandsDone,
+      peers: { ...peers, histogram: peerHistogram.toSparse() },
+    });
   } else if (msg.op === 'stop') {
     for (const d of devices) d.ws.terminate();
     process.exit(0);

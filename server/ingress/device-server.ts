@@ -92,6 +92,14 @@ class Connection implements AnswerSink, PeerSink {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
   }
 
+  sendParts(parts: readonly Buffer[]): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    const last = parts.length - 1;
+    parts.forEach((part, i) => {
+      this.ws.send(part, { binary: false, fin: i === last });
+    });
+  }
+
   get buffered(): number {
     return this.ws.bufferedAmount;
   }

@@ -4,6 +4,9 @@ import type { Predicate } from '../state/query.ts';
 import { PeerBatch, type Projection, peerEntry, peerPages } from './peer-payload.ts';
 import type { PeerScope, PeerSubscription } from './peer-subscription.ts';
 
+/** Subscribers served before the fan-out yields to the event loop (device frames waiting for their answer). */
+const DELIVERY_SLICE = 16;
+
 /** What the cohorts of every feed share. */
 export interface PeerContext {
   readonly fleet: Fleet;
@@ -28,7 +31,9 @@ export class Cohort {
   private timer: NodeJS.Timeout | null = null;
   private lastTick = Number.NEGATIVE_INFINITY;
   /** The snapshot since the last tick (joiners before the next tick share it), and when it was taken. */
-  private snapshotPages: { pages: string[]; at: number } | null = null;
+  private snapshotPages: { pages: Buffer[]; at: number } | null = null;
+  /** A batch still going out, slice by slice. */
+  private delivering = false;
 
   constructor(
     readonly key: string,
@@ -48,7 +53,7 @@ export class Cohort {
   }
 
   /** Every member now, as pages; taken once per interval whatever the number of subscribers that join. */
-  snapshot(): { pages: string[]; at: number } {
+  snapshot(): { pages: Buffer[]; at: number } {
     if (this.snapshotPages) return this.snapshotPages;
     const devices: Array<[string, PeerDevice]> = [];
     for (const serial of this.feed.members) {
@@ -85,31 +90,19 @@ export class Cohort {
   private tick(): void {
     this.timer = null;
     const now = performance.now();
-    if (now - this.lastTick < this.intervalMs) {
-      this.schedule(this.lastTick + this.intervalMs - now);
+    if (now - this.lastTick < this.intervalMs || this.delivering) {
+      this.schedule(Math.max(1, this.lastTick + this.intervalMs - now));
       return;
     }
     if (this.pending.empty && this.behind.size === 0) return;
     this.lastTick = now;
     this.snapshotPages = null;
     const wall = Date.now();
-    const { maxBufferedBytes } = this.ctx;
     if (!this.pending.empty) {
       const { devices, left } = this.pending.take((s) => this.ctx.fleet.get(s), this.projection);
-      const pages = peerPages(devices, left, false, this.ctx.pageDevices);
-      let frames = 0;
-      for (const sub of this.synced) {
-        // A socket that is not keeping up gets nothing more queued; its changes wait, coalesced, for it to drain.
-        if (sub.sink.buffered > maxBufferedBytes) {
-          this.synced.delete(sub);
-          this.behind.add(sub);
-          this.ctx.skipped();
-          continue;
-        }
-        frames += sub.send(pages, wall, wall);
-      }
-      this.ctx.sent(frames);
+      this.deliver(peerPages(devices, left, false, this.ctx.pageDevices), wall, [...this.synced], 0);
     }
+    const { maxBufferedBytes } = this.ctx;
     for (const sub of this.behind) {
       if (sub.sink.buffered > maxBufferedBytes / 2) continue;
       this.behind.delete(sub);
@@ -118,6 +111,32 @@ export class Cohort {
     }
     // Keep ticking while someone waits to drain.
     if (this.behind.size > 0) this.schedule(this.intervalMs);
+  }
+
+  /**
+   * Sends one batch to its subscribers a slice at a time, yielding to the event loop in between, so device
+   * frames are answered while a large fan-out goes out.
+   */
+  private deliver(pages: Buffer[], wall: number, subs: PeerSubscription[], from: number): void {
+    const { maxBufferedBytes } = this.ctx;
+    const end = Math.min(subs.length, from + DELIVERY_SLICE);
+    let frames = 0;
+    for (let i = from; i < end; i++) {
+      const sub = subs[i] as PeerSubscription;
+      if (!this.synced.has(sub)) continue; // left, or fell behind, meanwhile
+      // A socket that is not keeping up gets nothing more queued; its changes wait, coalesced, for it to drain.
+      if (sub.sink.buffered > maxBufferedBytes) {
+        this.synced.delete(sub);
+        this.behind.add(sub);
+        this.ctx.skipped();
+        this.schedule(this.intervalMs);
+        continue;
+      }
+      frames += sub.send(pages, wall, Date.now());
+    }
+    this.ctx.sent(frames);
+    this.delivering = end < subs.length;
+    if (this.delivering) setImmediate(() => this.deliver(pages, wall, subs, end));
   }
 }
 

@@ -24,18 +24,19 @@ export function peerEntry(device: DeviceState, names: Iterable<string> | null, p
 }
 
 /**
- * The texts of the PEER bodies for one payload, each holding at most `pageDevices` devices: serialised
- * once, whatever the number of subscribers it goes to. `left` goes with the last page; every page but the
- * last says `more`. An empty snapshot is one page (it still replaces what the subscriber knew).
+ * The PEER bodies of one payload, each holding at most `pageDevices` devices: serialised and encoded once
+ * (UTF-8 bytes of the escaped body), whatever the number of subscribers it goes to. `left` goes with the last
+ * page; every page but the last says `more`. An empty snapshot is one page (it still replaces what the
+ * subscriber knew).
  */
 export function peerPages(
   devices: ReadonlyArray<readonly [string, PeerDevice]>,
   left: readonly string[],
   snapshot: boolean,
   pageDevices: number,
-): string[] {
+): Buffer[] {
   if (devices.length === 0 && left.length === 0 && !snapshot) return [];
-  const pages: string[] = [];
+  const pages: Buffer[] = [];
   for (let start = 0; start === 0 || start < devices.length; start += pageDevices) {
     const last = start + pageDevices >= devices.length;
     const body: PeerBody = {
@@ -44,7 +45,7 @@ export function peerPages(
       left: last ? [...left] : [],
     };
     if (!last) body.more = true;
-    pages.push(peerBodyText(body));
+    pages.push(Buffer.from(peerBodyText(body)));
   }
   return pages;
 }

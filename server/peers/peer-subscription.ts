@@ -1,11 +1,15 @@
-import { framePeer, type Subscription } from '../../protocol/peers.ts';
+import type { Subscription } from '../../protocol/peers.ts';
 import type { ProtocolVersion } from '../../protocol/v2.ts';
 import type { Projection } from './peer-payload.ts';
 
 /** A device socket, as the IoT channel sees it. */
 export interface PeerSink {
   readonly version: ProtocolVersion;
-  send(text: string): void;
+  /**
+   * Sends one text message in parts (WebSocket fragments, reassembled by every client library): the pages
+   * shared by every subscriber go out as they are, never copied per subscriber.
+   */
+  sendParts(parts: readonly Buffer[]): void;
   /** Bytes written to the socket and not yet sent. */
   readonly buffered: number;
 }
@@ -26,6 +30,8 @@ export function scopeSees(scope: PeerScope, device: { ownerId: number | null }):
   return scope.owner !== undefined && device.ownerId === scope.owner;
 }
 
+const TAIL = Buffer.from('"}');
+
 /** One device's subscription: where it stands (its `seq`, and up to when it has the changes). */
 export class PeerSubscription {
   seq = 0;
@@ -43,11 +49,14 @@ export class PeerSubscription {
     if (request.since !== null) this.seq = request.since;
   }
 
-  /** Sends pages (serialised once for every subscriber) as PEER frames; `takenAt` is what they are up to date with. */
-  send(pages: readonly string[], takenAt: number, now: number): number {
+  /**
+   * Sends pages (encoded once for every subscriber) as PEER frames, `framePeer`'s bytes; `takenAt` is what they
+   * are up to date with. Per subscriber only the head (seq and serial) is new: no copy, no encoding of the page.
+   */
+  send(pages: readonly Buffer[], takenAt: number, now: number): number {
     for (const page of pages) {
       this.seq = Math.max(this.seq + 1, now);
-      this.sink.send(framePeer(this.seq, this.serial, page));
+      this.sink.sendParts([Buffer.from(`{"type":"PEER","message":"${this.seq}:${this.serial}:`), page, TAIL]);
     }
     this.cursor = takenAt;
     return pages.length;
