@@ -136,8 +136,9 @@ describe('the IoT channel: SUBS and PEER on one instance, with owners', () => {
     // 30 values, far fewer frames: one per 300 ms window (plus the one a window may straddle).
     expect(changes.length).toBeLessThanOrEqual(Math.ceil(elapsed / 300) + 2);
     expect(changes.length).toBeLessThan(30);
-    const gaps = changes.slice(1).map((f, i) => f.arrived - (changes[i]?.arrived ?? 0));
-    for (const gap of gaps) expect(gap).toBeGreaterThan(250);
+    // seq is the server's clock when it sent the frame: the frames of changes are an interval apart.
+    const gaps = changes.slice(1).map((f, i) => f.seq - (changes[i]?.seq ?? 0));
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(295);
   });
 
   it('sends only the parameters in params (presence always), in the snapshot and in changes', async () => {
@@ -348,7 +349,7 @@ describe('the IoT channel in lab mode: pages, and a slow subscriber', () => {
     const socket = (slow.d.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     socket.pause();
     const bulk = open.slice(3);
-    const rounds = 40;
+    const rounds = 60;
     let offered = 0;
     let maxBuffered = 0;
     let behind = 0;
@@ -363,7 +364,7 @@ describe('the IoT channel in lab mode: pages, and a slow subscriber', () => {
       }
     }
     // Bounded: the bound plus at most one batch (every bulk device's blob once), whatever was offered.
-    expect(behind).toBe(1);
+    expect(behind).toBeGreaterThanOrEqual(1);
     expect(maxBuffered).toBeGreaterThan(16 * 1024);
     expect(maxBuffered).toBeLessThan(16 * 1024 + 2 * bulk.length * 60_000);
     expect(await metric(server, /^smartos_peer_skipped_total (\d+)/m)).toBeGreaterThan(0);

@@ -71,7 +71,7 @@ function graphqlReference(): string {
 }
 
 /** The agent's public API: exported declarations of these files with their JSDoc. */
-const AGENT_FILES = ['device.ts', 'device-options.ts', 'commands.ts', 'run-scripts.ts', 'backoff.ts'];
+const AGENT_FILES = ['device.ts', 'device-options.ts', 'peers.ts', 'commands.ts', 'run-scripts.ts', 'backoff.ts'];
 
 function agentReference(): string {
   const out = [
