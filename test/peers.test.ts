@@ -78,8 +78,7 @@ describe('the IoT channel: SUBS and PEER on one instance, with owners', () => {
     server = await startServer({
       auth: 'on',
       adminPassword: 'admin password 1',
-      peerMaxBufferedBytes: 16 * 1024,
-      maxStringBytes: 65_536,
+      maxFramesPerSecond: 1000,
     });
     for (const user of ['alice', 'bob']) {
       await server.app.accounts.createUser(user, PASSWORD, 'owner');
@@ -303,8 +302,24 @@ describe('the IoT channel: SUBS and PEER on one instance, with owners', () => {
     await sleep(400);
     expect(p.d.peers.length).toBe(count);
     expect(await p.unsubscribe()).toMatchObject({ ok: true });
+    // Anything else: exactly one answer each, and the socket and the server carry on.
+    for (let i = 0; i < 300; i++) {
+      const answer = await p.raw('SUBS', JSON.stringify(randomJson()));
+      expect(answer.ok || typeof answer.reason === 'string').toBe(true);
+    }
+    expect((await p.send({ battery: 10 })).ok).toBe(true);
   });
 });
+
+/** Random JSON of a few shapes, for SUBS bodies no device would send. */
+function randomJson(depth = 0): unknown {
+  const r = Math.random();
+  if (depth > 2 || r < 0.2)
+    return [null, true, -1, 0, 1.5, 1e308, '', 'GT', 'battery', '__proto__', 'x'.repeat(2000)][Math.floor(Math.random() * 11)];
+  if (r < 0.5) return Array.from({ length: Math.floor(Math.random() * 4) }, () => randomJson(depth + 1));
+  const keys = ['where', 'params', 'since', 'intervalMs', 'field', 'op', 'value', '__proto__', 'constructor'];
+  return Object.fromEntries(keys.filter(() => Math.random() < 0.4).map((k) => [k, randomJson(depth + 1)]));
+}
 
 /** A number from /metrics. */
 async function metric(server: TestServer, line: RegExp): Promise<number> {
