@@ -1,0 +1,170 @@
+import type { Scalar } from '../../protocol/values.ts';
+import type { Db } from '../storage/database.ts';
+import type { Condition } from '../state/query.ts';
+import type { AlertOp, RuleRow, Severity } from './alert-rule.ts';
+import type { AlertEntry, AlertTransition } from './evaluator.ts';
+import { Lease } from './lease.ts';
+
+type RuleRecord = Awaited<ReturnType<Db['alertRule']['findFirstOrThrow']>>;
+type StateRecord = Awaited<ReturnType<Db['alertState']['findFirstOrThrow']>>;
+
+const json = (v: unknown): string => JSON.stringify(v ?? null);
+const parse = <T>(text: string | null): T => (text === null ? (null as T) : (JSON.parse(text) as T));
+
+export function ruleOf(r: RuleRecord): RuleRow {
+  return {
+    id: r.id,
+    ownerId: r.ownerId,
+    scopeAll: r.scopeAll,
+    name: r.name,
+    where: parse<Condition[]>(r.where),
+    parameter: r.parameter,
+    op: r.op as AlertOp | null,
+    threshold: parse<Scalar>(r.threshold),
+    clearThreshold: parse<Scalar>(r.clearThreshold),
+    forSeconds: r.forSeconds,
+    noDataSeconds: r.noDataSeconds,
+    severity: r.severity as Severity,
+    enabled: r.enabled,
+    reminderSeconds: r.reminderSeconds,
+    flapCount: r.flapCount,
+    flapSeconds: r.flapSeconds,
+    notify: parse<number[]>(r.notify),
+  };
+}
+
+export function ruleData(row: Omit<RuleRow, 'id'>) {
+  return {
+    ownerId: row.ownerId,
+    scopeAll: row.scopeAll,
+    name: row.name,
+    where: json(row.where),
+    parameter: row.parameter,
+    op: row.op,
+    threshold: row.threshold === null ? null : json(row.threshold),
+    clearThreshold: row.clearThreshold === null ? null : json(row.clearThreshold),
+    forSeconds: row.forSeconds,
+    noDataSeconds: row.noDataSeconds,
+    severity: row.severity,
+    enabled: row.enabled,
+    reminderSeconds: row.reminderSeconds,
+    flapCount: row.flapCount,
+    flapSeconds: row.flapSeconds,
+    notify: json(row.notify),
+  };
+}
+
+export function entryOf(r: StateRecord): AlertEntry {
+  return {
+    ruleId: r.ruleId,
+    serial: r.serial,
+    state: r.state as AlertEntry['state'],
+    since: r.since.getTime(),
+    dueAt: r.dueAt?.getTime() ?? null,
+    value: parse<Scalar>(r.value),
+    firedAt: r.firedAt?.getTime() ?? null,
+    ackUserId: r.ackUserId,
+    ackAt: r.ackAt?.getTime() ?? null,
+    ackComment: r.ackComment,
+    flips: parse<number[]>(r.flips),
+    suppressed: r.suppressed,
+  };
+}
+
+const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+function stateData(e: AlertEntry) {
+  return {
+    state: e.state,
+    since: new Date(e.since),
+    dueAt: date(e.dueAt),
+    value: json(e.value),
+    firedAt: date(e.firedAt),
+    ackUserId: e.ackUserId,
+    ackAt: date(e.ackAt),
+    ackComment: e.ackComment,
+    flips: json(e.flips),
+    suppressed: e.suppressed,
+  };
+}
+
+/** The body of a notification as webhooks receive it (with its `id` added when sent). */
+export function notificationBody(t: AlertTransition): Record<string, unknown> {
+  const { rule, entry } = t;
+  return {
+    kind: t.notify,
+    rule: { id: rule.id, name: rule.name, severity: rule.severity, parameter: rule.parameter, op: rule.op, threshold: rule.threshold },
+    serial: t.serial,
+    state: entry?.state ?? 'OK',
+    value: t.value,
+    at: new Date(t.at).toISOString(),
+    firedAt: entry?.firedAt ? new Date(entry.firedAt).toISOString() : null,
+    ...(t.held !== undefined ? { held: t.held } : {}),
+  };
+}
+
+/** Rules, alert states, their history and the notification outbox. */
+export class AlertStore {
+  constructor(private readonly db: Db) {}
+
+  async rules(): Promise<RuleRow[]> {
+    return (await this.db.alertRule.findMany({ orderBy: { id: 'asc' } })).map(ruleOf);
+  }
+
+  async rule(id: number): Promise<RuleRow | null> {
+    const r = await this.db.alertRule.findUnique({ where: { id } });
+    return r ? ruleOf(r) : null;
+  }
+
+  async states(): Promise<AlertEntry[]> {
+    return (await this.db.alertState.findMany()).map(entryOf);
+  }
+
+  /**
+   * Stores transitions with their notifications (the outbox) in one transaction, fenced by the lease:
+   * nothing is written by an instance that no longer holds it. Returns false when fenced out.
+   */
+  async write(transitions: readonly AlertTransition[], fence: { lease: string; instance: string } | null): Promise<boolean> {
+    return this.db.$transaction(async (tx) => {
+      if (fence && !(await Lease.held(tx, fence.lease, fence.instance))) return false;
+      const now = new Date();
+      for (const t of transitions) {
+        const where = { ruleId_serial: { ruleId: t.rule.id, serial: t.serial } };
+        if (t.entry === null) await tx.alertState.deleteMany({ where: { ruleId: t.rule.id, serial: t.serial } });
+        else {
+          const data = stateData(t.entry);
+          await tx.alertState.upsert({ where, create: { ruleId: t.rule.id, serial: t.serial, ...data }, update: data });
+        }
+        if (!t.silent)
+          await tx.alertEvent.create({
+            data: {
+              ruleId: t.rule.id,
+              serial: t.serial,
+              from: t.from,
+              to: t.to,
+              at: new Date(t.at),
+              value: json(t.value),
+              userId: t.userId ?? null,
+              comment: t.comment ?? null,
+            },
+          });
+        if (t.notify && t.rule.notify.length > 0) {
+          const body = JSON.stringify(notificationBody(t));
+          await tx.notification.createMany({
+            data: t.rule.notify.map((channelId) => ({
+              channelId,
+              ruleId: t.rule.id,
+              serial: t.serial,
+              kind: t.notify as string,
+              body,
+              state: 'PENDING',
+              nextAt: now,
+              createdAt: now,
+            })),
+          });
+        }
+      }
+      return true;
+    });
+  }
+}

@@ -1,0 +1,109 @@
+/** One timer: a key (which alert and what for) due at a time, valid while its generation is the key's latest. */
+interface Timer {
+  at: number;
+  key: string;
+  gen: number;
+}
+
+/**
+ * Every alert timer (pending, reminders, no data, flapping) in one min-heap under one setTimeout, not one timer
+ * per device. Setting a key again replaces its timer (the old entry is skipped when it comes up).
+ */
+export class TimerHeap {
+  private readonly heap: Timer[] = [];
+  private readonly gens = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private armedAt = Number.POSITIVE_INFINITY;
+  private nextGen = 1;
+
+  constructor(private readonly fire: (key: string, at: number) => void) {}
+
+  get size(): number {
+    return this.gens.size;
+  }
+
+  set(key: string, at: number): void {
+    const gen = this.nextGen++;
+    this.gens.set(key, gen);
+    this.push({ at, key, gen });
+    if (at < this.armedAt) this.arm();
+  }
+
+  cancel(key: string): void {
+    this.gens.delete(key);
+  }
+
+  has(key: string): boolean {
+    return this.gens.has(key);
+  }
+
+  /** Fires what is due now (the timer calls it; tests and restarts may too). */
+  run(now = Date.now()): void {
+    while (this.heap.length > 0 && (this.heap[0] as Timer).at <= now) {
+      const t = this.pop() as Timer;
+      if (this.gens.get(t.key) !== t.gen) continue;
+      this.gens.delete(t.key);
+      this.fire(t.key, t.at);
+    }
+    this.arm();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.armedAt = Number.POSITIVE_INFINITY;
+    this.heap.length = 0;
+    this.gens.clear();
+  }
+
+  private arm(): void {
+    // Drop stale entries at the top so the timer waits for a live one.
+    while (this.heap.length > 0 && this.gens.get((this.heap[0] as Timer).key) !== (this.heap[0] as Timer).gen) this.pop();
+    const next = this.heap[0]?.at ?? Number.POSITIVE_INFINITY;
+    if (this.timer && next === this.armedAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.armedAt = next;
+    if (next === Number.POSITIVE_INFINITY) return;
+    // setTimeout holds at most about 24 days; an hour at a time is plenty.
+    const delay = Math.min(3_600_000, Math.max(0, next - Date.now()));
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.armedAt = Number.POSITIVE_INFINITY;
+      this.run();
+    }, delay);
+    this.timer.unref();
+  }
+
+  private push(t: Timer): void {
+    const h = this.heap;
+    h.push(t);
+    let i = h.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if ((h[parent] as Timer).at <= t.at) break;
+      h[i] = h[parent] as Timer;
+      i = parent;
+    }
+    h[i] = t;
+  }
+
+  private pop(): Timer | undefined {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length === 0 || !last) return top;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      if (l >= h.length) break;
+      const child = r < h.length && (h[r] as Timer).at < (h[l] as Timer).at ? r : l;
+      if ((h[child] as Timer).at >= last.at) break;
+      h[i] = h[child] as Timer;
+      i = child;
+    }
+    h[i] = last;
+    return top;
+  }
+}
