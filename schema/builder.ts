@@ -1,6 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type DataLoader from 'dataloader';
+import type { Alerts } from '../server/alerts/alerts.ts';
 import type { Accounts } from '../server/auth/accounts.ts';
 import type { ApiTokens } from '../server/auth/api-tokens.ts';
 import type { Credentials } from '../server/auth/credentials.ts';
@@ -47,6 +48,7 @@ export interface Context {
   releases: ReleaseStore;
   commands: CommandCenter;
   deployments: Deployments;
+  alerts: Alerts;
   http: HttpSession | null;
 }
 

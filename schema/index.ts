@@ -14,5 +14,6 @@ import './api-tokens.ts';
 import './commands.ts';
 import './releases.ts';
 import './deployments.ts';
+import './alerts.ts';
 
 export const schema = builder.toSchema();

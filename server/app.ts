@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { CloseCode } from '../protocol/codes.ts';
+import { Alerts, alertOptions } from './alerts/alerts.ts';
 import { Accounts, sessionMsOf } from './auth/accounts.ts';
 import { ApiTokens } from './auth/api-tokens.ts';
 import { bootstrapAccounts } from './auth/bootstrap.ts';
@@ -99,8 +100,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const history = new HistoryService(historySource);
   const releaseParts = { db, fleet, config, credentials, identify, commands, bus, instance, alone, log };
   const { releases, deployments, releaseRoutes } = openReleases(releaseParts);
+  const alerts = new Alerts(db, fleet, changes, bus, alertOptions(config, instance, alone), log.child({ ns: 'alerts' }));
   const services = { fleet, hub, history, accounts, credentials, apiTokens, identify, deviceAdmin, commands };
-  const context = contextFactory({ ...services, releases, deployments, config });
+  const context = contextFactory({ ...services, releases, deployments, alerts, config });
   const sockets = new CredentialSockets(identify, accounts, apiTokens);
   const graphql = createGraphQL(context, config, metrics, log.child({ ns: 'graphql' }), sockets.connect);
   const httpLog = log.child({ ns: 'http' });
@@ -119,6 +121,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   server.on('upgrade', upgradeHandler({ devices, graphql: graphql.wss, closing: () => closing !== null, log: httpLog }));
   devices.startHeartbeat();
   deployments.start();
+  alerts.start();
   const presence = startPresence(() => devices.boundSerials());
 
   async function shutdown(): Promise<void> {
@@ -135,6 +138,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     presence.stop();
     commands.stop();
     await deployments.stop();
+    await alerts.stop();
     await registry?.stop();
     await Promise.all([traffic.close(), bus.close()]);
     if (!options.pubsub) await pubsub.close();

@@ -126,6 +126,20 @@ const settings = {
     schema: int(10, 86_400).default(600),
     help: 'IoT channel: a device resuming with `since` older than this (or from before this instance started) gets a fresh snapshot, seconds',
   },
+  smtpUrl: {
+    schema: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
+    help: 'the SMTP server alert e-mails go through, smtp://user:password@host:587 (unset: no e-mail channels)',
+  },
+  smtpFrom: { schema: z.string().min(3).max(200).default('SMART-OS <alerts@localhost>'), help: 'the From of alert e-mails' },
+  alertRestartGraceSeconds: {
+    schema: int(0, 3600).default(60),
+    help: 'alerts: presence timers that fell due while no instance evaluated wait this much longer (devices reconnecting after a restart), seconds',
+  },
+  maxAlertRulesPerUser: { schema: int(1, 1_000_000).default(10_000), help: 'alert rules one user may have' },
+  maxChannelsPerUser: { schema: int(1, 10_000).default(50), help: 'notification channels one user may have' },
   maxExportsPerUser: { schema: int(1, 1000).default(2), help: 'exports one user may stream at once (more: 429)' },
   commitTimeoutMs: {
     schema: int(100, 600_000).default(10_000),

@@ -117,7 +117,8 @@ export interface RuleInput {
 }
 
 const intIn = (label: string, v: number, min: number, max: number) => {
-  if (!Number.isInteger(v) || v < min || v > max) throw new BadInputError(`${label} must be a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw new BadInputError(`${label} must be a whole number from ${min} to ${max}`);
   return v;
 };
 

@@ -1,6 +1,6 @@
 import type { Scalar } from '../../protocol/values.ts';
-import type { Db } from '../storage/database.ts';
 import type { Condition } from '../state/query.ts';
+import type { Db } from '../storage/database.ts';
 import type { AlertOp, RuleRow, Severity } from './alert-rule.ts';
 import type { AlertEntry, AlertTransition } from './evaluator.ts';
 import { Lease } from './lease.ts';
@@ -93,7 +93,14 @@ export function notificationBody(t: AlertTransition): Record<string, unknown> {
   const { rule, entry } = t;
   return {
     kind: t.notify,
-    rule: { id: rule.id, name: rule.name, severity: rule.severity, parameter: rule.parameter, op: rule.op, threshold: rule.threshold },
+    rule: {
+      id: rule.id,
+      name: rule.name,
+      severity: rule.severity,
+      parameter: rule.parameter,
+      op: rule.op,
+      threshold: rule.threshold,
+    },
     serial: t.serial,
     state: entry?.state ?? 'OK',
     value: t.value,
@@ -114,6 +121,42 @@ export class AlertStore {
   async rule(id: number): Promise<RuleRow | null> {
     const r = await this.db.alertRule.findUnique({ where: { id } });
     return r ? ruleOf(r) : null;
+  }
+
+  /** Stored alerts (not OK) of these rules. */
+  stateRows(filter: { ruleIds: number[]; state: string | null; serial: string | null }): Promise<StateRecord[]> {
+    return this.db.alertState.findMany({
+      where: {
+        ruleId: { in: filter.ruleIds },
+        ...(filter.state ? { state: filter.state } : {}),
+        ...(filter.serial ? { serial: filter.serial } : {}),
+      },
+    });
+  }
+
+  /** The outbox of these rules, newest first. */
+  notifications(ruleIds: number[], state: string | null, offset: number, limit: number) {
+    return this.db.notification.findMany({
+      where: { ruleId: { in: ruleIds }, ...(state ? { state } : {}) },
+      orderBy: { id: 'desc' },
+      skip: offset,
+      take: limit,
+    });
+  }
+
+  /** A device's alert history on these rules, newest first. */
+  async events(serial: string, rules: readonly RuleRow[], since: Date | null, limit: number) {
+    const byId = new Map(rules.map((r) => [r.id, r]));
+    const rows = await this.db.alertEvent.findMany({
+      where: { serial, ruleId: { in: [...byId.keys()] }, ...(since ? { at: { gte: since } } : {}) },
+      orderBy: { id: 'desc' },
+      take: limit,
+    });
+    return rows.map((e) => ({
+      ...e,
+      ruleName: byId.get(e.ruleId)?.name ?? '',
+      severity: byId.get(e.ruleId)?.severity ?? 'WARNING',
+    }));
   }
 
   async states(): Promise<AlertEntry[]> {

@@ -236,7 +236,18 @@ export class AlertEvaluator {
     // Acknowledged: no more reminders.
     e.dueAt = null;
     this.timers.cancel(`d|${keyOf(ruleId, serial)}`);
-    this.out.push({ rule, serial, from: 'FIRING', to: 'ACKNOWLEDGED', at: now, value: e.value, entry: { ...e }, notify: null, userId, comment });
+    this.out.push({
+      rule,
+      serial,
+      from: 'FIRING',
+      to: 'ACKNOWLEDGED',
+      at: now,
+      value: e.value,
+      entry: { ...e },
+      notify: null,
+      userId,
+      comment,
+    });
     this.flush();
     return e;
   }
@@ -291,7 +302,8 @@ export class AlertEvaluator {
     const state = e?.state ?? 'OK';
     if (state === 'OK' || state === 'RESOLVED') {
       if (!rule.holds(value)) return;
-      if (rule.forSeconds > 0) this.move(rule, device.serial, e ?? null, 'PENDING', now, value ?? null, now + rule.forSeconds * 1000);
+      if (rule.forSeconds > 0)
+        this.move(rule, device.serial, e ?? null, 'PENDING', now, value ?? null, now + rule.forSeconds * 1000);
       else this.fire(rule, device.serial, e ?? null, now, value ?? null);
     } else if (state === 'PENDING') {
       if (!rule.holds(value)) this.toOk(rule, e as AlertEntry, now, value ?? null);
@@ -326,7 +338,17 @@ export class AlertEvaluator {
     } else if (e?.state === 'FIRING' && e.ackAt === null && rule.reminderSeconds !== null) {
       e.dueAt = now + rule.reminderSeconds * 1000;
       this.timers.set(`d|${entryKey}`, e.dueAt);
-      this.out.push({ rule, serial, from: 'FIRING', to: 'REMINDED', at: now, value: e.value, entry: { ...e }, notify: 'REMINDER', silent: true });
+      this.out.push({
+        rule,
+        serial,
+        from: 'FIRING',
+        to: 'REMINDED',
+        at: now,
+        value: e.value,
+        entry: { ...e },
+        notify: 'REMINDER',
+        silent: true,
+      });
     } else if (e?.state === 'RESOLVED') {
       this.toOk(rule, e, now, e.value);
     }
@@ -423,7 +445,18 @@ export class AlertEvaluator {
     e.flips = [];
     e.suppressed = 0;
     if (held > 0)
-      this.out.push({ rule, serial: e.serial, from: e.state, to: e.state, at: now, value: e.value, entry: { ...e }, notify: 'FLAPPING', held, silent: true });
+      this.out.push({
+        rule,
+        serial: e.serial,
+        from: e.state,
+        to: e.state,
+        at: now,
+        value: e.value,
+        entry: { ...e },
+        notify: 'FLAPPING',
+        held,
+        silent: true,
+      });
   }
 
   private flush(): void {

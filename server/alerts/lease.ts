@@ -30,12 +30,7 @@ export class Lease {
   }
 
   /** Whether this instance still holds it now (inside a transaction: the fence). */
-  static async held(
-    tx: Pick<Db, 'lease'>,
-    name: string,
-    instance: string,
-    now = Date.now(),
-  ): Promise<boolean> {
+  static async held(tx: Pick<Db, 'lease'>, name: string, instance: string, now = Date.now()): Promise<boolean> {
     const row = await tx.lease.findUnique({ where: { name } });
     return row !== null && row.owner === instance && row.until.getTime() > now;
   }

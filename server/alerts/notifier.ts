@@ -128,7 +128,10 @@ export class Notifier {
     }
     const attempts = n.attempts + 1;
     if (error === null) {
-      await this.db.notification.update({ where: { id: n.id }, data: { state: 'SENT', attempts, sentAt: new Date(), lastError: null } });
+      await this.db.notification.update({
+        where: { id: n.id },
+        data: { state: 'SENT', attempts, sentAt: new Date(), lastError: null },
+      });
       return;
     }
     const dead = !channel || attempts >= NOTIFY_LIMITS.maxAttempts;
@@ -162,7 +165,14 @@ export class Notifier {
 
   private async email(n: Row, channel: Channel): Promise<void> {
     if (!this.mail) throw new Error('no SMTP server configured (SMTP_URL)');
-    const b = JSON.parse(n.body) as { rule: { name: string; severity: string }; serial: string; state: string; value: unknown; at: string; held?: number };
+    const b = JSON.parse(n.body) as {
+      rule: { name: string; severity: string };
+      serial: string;
+      state: string;
+      value: unknown;
+      at: string;
+      held?: number;
+    };
     const subject = `[${b.rule.severity}] ${b.rule.name}: ${b.serial} ${n.kind === 'FLAPPING' ? 'is flapping' : b.state}`;
     const lines = [
       `${b.rule.name} on ${b.serial}: ${n.kind}`,

@@ -5,6 +5,7 @@ import type { GraphQLError } from 'graphql';
 import { createYoga, maskError, type Plugin, type YogaLogger } from 'graphql-yoga';
 import type { Context } from '../../schema/builder.ts';
 import { schema } from '../../schema/index.ts';
+import type { Alerts } from '../alerts/alerts.ts';
 import { type Accounts, sessionMsOf } from '../auth/accounts.ts';
 import type { ApiTokens } from '../auth/api-tokens.ts';
 import type { Credentials } from '../auth/credentials.ts';
@@ -96,6 +97,7 @@ export interface ContextDeps {
   commands: CommandCenter;
   releases: ReleaseStore;
   deployments: Deployments;
+  alerts: Alerts;
   config: Pick<Config, 'auth' | 'sessionDays' | 'secureCookies' | 'historySeriesPerRequest' | 'trustProxy'>;
 }
 
@@ -123,6 +125,7 @@ export function contextFactory(deps: ContextDeps): (request: RequestInfo) => Pro
       commands: deps.commands,
       releases: deps.releases,
       deployments: deps.deployments,
+      alerts: deps.alerts,
       http: cookies
         ? {
             token,

@@ -13,6 +13,15 @@ interface Envelope {
   executions?: unknown[];
   /** Deployments whose progress changed (subscribers on every instance read them again). */
   deployments?: number[];
+  /** Alerts: transitions for subscribers, rules for the instance evaluating them, acknowledgements for it. */
+  alerts?: AlertNews;
+}
+
+/** What instances tell each other about alerts (server/alerts/alerts.ts). */
+export interface AlertNews {
+  changed?: unknown[];
+  rules?: number[];
+  ack?: { ruleId: number; serial: string; userId: number | null; comment: string | null };
 }
 
 /** The pub/sub engine between instances: Redis when configured, in-process otherwise. */
@@ -149,6 +158,7 @@ export class ChangeBus {
   private readonly commandListeners: Array<(serials: string[]) => void> = [];
   private readonly executionListeners: Array<(rows: unknown[]) => void> = [];
   private readonly deploymentListeners: Array<(ids: number[]) => void> = [];
+  private readonly alertListeners: Array<(news: AlertNews) => void> = [];
   private failedPublishes = 0;
   private lastPublishWarning = Number.NEGATIVE_INFINITY;
   private readonly topic: string;
@@ -176,6 +186,7 @@ export class ChangeBus {
         if (message.commands) for (const l of this.commandListeners) l(message.commands);
         if (message.executions) for (const l of this.executionListeners) l(message.executions);
         if (message.deployments) for (const l of this.deploymentListeners) l(message.deployments);
+        if (message.alerts) for (const l of this.alertListeners) l(message.alerts);
       },
       {},
     );
@@ -210,6 +221,15 @@ export class ChangeBus {
 
   publishDeployments(ids: number[]): void {
     this.send({ origin: this.instance, deployments: ids });
+  }
+
+  /** Called with what another instance says about alerts. */
+  onAlerts(listener: (news: AlertNews) => void): void {
+    this.alertListeners.push(listener);
+  }
+
+  publishAlerts(news: AlertNews): void {
+    this.send({ origin: this.instance, alerts: news });
   }
 
   publishExecutions(rows: unknown[]): void {
