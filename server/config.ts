@@ -138,6 +138,10 @@ const settings = {
     schema: int(0, 3600).default(60),
     help: 'alerts: presence timers that fell due while no instance evaluated wait this much longer (devices reconnecting after a restart), seconds',
   },
+  alertNotifyAttempts: {
+    schema: int(1, 100).default(8),
+    help: 'alerts: attempts per notification (backoff up to 5 min between them) before it is dead (listed in the dashboard)',
+  },
   maxAlertRulesPerUser: { schema: int(1, 1_000_000).default(10_000), help: 'alert rules one user may have' },
   maxChannelsPerUser: { schema: int(1, 10_000).default(50), help: 'notification channels one user may have' },
   maxExportsPerUser: { schema: int(1, 1000).default(2), help: 'exports one user may stream at once (more: 429)' },

@@ -15,7 +15,7 @@ export type AlertStateName = (typeof ALERT_STATES)[number];
 export const ALERT_LIMITS = {
   nameChars: 100,
   maxForSeconds: 7 * 86_400,
-  minNoDataSeconds: 10,
+  minNoDataSeconds: 1,
   maxNoDataSeconds: 30 * 86_400,
   maxReminderSeconds: 7 * 86_400,
   maxFlapCount: 1000,

@@ -46,12 +46,16 @@ export interface AlertOptions {
   graceMs: number;
   smtpUrl: string | undefined;
   smtpFrom: string;
+  notifyAttempts: number;
   maxRulesPerUser: number;
   maxChannelsPerUser: number;
 }
 
 export function alertOptions(
-  config: Pick<Config, 'smtpUrl' | 'smtpFrom' | 'alertRestartGraceSeconds' | 'maxAlertRulesPerUser' | 'maxChannelsPerUser'>,
+  config: Pick<
+    Config,
+    'smtpUrl' | 'smtpFrom' | 'alertRestartGraceSeconds' | 'alertNotifyAttempts' | 'maxAlertRulesPerUser' | 'maxChannelsPerUser'
+  >,
   instance: string,
   alone: boolean,
 ): AlertOptions {
@@ -61,6 +65,7 @@ export function alertOptions(
     graceMs: config.alertRestartGraceSeconds * 1000,
     smtpUrl: config.smtpUrl,
     smtpFrom: config.smtpFrom,
+    notifyAttempts: config.alertNotifyAttempts,
     maxRulesPerUser: config.maxAlertRulesPerUser,
     maxChannelsPerUser: config.maxChannelsPerUser,
   };
@@ -99,7 +104,12 @@ export class Alerts {
   ) {
     this.store = new AlertStore(db);
     this.lease = new Lease(db, ALERTS_LEASE, options.instance, LEASE_MS);
-    this.notifier = new Notifier(db, { smtpUrl: options.smtpUrl, smtpFrom: options.smtpFrom }, log, () => this.leading);
+    this.notifier = new Notifier(
+      db,
+      { smtpUrl: options.smtpUrl, smtpFrom: options.smtpFrom, maxAttempts: options.notifyAttempts },
+      log,
+      () => this.leading,
+    );
     changes.onApplied((applied) => this.evaluator?.onApplied(applied));
     bus.onAlerts((news) => this.hear(news));
   }

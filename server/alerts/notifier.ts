@@ -5,8 +5,6 @@ import type { Db } from '../storage/database.ts';
 
 /** Bounds of the outbox (docs/alerts.md). */
 export const NOTIFY_LIMITS = {
-  /** Attempts before a notification is dead (listed in the dashboard, sent no more). */
-  maxAttempts: 8,
   /** Backoff between attempts: full jitter up to 2^n seconds, at most this. */
   maxBackoffMs: 300_000,
   /** A webhook or SMTP server that does not answer within this fails the attempt. */
@@ -34,6 +32,8 @@ type Channel = Awaited<ReturnType<Db['notificationChannel']['findFirstOrThrow']>
 export interface NotifierOptions {
   smtpUrl: string | undefined;
   smtpFrom: string;
+  /** Attempts before a notification is dead (listed in the dashboard, sent no more). */
+  maxAttempts: number;
 }
 
 /**
@@ -134,7 +134,7 @@ export class Notifier {
       });
       return;
     }
-    const dead = !channel || attempts >= NOTIFY_LIMITS.maxAttempts;
+    const dead = !channel || attempts >= this.options.maxAttempts;
     if (dead) this.log.warn({ notification: n.id, channel: n.channelId, error }, 'notification dead after its attempts');
     await this.db.notification.update({
       where: { id: n.id },
