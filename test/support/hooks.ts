@@ -13,6 +13,9 @@ export interface HookCall {
 export class HookReceiver {
   readonly calls: HookCall[] = [];
   failNext = 0;
+  /** Calls received but never answered (the sender crashes meanwhile), counted. */
+  hangNext = 0;
+  hung = 0;
   private server: Server | null = null;
   url = '';
 
@@ -23,6 +26,11 @@ export class HookReceiver {
         body += c.toString();
       });
       req.on('end', () => {
+        if (this.hangNext > 0) {
+          this.hangNext--;
+          this.hung++;
+          return;
+        }
         if (this.failNext > 0) {
           this.failNext--;
           res.writeHead(500).end('try later');
@@ -46,6 +54,7 @@ export class HookReceiver {
   }
 
   close(): Promise<void> {
+    this.server?.closeAllConnections();
     return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 }
