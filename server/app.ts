@@ -101,6 +101,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const releaseParts = { db, fleet, config, credentials, identify, commands, bus, instance, alone, log };
   const { releases, deployments, releaseRoutes } = openReleases(releaseParts);
   const alerts = new Alerts(db, fleet, changes, bus, alertOptions(config, instance, alone), log.child({ ns: 'alerts' }));
+  sources.alerts = alerts;
   const services = { fleet, hub, history, accounts, credentials, apiTokens, identify, deviceAdmin, commands };
   const context = contextFactory({ ...services, releases, deployments, alerts, config });
   const sockets = new CredentialSockets(identify, accounts, apiTokens);

@@ -4,6 +4,8 @@ import client from 'prom-client';
 export interface MetricSources {
   fleet: { devices: { size: number }; onlineCount(): number };
   hub: { stats(): { updateSubscribers: number; changeSubscribers: number; views: number } };
+  /** Set once alerts exist: firing alerts by severity (from the database: every instance tells the same). */
+  alerts?: { firingBySeverity(): Promise<Record<string, number>> };
   /** Set once the IoT channel exists. */
   peers?: { stats(): { subscriptions: number; feeds: number; behind: number; maxBuffered: number } };
 }
@@ -100,6 +102,16 @@ export function createMetrics(sources: MetricSources) {
       registers: reg,
       collect() {
         this.set(sources.peers?.stats().maxBuffered ?? 0);
+      },
+    }),
+    alertsFiring: new client.Gauge({
+      name: 'smartos_alerts_firing',
+      help: 'Alerts FIRING now, by the severity of their rule',
+      labelNames: ['severity'] as const,
+      registers: reg,
+      async collect() {
+        const counts = (await sources.alerts?.firingBySeverity().catch(() => null)) ?? {};
+        for (const severity of ['INFO', 'WARNING', 'CRITICAL']) this.set({ severity }, counts[severity] ?? 0);
       },
     }),
     peerFrames: new client.Counter({ name: 'smartos_peer_frames_total', help: 'IoT channel: PEER frames sent', registers: reg }),

@@ -324,6 +324,9 @@ describe('alerts: rules on live values and presence, with notifications', () => 
     );
     expect(mails[0]?.to).toEqual(['ops@example.com']);
     expect(mails[0]?.raw).toMatch(/Subject: \[CRITICAL\] mailed: m1 FIRING/);
+    // /metrics counts firing alerts by severity (h1 resolved; r1, w1 and m1 fire).
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(Number(metrics.match(/^smartos_alerts_firing\{severity="CRITICAL"\} (\d+)/m)?.[1])).toBeGreaterThanOrEqual(1);
   });
 
   it("keeps rules and alerts to their owner: another owner's devices never fire, and others see nothing", async () => {

@@ -106,6 +106,7 @@ export function notificationBody(t: AlertTransition): Record<string, unknown> {
     value: t.value,
     at: new Date(t.at).toISOString(),
     firedAt: entry?.firedAt ? new Date(entry.firedAt).toISOString() : null,
+    receivedAt: t.frameAt ? new Date(t.frameAt).toISOString() : null,
     ...(t.held !== undefined ? { held: t.held } : {}),
   };
 }

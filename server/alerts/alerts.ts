@@ -150,6 +150,20 @@ export class Alerts {
     return () => this.listeners.delete(listener);
   }
 
+  /** Firing alerts per severity, from the database (for /metrics on any instance). */
+  async firingBySeverity(): Promise<Record<string, number>> {
+    const groups = await this.db.alertState.groupBy({ by: ['ruleId'], where: { state: 'FIRING' }, _count: { _all: true } });
+    if (groups.length === 0) return {};
+    const rules = await this.db.alertRule.findMany({ where: { id: { in: groups.map((g) => g.ruleId) } }, select: { id: true, severity: true } });
+    const severity = new Map(rules.map((r) => [r.id, r.severity]));
+    const out: Record<string, number> = {};
+    for (const g of groups) {
+      const s = severity.get(g.ruleId);
+      if (s) out[s] = (out[s] ?? 0) + g._count._all;
+    }
+    return out;
+  }
+
   // Rules.
 
   async createRule(viewer: AlertViewer, input: RuleInput): Promise<RuleRow> {

@@ -42,6 +42,8 @@ export interface AlertTransition {
   comment?: string | null;
   /** Not a transition to store as an event (a reminder, a summary). */
   silent?: true;
+  /** When the server received the device's latest frame (the one that moved it, for a value). */
+  frameAt?: number | null;
 }
 
 const keyOf = (ruleId: number, serial: string) => `${ruleId}|${serial}`;
@@ -429,7 +431,8 @@ export class AlertEvaluator {
         this.timers.set(`s|${key}`, now + window);
       } else notify = to;
     }
-    this.out.push({ rule, serial, from, to, at: now, value, entry: { ...next, flips: [...next.flips] }, notify });
+    const frameAt = this.fleet.get(serial)?.lastSeen ?? null;
+    this.out.push({ rule, serial, from, to, at: now, value, entry: { ...next, flips: [...next.flips] }, notify, frameAt });
     return next;
   }
 
