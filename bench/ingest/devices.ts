@@ -191,7 +191,8 @@ function run(): void {
     while (budget > 0 && readyHead < ready.length) {
       const d = ready[readyHead++] as Device;
       if (!d.open || d.inFlight) continue;
-      value = (value + 7) % 1000;
+      // 1009 is prime: every device sees every value in turn (a modulus dividing the fleet size would give each device one value).
+      value = (value + 7) % 1009;
       const msgid = String(d.msgid++).padStart(4, '0');
       d.sentAt = performance.now();
       d.inFlight = true;

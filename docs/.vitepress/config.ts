@@ -27,6 +27,7 @@ export default defineConfig({
           { text: 'Querying', link: '/querying' },
           { text: 'History and export', link: '/history' },
           { text: 'Remote control', link: '/commands' },
+          { text: 'Alerts', link: '/alerts' },
         ],
       },
       {

@@ -1,0 +1,162 @@
+// `npm run bench:alerts -- [--devices 10000] [--rate 10000] [--rules 10000] [--seconds 20]`
+// --devices send --rate frames/s in all (each frame a `power` from 0 to 1008, every value in turn); in one run, ingest ack p99 and
+// server CPU without rules, then with --rules rules (one per device: `power GT 1000`, notify a webhook in this
+// process): about 0.8 % of frames cross, each crossing FIRING and the next frame RESOLVED. The webhook side
+// times each call from `receivedAt` (when the server received the crossing frame) to its arrival.
+import { fork } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { HookReceiver } from '../../test/support/hooks.ts';
+import type { DevicesJob, FromDevices } from '../ingest/devices.ts';
+import { Histogram } from '../ingest/histogram.ts';
+import { root, rssBytes, startServerProcess } from '../server-process.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    devices: { type: 'string', default: '10000' },
+    rate: { type: 'string', default: '10000' },
+    rules: { type: 'string', default: '10000' },
+    seconds: { type: 'string', default: '20' },
+    label: { type: 'string' },
+  },
+});
+const devices = Number(args.devices);
+const rules = Number(args.rules);
+const seconds = Number(args.seconds);
+const CLK_TCK = 100;
+const cpuTicks = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return Number(fields[11]) + Number(fields[12]);
+};
+const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
+
+const hook = await new HookReceiver().start();
+const dataDir = mkdtempSync(join(tmpdir(), 'smartos-alerts-bench-'));
+const server = await startServerProcess(['--data-dir', dataDir], [], { MAX_FRAMES_PER_SECOND: '1000' });
+const pid = server.proc.pid as number;
+const gql = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+  const res = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: unknown };
+  if (!body.data) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+};
+
+const job: DevicesJob = {
+  urls: [`${server.url.replace(/^http/, 'ws')}/update/`],
+  first: 0,
+  count: devices,
+  rate: Number(args.rate),
+  connectPerSecond: 2000,
+  localAddresses: ['127.0.1.1', '127.0.1.2'],
+};
+const loader = fork(join(root, 'bench/ingest/devices.ts'), [], {
+  execArgv: ['--import', 'tsx'],
+  env: { ...process.env, BENCH_JOB: JSON.stringify(job) },
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
+const next = <T extends FromDevices['op']>(op: T) =>
+  new Promise<Extract<FromDevices, { op: T }>>((resolve) => {
+    const on = (m: FromDevices) => {
+      if (m.op !== op) return;
+      loader.off('message', on);
+      resolve(m as Extract<FromDevices, { op: T }>);
+    };
+    loader.on('message', on);
+  });
+
+const connected = await next('connected');
+console.log(`connected ${connected.connected} devices (${connected.failed} failed)`);
+loader.send({ op: 'go' });
+await sleep(10);
+
+async function measure() {
+  loader.send({ op: 'measure' });
+  const calls = hook.calls.length;
+  const ticks = cpuTicks(pid);
+  const started = performance.now();
+  let peakRss = rssBytes(pid);
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, rssBytes(pid));
+  }, 250);
+  await sleep(seconds);
+  clearInterval(sampler);
+  const wall = (performance.now() - started) / 1000;
+  loader.send({ op: 'report' });
+  const r = await next('report');
+  const h = Histogram.fromSparse(r.histogram);
+  const hooks = new Histogram();
+  const window = hook.calls.slice(calls);
+  for (const c of window) if (typeof c.json.receivedAt === 'string') hooks.record(c.at - Date.parse(c.json.receivedAt));
+  return {
+    seconds: Math.round(wall),
+    ackedPerSecond: Math.round(r.acked / wall),
+    ackMs: { p50: h.percentile(50), p99: h.percentile(99), max: h.percentile(100) },
+    errors: r.errors,
+    skipped: r.skipped,
+    serverCpuCores: Number(((cpuTicks(pid) - ticks) / CLK_TCK / wall).toFixed(2)),
+    serverPeakRssMiB: Math.round(peakRss / 1024 / 1024),
+    webhooks: {
+      perSecond: Math.round(window.length / wall),
+      firing: window.filter((c) => c.json.kind === 'FIRING').length,
+      resolved: window.filter((c) => c.json.kind === 'RESOLVED').length,
+      crossingToWebhookMs: { p50: hooks.percentile(50), p99: hooks.percentile(99), max: hooks.percentile(100) },
+    },
+  };
+}
+
+const without = await measure();
+console.log('without rules', JSON.stringify(without));
+
+const { createNotificationChannel } = await gql<{ createNotificationChannel: { channel: { id: number } } }>(
+  `mutation { createNotificationChannel(name: "bench", kind: "WEBHOOK", target: "${hook.url}") { channel { id } } }`,
+);
+const channel = createNotificationChannel.channel.id;
+const made = performance.now();
+// 15 rules per request (the alias limit), 4 requests at a time.
+const serial = (i: number) => `b${String(i).padStart(6, '0')}`;
+const chunks: number[][] = [];
+for (let i = 0; i < rules; i += 15) chunks.push(Array.from({ length: Math.min(15, rules - i) }, (_, k) => i + k));
+for (let i = 0; i < chunks.length; i += 4) {
+  await Promise.all(
+    chunks.slice(i, i + 4).map((chunk) =>
+      gql(
+        `mutation { ${chunk
+          .map(
+            (n) =>
+              `r${n}: createAlertRule(input: { name: "power ${n}", where: [{ field: "serial", op: EQUALS, value: "${serial(n % devices)}" }], parameter: "power", op: GT, threshold: 1000, flapCount: 1000, notify: [${channel}] }) { id }`,
+          )
+          .join(' ')} }`,
+      ),
+    ),
+  );
+}
+const rulesMadeSeconds = Number(((performance.now() - made) / 1000).toFixed(1));
+console.log(`made ${rules} rules in ${rulesMadeSeconds} s`);
+await sleep(5);
+const withRules = await measure();
+console.log('with rules', JSON.stringify(withRules));
+
+const out = {
+  devices,
+  rate: Number(args.rate),
+  rules,
+  rulesMadeSeconds,
+  machine: '2 cores; server, load generator and webhook receiver on the same machine',
+  withoutRules: without,
+  withRules,
+};
+console.log(JSON.stringify(out, null, 2));
+const label = args.label ?? `${devices}d-${args.rate}fps-${rules}r`;
+writeFileSync(join(root, `bench/results/alerts-${label}.json`), `${JSON.stringify(out, null, 2)}\n`);
+loader.send({ op: 'stop' });
+server.proc.kill('SIGTERM');
+await new Promise((r) => server.proc.once('exit', r));
+await hook.close();
+rmSync(dataDir, { recursive: true, force: true });
+process.exit(0);
