@@ -165,6 +165,7 @@ const AlertEventRef = builder.objectRef<EventRow>('AlertEvent').implement({
   fields: (t) => ({
     ruleId: t.exposeInt('ruleId', { description: 'The rule.' }),
     ruleName: t.string({ description: 'The rule’s name.', resolve: (e) => e.ruleName }),
+    parameter: t.string({ description: 'The parameter the rule watches (`online`: presence).', resolve: (e) => e.parameter }),
     severity: t.field({ type: SeverityEnum, description: 'The rule’s severity.', resolve: (e) => e.severity as Severity }),
     serial: t.exposeString('serial', { description: 'The device.' }),
     from: t.exposeString('from', { description: 'The state before.' }),

@@ -4,6 +4,7 @@ import { createCatalogue } from './catalogue.ts';
 import { useConnection } from './clients.ts';
 import { createClock } from './clock.ts';
 import { AccessPanel } from './components/AccessPanel.tsx';
+import { AlertsMenu } from './components/AlertsMenu.tsx';
 import { ApiTokens } from './components/ApiTokens.tsx';
 import { ColumnChooser } from './components/ColumnChooser.tsx';
 import { DevicePanel } from './components/DevicePanel.tsx';
@@ -50,6 +51,7 @@ export function App(props: AppProps) {
           GraphiQL
         </a>
         <Show when={props.user}>{(user) => <AccessPanel admin={user().role === 'ADMIN'} />}</Show>
+        <AlertsMenu fields={catalogue.fields()} />
         <JobsMenu />
         <Show when={props.user}>
           <ApiTokens />

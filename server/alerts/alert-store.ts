@@ -157,6 +157,7 @@ export class AlertStore {
       ...e,
       ruleName: byId.get(e.ruleId)?.name ?? '',
       severity: byId.get(e.ruleId)?.severity ?? 'WARNING',
+      parameter: byId.get(e.ruleId)?.parameter ?? '',
     }));
   }
 

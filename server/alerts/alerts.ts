@@ -154,7 +154,10 @@ export class Alerts {
   async firingBySeverity(): Promise<Record<string, number>> {
     const groups = await this.db.alertState.groupBy({ by: ['ruleId'], where: { state: 'FIRING' }, _count: { _all: true } });
     if (groups.length === 0) return {};
-    const rules = await this.db.alertRule.findMany({ where: { id: { in: groups.map((g) => g.ruleId) } }, select: { id: true, severity: true } });
+    const rules = await this.db.alertRule.findMany({
+      where: { id: { in: groups.map((g) => g.ruleId) } },
+      select: { id: true, severity: true },
+    });
     const severity = new Map(rules.map((r) => [r.id, r.severity]));
     const out: Record<string, number> = {};
     for (const g of groups) {

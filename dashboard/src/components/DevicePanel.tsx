@@ -1,4 +1,5 @@
 import { type Accessor, For, onCleanup, onMount, Show } from 'solid-js';
+import { createAlertMarks } from '../alerts.ts';
 import { useConnection } from '../clients.ts';
 import { createDeviceView } from '../device-view.ts';
 import { ago, formatValue, label, localDateTime } from '../format.ts';
@@ -20,9 +21,11 @@ interface DevicePanelProps {
 
 /** Everything about one device, and a trend of each numeric parameter over a chosen range. */
 export function DevicePanel(props: DevicePanelProps) {
-  const view = createDeviceView(useConnection(), props.serial, props.url);
+  const connection = useConnection();
+  const view = createDeviceView(connection, props.serial, props.url);
   const { device } = view;
   const shown = () => view.shown(props.now());
+  const alertMarks = createAlertMarks(connection.client, props.serial, () => shown().since);
 
   let panel: HTMLElement | undefined;
   onMount(() => {
@@ -55,7 +58,14 @@ export function DevicePanel(props: DevicePanelProps) {
         <RangePicker serial={props.serial} choice={view.choice()} onChoose={view.choose} now={props.now} />
         <section class="trends" aria-label="Trends" aria-busy={view.loading()}>
           <For each={view.plotted()} fallback={<p class="meta">The device's numbers are drawn here.</p>}>
-            {(name) => <TrendChart name={name} series={() => view.drawn(name, props.now())} window={shown} />}
+            {(name) => (
+              <TrendChart
+                name={name}
+                series={() => view.drawn(name, props.now())}
+                window={shown}
+                marks={() => alertMarks.marks().get(name) ?? []}
+              />
+            )}
           </For>
         </section>
         <dl class="params">

@@ -1,6 +1,7 @@
 import 'uplot/dist/uPlot.min.css';
 import { type Accessor, createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import uPlot from 'uplot';
+import type { AlertMark } from '../alerts.ts';
 import { axisNumber, formatValue, label, unit } from '../format.ts';
 import { axisTimes, readoutTime, type Series } from '../time-range.ts';
 
@@ -10,6 +11,8 @@ interface TrendChartProps {
   series: Accessor<Series>;
   /** The shown window, ms: [since, until). */
   window: Accessor<{ since: number; until: number }>;
+  /** Alert transitions of rules on this parameter: a line where each fired (red) or resolved (green). */
+  marks?: Accessor<AlertMark[]>;
 }
 
 /**
@@ -56,6 +59,24 @@ export function TrendChart(props: TrendChartProps) {
         ],
         bands: [{ series: [2, 3], fill: 'rgba(128,128,128,.18)' }],
         hooks: {
+          draw: [
+            (u) => {
+              const ctx = u.ctx;
+              for (const m of props.marks?.() ?? []) {
+                const x = u.valToPos(m.at / 1000, 'x', true);
+                if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+                ctx.save();
+                ctx.strokeStyle = m.firing ? '#c62828' : '#2e7d32';
+                ctx.lineWidth = 2;
+                ctx.setLineDash([4, 3]);
+                ctx.beginPath();
+                ctx.moveTo(x, u.bbox.top);
+                ctx.lineTo(x, u.bbox.top + u.bbox.height);
+                ctx.stroke();
+                ctx.restore();
+              }
+            },
+          ],
           setCursor: [
             (u) => {
               const i = u.cursor.idx;
@@ -88,6 +109,12 @@ export function TrendChart(props: TrendChartProps) {
     // For tests and people inspecting: how many points are drawn, and where the line ends.
     host?.setAttribute('data-points', String(t.length));
     host?.setAttribute('data-last', String(t.at(-1) ?? ''));
+  });
+  createEffect(() => {
+    const marks = props.marks?.() ?? [];
+    host?.setAttribute('data-marks', String(marks.length));
+    host?.setAttribute('title', marks.map((m) => m.title).join('\n'));
+    plot?.redraw(false);
   });
   return (
     <figure class="trend">

@@ -14,6 +14,20 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  fragment AlertFields on Alert {\n    serial\n    state\n    severity\n    since\n    value\n    firedAt\n    acknowledgedBy\n    acknowledgedAt\n    comment\n    rule {\n      id\n      name\n      parameter\n    }\n  }\n": typeof types.AlertFieldsFragmentDoc,
+    "\n  query Alerts($state: AlertState, $severity: AlertSeverity, $ruleId: Int) {\n    alerts(state: $state, severity: $severity, ruleId: $ruleId, limit: 500) {\n      ...AlertFields\n    }\n  }\n": typeof types.AlertsDocument,
+    "\n  query FiringCount {\n    alerts(state: FIRING, limit: 500) {\n      serial\n    }\n  }\n": typeof types.FiringCountDocument,
+    "\n  subscription AlertChanged {\n    alertChanged {\n      ruleId\n      serial\n      state\n      to\n    }\n  }\n": typeof types.AlertChangedDocument,
+    "\n  fragment AlertRuleFields on AlertRule {\n    id\n    name\n    where\n    parameter\n    op\n    threshold\n    clearThreshold\n    forSeconds\n    noDataSeconds\n    severity\n    enabled\n    reminderSeconds\n    notify {\n      id\n      name\n    }\n  }\n": typeof types.AlertRuleFieldsFragmentDoc,
+    "\n  query AlertRules {\n    alertRules {\n      ...AlertRuleFields\n    }\n    notificationChannels {\n      id\n      name\n      kind\n      target\n    }\n  }\n": typeof types.AlertRulesDocument,
+    "\n  mutation CreateAlertRule($input: AlertRuleInput!) {\n    createAlertRule(input: $input) {\n      id\n    }\n  }\n": typeof types.CreateAlertRuleDocument,
+    "\n  mutation SetAlertRuleEnabled($id: Int!, $enabled: Boolean!) {\n    setAlertRuleEnabled(id: $id, enabled: $enabled) {\n      id\n    }\n  }\n": typeof types.SetAlertRuleEnabledDocument,
+    "\n  mutation DeleteAlertRule($id: Int!) {\n    deleteAlertRule(id: $id)\n  }\n": typeof types.DeleteAlertRuleDocument,
+    "\n  mutation AcknowledgeAlert($ruleId: Int!, $serial: String!, $comment: String) {\n    acknowledgeAlert(ruleId: $ruleId, serial: $serial, comment: $comment)\n  }\n": typeof types.AcknowledgeAlertDocument,
+    "\n  mutation CreateChannel($name: String!, $kind: String!, $target: String!) {\n    createNotificationChannel(name: $name, kind: $kind, target: $target) {\n      channel {\n        id\n      }\n      secret\n    }\n  }\n": typeof types.CreateChannelDocument,
+    "\n  query DeadLetters {\n    notifications(state: \"DEAD\", limit: 100) {\n      id\n      serial\n      kind\n      attempts\n      lastError\n      createdAt\n    }\n  }\n": typeof types.DeadLettersDocument,
+    "\n  mutation RetryNotification($id: Int!) {\n    retryNotification(id: $id)\n  }\n": typeof types.RetryNotificationDocument,
+    "\n  query DeviceAlertMarks($serial: String!, $since: DateTime) {\n    device(serial: $serial) {\n      alerts(since: $since, limit: 500) {\n        ruleName\n        parameter\n        severity\n        from\n        to\n        at\n      }\n    }\n  }\n": typeof types.DeviceAlertMarksDocument,
     "\n  fragment DeviceFields on Device {\n    serial\n    online\n    lastSeen\n    createdAt\n    params\n  }\n": typeof types.DeviceFieldsFragmentDoc,
     "\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        ...DeviceFields\n      }\n    }\n  }\n": typeof types.FleetPageDocument,
     "\n  query Catalogue {\n    parameters {\n      name\n      kind\n    }\n  }\n": typeof types.CatalogueDocument,
@@ -61,6 +75,20 @@ type Documents = {
     "\n  query DeviceUpdates($serial: String!) {\n    device(serial: $serial) {\n      serial\n      softwareVersion\n      updates(limit: 10) {\n        deploymentId\n        state\n        reason\n        fromVersion\n        updatedAt\n        deployment {\n          id\n          release {\n            name\n            version\n          }\n        }\n      }\n    }\n  }\n": typeof types.DeviceUpdatesDocument,
 };
 const documents: Documents = {
+    "\n  fragment AlertFields on Alert {\n    serial\n    state\n    severity\n    since\n    value\n    firedAt\n    acknowledgedBy\n    acknowledgedAt\n    comment\n    rule {\n      id\n      name\n      parameter\n    }\n  }\n": types.AlertFieldsFragmentDoc,
+    "\n  query Alerts($state: AlertState, $severity: AlertSeverity, $ruleId: Int) {\n    alerts(state: $state, severity: $severity, ruleId: $ruleId, limit: 500) {\n      ...AlertFields\n    }\n  }\n": types.AlertsDocument,
+    "\n  query FiringCount {\n    alerts(state: FIRING, limit: 500) {\n      serial\n    }\n  }\n": types.FiringCountDocument,
+    "\n  subscription AlertChanged {\n    alertChanged {\n      ruleId\n      serial\n      state\n      to\n    }\n  }\n": types.AlertChangedDocument,
+    "\n  fragment AlertRuleFields on AlertRule {\n    id\n    name\n    where\n    parameter\n    op\n    threshold\n    clearThreshold\n    forSeconds\n    noDataSeconds\n    severity\n    enabled\n    reminderSeconds\n    notify {\n      id\n      name\n    }\n  }\n": types.AlertRuleFieldsFragmentDoc,
+    "\n  query AlertRules {\n    alertRules {\n      ...AlertRuleFields\n    }\n    notificationChannels {\n      id\n      name\n      kind\n      target\n    }\n  }\n": types.AlertRulesDocument,
+    "\n  mutation CreateAlertRule($input: AlertRuleInput!) {\n    createAlertRule(input: $input) {\n      id\n    }\n  }\n": types.CreateAlertRuleDocument,
+    "\n  mutation SetAlertRuleEnabled($id: Int!, $enabled: Boolean!) {\n    setAlertRuleEnabled(id: $id, enabled: $enabled) {\n      id\n    }\n  }\n": types.SetAlertRuleEnabledDocument,
+    "\n  mutation DeleteAlertRule($id: Int!) {\n    deleteAlertRule(id: $id)\n  }\n": types.DeleteAlertRuleDocument,
+    "\n  mutation AcknowledgeAlert($ruleId: Int!, $serial: String!, $comment: String) {\n    acknowledgeAlert(ruleId: $ruleId, serial: $serial, comment: $comment)\n  }\n": types.AcknowledgeAlertDocument,
+    "\n  mutation CreateChannel($name: String!, $kind: String!, $target: String!) {\n    createNotificationChannel(name: $name, kind: $kind, target: $target) {\n      channel {\n        id\n      }\n      secret\n    }\n  }\n": types.CreateChannelDocument,
+    "\n  query DeadLetters {\n    notifications(state: \"DEAD\", limit: 100) {\n      id\n      serial\n      kind\n      attempts\n      lastError\n      createdAt\n    }\n  }\n": types.DeadLettersDocument,
+    "\n  mutation RetryNotification($id: Int!) {\n    retryNotification(id: $id)\n  }\n": types.RetryNotificationDocument,
+    "\n  query DeviceAlertMarks($serial: String!, $since: DateTime) {\n    device(serial: $serial) {\n      alerts(since: $since, limit: 500) {\n        ruleName\n        parameter\n        severity\n        from\n        to\n        at\n      }\n    }\n  }\n": types.DeviceAlertMarksDocument,
     "\n  fragment DeviceFields on Device {\n    serial\n    online\n    lastSeen\n    createdAt\n    params\n  }\n": types.DeviceFieldsFragmentDoc,
     "\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        ...DeviceFields\n      }\n    }\n  }\n": types.FleetPageDocument,
     "\n  query Catalogue {\n    parameters {\n      name\n      kind\n    }\n  }\n": types.CatalogueDocument,
@@ -122,6 +150,62 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AlertFields on Alert {\n    serial\n    state\n    severity\n    since\n    value\n    firedAt\n    acknowledgedBy\n    acknowledgedAt\n    comment\n    rule {\n      id\n      name\n      parameter\n    }\n  }\n"): (typeof documents)["\n  fragment AlertFields on Alert {\n    serial\n    state\n    severity\n    since\n    value\n    firedAt\n    acknowledgedBy\n    acknowledgedAt\n    comment\n    rule {\n      id\n      name\n      parameter\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Alerts($state: AlertState, $severity: AlertSeverity, $ruleId: Int) {\n    alerts(state: $state, severity: $severity, ruleId: $ruleId, limit: 500) {\n      ...AlertFields\n    }\n  }\n"): (typeof documents)["\n  query Alerts($state: AlertState, $severity: AlertSeverity, $ruleId: Int) {\n    alerts(state: $state, severity: $severity, ruleId: $ruleId, limit: 500) {\n      ...AlertFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FiringCount {\n    alerts(state: FIRING, limit: 500) {\n      serial\n    }\n  }\n"): (typeof documents)["\n  query FiringCount {\n    alerts(state: FIRING, limit: 500) {\n      serial\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AlertChanged {\n    alertChanged {\n      ruleId\n      serial\n      state\n      to\n    }\n  }\n"): (typeof documents)["\n  subscription AlertChanged {\n    alertChanged {\n      ruleId\n      serial\n      state\n      to\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AlertRuleFields on AlertRule {\n    id\n    name\n    where\n    parameter\n    op\n    threshold\n    clearThreshold\n    forSeconds\n    noDataSeconds\n    severity\n    enabled\n    reminderSeconds\n    notify {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment AlertRuleFields on AlertRule {\n    id\n    name\n    where\n    parameter\n    op\n    threshold\n    clearThreshold\n    forSeconds\n    noDataSeconds\n    severity\n    enabled\n    reminderSeconds\n    notify {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AlertRules {\n    alertRules {\n      ...AlertRuleFields\n    }\n    notificationChannels {\n      id\n      name\n      kind\n      target\n    }\n  }\n"): (typeof documents)["\n  query AlertRules {\n    alertRules {\n      ...AlertRuleFields\n    }\n    notificationChannels {\n      id\n      name\n      kind\n      target\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateAlertRule($input: AlertRuleInput!) {\n    createAlertRule(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreateAlertRule($input: AlertRuleInput!) {\n    createAlertRule(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetAlertRuleEnabled($id: Int!, $enabled: Boolean!) {\n    setAlertRuleEnabled(id: $id, enabled: $enabled) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation SetAlertRuleEnabled($id: Int!, $enabled: Boolean!) {\n    setAlertRuleEnabled(id: $id, enabled: $enabled) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteAlertRule($id: Int!) {\n    deleteAlertRule(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteAlertRule($id: Int!) {\n    deleteAlertRule(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AcknowledgeAlert($ruleId: Int!, $serial: String!, $comment: String) {\n    acknowledgeAlert(ruleId: $ruleId, serial: $serial, comment: $comment)\n  }\n"): (typeof documents)["\n  mutation AcknowledgeAlert($ruleId: Int!, $serial: String!, $comment: String) {\n    acknowledgeAlert(ruleId: $ruleId, serial: $serial, comment: $comment)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateChannel($name: String!, $kind: String!, $target: String!) {\n    createNotificationChannel(name: $name, kind: $kind, target: $target) {\n      channel {\n        id\n      }\n      secret\n    }\n  }\n"): (typeof documents)["\n  mutation CreateChannel($name: String!, $kind: String!, $target: String!) {\n    createNotificationChannel(name: $name, kind: $kind, target: $target) {\n      channel {\n        id\n      }\n      secret\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DeadLetters {\n    notifications(state: \"DEAD\", limit: 100) {\n      id\n      serial\n      kind\n      attempts\n      lastError\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  query DeadLetters {\n    notifications(state: \"DEAD\", limit: 100) {\n      id\n      serial\n      kind\n      attempts\n      lastError\n      createdAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RetryNotification($id: Int!) {\n    retryNotification(id: $id)\n  }\n"): (typeof documents)["\n  mutation RetryNotification($id: Int!) {\n    retryNotification(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DeviceAlertMarks($serial: String!, $since: DateTime) {\n    device(serial: $serial) {\n      alerts(since: $since, limit: 500) {\n        ruleName\n        parameter\n        severity\n        from\n        to\n        at\n      }\n    }\n  }\n"): (typeof documents)["\n  query DeviceAlertMarks($serial: String!, $since: DateTime) {\n    device(serial: $serial) {\n      alerts(since: $since, limit: 500) {\n        ruleName\n        parameter\n        severity\n        from\n        to\n        at\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
