@@ -71,12 +71,12 @@ export function AlertsMenu(props: { fields: string[] }) {
     <details class="jobs-menu alerts-menu" onToggle={(e) => e.currentTarget.open && void alerts.load()}>
       <summary>
         Alerts{' '}
-        <span class="badge" classList={{ hot: firing() > 0 }} aria-label={`${firing()} firing`} data-firing={firing()}>
+        <span class="badge" classList={{ hot: firing() > 0 }} title={`${firing()} firing`} data-firing={firing()}>
           {firing()}
         </span>
       </summary>
       <div class="access-body">
-        <div class="inline-form" aria-label="Alert filters">
+        <fieldset class="inline-form" aria-label="Alert filters">
           <label>
             State{' '}
             <select onChange={(e) => alerts.setFilter({ state: (e.currentTarget.value || null) as AlertState | null })}>
@@ -98,7 +98,7 @@ export function AlertsMenu(props: { fields: string[] }) {
               <For each={alerts.rules()}>{(r) => <option value={r.id}>{r.name}</option>}</For>
             </select>
           </label>
-        </div>
+        </fieldset>
         <ul class="alerts">
           <For each={alerts.alerts()} fallback={<li class="meta">Nothing is wrong.</li>}>
             {(a) => <AlertItem alert={a} onAck={(comment) => void alerts.acknowledge(a, comment)} />}
@@ -128,7 +128,7 @@ export function AlertsMenu(props: { fields: string[] }) {
           </For>
         </ul>
         {/* Not a form: Enter in a condition's value commits the condition, it does not add the rule. */}
-        <div class="rule-editor" role="group" aria-label="New rule">
+        <fieldset class="rule-editor" aria-label="New rule">
           <div class="inline-form">
             <label>
               Name <input required value={draft().name} onInput={(e) => edit({ name: e.currentTarget.value })} />
@@ -227,7 +227,7 @@ export function AlertsMenu(props: { fields: string[] }) {
               Add rule
             </button>
           </div>
-        </div>
+        </fieldset>
 
         <h3>Channels</h3>
         <ul>
