@@ -126,7 +126,7 @@ describe('alerts survive kill -9 (SQLite)', () => {
     );
     expect(resolved[0]?.json.state).toBe('RESOLVED');
     expect(hook.of('FIRING', 'k1')).toHaveLength(1);
-  });
+  }, 120_000);
 
   it('does not fire a presence rule because the server was down', async () => {
     const s = server as ServerProcess;
@@ -153,7 +153,7 @@ describe('alerts survive kill -9 (SQLite)', () => {
     await sleep(5000);
     expect(hook.of('FIRING', 'k2')).toHaveLength(0);
     back.ws.terminate();
-  });
+  }, 60_000);
 });
 
 const services = (await postgresAvailable()) && (await redisAvailable());
@@ -206,5 +206,5 @@ describe.skipIf(!services)('alerts on two instances (PostgreSQL and Redis)', () 
     expect(hook.of('FIRING', 't1')).toHaveLength(1);
     device.ws.terminate();
     survivor.ws.terminate();
-  });
+  }, 120_000);
 });

@@ -3,7 +3,6 @@ import type { Condition } from '../state/query.ts';
 import type { Db } from '../storage/database.ts';
 import type { AlertOp, RuleRow, Severity } from './alert-rule.ts';
 import type { AlertEntry, AlertTransition } from './evaluator.ts';
-import { Lease } from './lease.ts';
 
 type RuleRecord = Awaited<ReturnType<Db['alertRule']['findFirstOrThrow']>>;
 type StateRecord = Awaited<ReturnType<Db['alertState']['findFirstOrThrow']>>;
@@ -169,47 +168,83 @@ export class AlertStore {
    * Stores transitions with their notifications (the outbox) in one transaction, fenced by the lease:
    * nothing is written by an instance that no longer holds it. Returns false when fenced out.
    */
-  async write(transitions: readonly AlertTransition[], fence: { lease: string; instance: string } | null): Promise<boolean> {
-    return this.db.$transaction(async (tx) => {
-      if (fence && !(await Lease.held(tx, fence.lease, fence.instance))) return false;
-      const now = new Date();
-      for (const t of transitions) {
-        const where = { ruleId_serial: { ruleId: t.rule.id, serial: t.serial } };
-        if (t.entry === null) await tx.alertState.deleteMany({ where: { ruleId: t.rule.id, serial: t.serial } });
-        else {
-          const data = stateData(t.entry);
-          await tx.alertState.upsert({ where, create: { ruleId: t.rule.id, serial: t.serial, ...data }, update: data });
-        }
-        if (!t.silent)
-          await tx.alertEvent.create({
-            data: {
-              ruleId: t.rule.id,
-              serial: t.serial,
-              from: t.from,
-              to: t.to,
-              at: new Date(t.at),
-              value: json(t.value),
-              userId: t.userId ?? null,
-              comment: t.comment ?? null,
-            },
-          });
-        if (t.notify && t.rule.notify.length > 0) {
-          const body = JSON.stringify(notificationBody(t));
-          await tx.notification.createMany({
-            data: t.rule.notify.map((channelId) => ({
-              channelId,
-              ruleId: t.rule.id,
-              serial: t.serial,
-              kind: t.notify as string,
-              body,
-              state: 'PENDING',
-              nextAt: now,
-              createdAt: now,
-            })),
-          });
-        }
-      }
+  async write(
+    transitions: readonly AlertTransition[],
+    fence: { lease: string; instance: string; ttlMs: number } | null,
+  ): Promise<boolean> {
+    const now = new Date();
+    // The last word on each alert is what its row holds (a batch may move one alert several times).
+    const last = new Map<string, AlertTransition>();
+    for (const t of transitions) last.set(`${t.rule.id}|${t.serial}`, t);
+    const gone = [...last.values()].filter((t) => t.entry === null);
+    const kept = [...last.values()].filter((t) => t.entry !== null);
+    const events = transitions.filter((t) => !t.silent);
+    const notifications = transitions.filter((t) => t.notify && t.rule.notify.length > 0);
+    // One batch the database runs back to back (no round trip to this process between statements), so the
+    // write lock is held briefly and device frames' commits are not kept waiting.
+    const ops = [
+      ...(gone.length > 0
+        ? [this.db.alertState.deleteMany({ where: { OR: gone.map((t) => ({ ruleId: t.rule.id, serial: t.serial })) } })]
+        : []),
+      ...kept.map((t) => {
+        const data = stateData(t.entry as AlertEntry);
+        return this.db.alertState.upsert({
+          where: { ruleId_serial: { ruleId: t.rule.id, serial: t.serial } },
+          create: { ruleId: t.rule.id, serial: t.serial, ...data },
+          update: data,
+        });
+      }),
+      ...(events.length > 0
+        ? [
+            this.db.alertEvent.createMany({
+              data: events.map((t) => ({
+                ruleId: t.rule.id,
+                serial: t.serial,
+                from: t.from,
+                to: t.to,
+                at: new Date(t.at),
+                value: json(t.value),
+                userId: t.userId ?? null,
+                comment: t.comment ?? null,
+              })),
+            }),
+          ]
+        : []),
+      ...(notifications.length > 0
+        ? [
+            this.db.notification.createMany({
+              data: notifications.flatMap((t) => {
+                const body = JSON.stringify(notificationBody(t));
+                return t.rule.notify.map((channelId) => ({
+                  channelId,
+                  ruleId: t.rule.id,
+                  serial: t.serial,
+                  kind: t.notify as string,
+                  body,
+                  state: 'PENDING',
+                  nextAt: now,
+                  createdAt: now,
+                }));
+              }),
+            }),
+          ]
+        : []),
+    ];
+    if (!fence) {
+      await this.db.$transaction(ops);
       return true;
+    }
+    // The fence: renewing a lease this instance no longer holds finds no row, and the whole batch rolls back.
+    const renew = this.db.lease.update({
+      where: { name: fence.lease, owner: fence.instance, until: { gt: now } },
+      data: { until: new Date(now.getTime() + fence.ttlMs) },
     });
+    try {
+      await this.db.$transaction([renew, ...ops]);
+      return true;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'P2025') return false;
+      throw err;
+    }
   }
 }

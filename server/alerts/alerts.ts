@@ -329,7 +329,7 @@ export class Alerts {
         try {
           ok = await this.store.write(
             batch,
-            this.options.alone ? null : { lease: ALERTS_LEASE, instance: this.options.instance },
+            this.options.alone ? null : { lease: ALERTS_LEASE, instance: this.options.instance, ttlMs: LEASE_MS },
           );
         } catch (err) {
           this.log.error({ err: (err as Error).message }, 'storing alert transitions failed; trying again');

@@ -29,12 +29,6 @@ export class Lease {
     }
   }
 
-  /** Whether this instance still holds it now (inside a transaction: the fence). */
-  static async held(tx: Pick<Db, 'lease'>, name: string, instance: string, now = Date.now()): Promise<boolean> {
-    const row = await tx.lease.findUnique({ where: { name } });
-    return row !== null && row.owner === instance && row.until.getTime() > now;
-  }
-
   async release(): Promise<void> {
     await this.db.lease.deleteMany({ where: { name: this.name, owner: this.instance } }).catch(() => {});
   }

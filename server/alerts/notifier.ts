@@ -105,7 +105,15 @@ export class Notifier {
           (c) => [c.id, c],
         ),
       );
-      await Promise.all(due.map((n) => this.send(n, channels.get(n.channelId) ?? null)));
+      const sent = (await Promise.all(due.map((n) => this.send(n, channels.get(n.channelId) ?? null)))).filter(
+        (id): id is number => id !== null,
+      );
+      // Those that went out, marked in one statement.
+      if (sent.length > 0)
+        await this.db.notification.updateMany({
+          where: { id: { in: sent } },
+          data: { state: 'SENT', sentAt: new Date(), lastError: null, attempts: { increment: 1 } },
+        });
       this.onSent?.();
       if (due.length < NOTIFY_LIMITS.batch) break;
     }
@@ -117,7 +125,8 @@ export class Notifier {
     }
   }
 
-  private async send(n: Row, channel: Channel | null): Promise<void> {
+  /** One attempt; resolves with the id when it went out (marked with the others), else records the failure. */
+  private async send(n: Row, channel: Channel | null): Promise<number | null> {
     let error: string | null = null;
     try {
       if (!channel) throw new Error('the channel was deleted');
@@ -127,19 +136,14 @@ export class Notifier {
       error = (err as Error).message.slice(0, 500);
     }
     const attempts = n.attempts + 1;
-    if (error === null) {
-      await this.db.notification.update({
-        where: { id: n.id },
-        data: { state: 'SENT', attempts, sentAt: new Date(), lastError: null },
-      });
-      return;
-    }
+    if (error === null) return n.id;
     const dead = !channel || attempts >= this.options.maxAttempts;
     if (dead) this.log.warn({ notification: n.id, channel: n.channelId, error }, 'notification dead after its attempts');
     await this.db.notification.update({
       where: { id: n.id },
       data: { state: dead ? 'DEAD' : 'PENDING', attempts, lastError: error, nextAt: new Date(Date.now() + backoffMs(attempts)) },
     });
+    return null;
   }
 
   private async webhook(n: Row, channel: Channel): Promise<void> {
