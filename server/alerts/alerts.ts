@@ -25,6 +25,8 @@ import { Notifier } from './notifier.ts';
 /** The lease of the instance that evaluates every rule and sends every notification (one at a time). */
 export const ALERTS_LEASE = 'alerts';
 const LEASE_MS = 15_000;
+/** Transitions wait at most this long to be stored together (and notified). */
+const WRITE_EVERY_MS = 200;
 
 /** What a subscriber of alertChanged hears (from whichever instance evaluates). */
 export interface AlertChange {
@@ -140,6 +142,11 @@ export class Alerts {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.abdicate();
+    if (this.writeTimer) {
+      clearTimeout(this.writeTimer);
+      this.writeTimer = null;
+      if (this.queue.length > 0) await this.write();
+    }
     while (this.writing) await new Promise((r) => setTimeout(r, 20));
     if (!this.options.alone) await this.lease.release();
   }
@@ -314,17 +321,31 @@ export class Alerts {
     this.notifier.stop();
   }
 
+  /**
+   * Transitions are stored at most once per WRITE_EVERY_MS, in one transaction: on SQLite every write of this
+   * process (Prisma) holds the one write lock that device frames' commits (the writer thread) wait for, and a
+   * waiting SQLite sleeps in steps; few short transactions keep that rare.
+   */
   private enqueue(transitions: AlertTransition[]): void {
     this.queue.push(...transitions);
-    if (!this.writing) void this.write();
+    if (this.writing || this.writeTimer) return;
+    const wait = Math.max(0, this.lastWrite + WRITE_EVERY_MS - performance.now());
+    this.writeTimer = setTimeout(() => {
+      this.writeTimer = null;
+      void this.write();
+    }, wait);
   }
+
+  private writeTimer: NodeJS.Timeout | null = null;
+  private lastWrite = Number.NEGATIVE_INFINITY;
 
   /** Stores transitions in order, one transaction per batch; then tells subscribers and sends notifications. */
   private async write(): Promise<void> {
     this.writing = true;
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, 500);
+        this.lastWrite = performance.now();
+        const batch = this.queue.splice(0, 2000);
         let ok: boolean;
         try {
           ok = await this.store.write(

@@ -13,6 +13,9 @@ export const NOTIFY_LIMITS = {
   batch: 50,
 } as const;
 
+/** Kicks within this long make one round (one read and one write of the outbox, not one per transition). */
+const ROUND_EVERY_MS = 100;
+
 /** When the next attempt is due: full jitter, 1 s, 2 s, 4 s … up to 5 min. */
 export function backoffMs(attempts: number, random = Math.random): number {
   return Math.round(random() * Math.min(NOTIFY_LIMITS.maxBackoffMs, 1000 * 2 ** attempts));
@@ -64,8 +67,19 @@ export class Notifier {
     }
   }
 
-  /** Sends what is due now, then sleeps until the next attempt is due (or a kick). */
+  /** Sends what is due now (within a moment: kicks close together make one round), then sleeps until the next attempt. */
   kick(): void {
+    if (this.kicked) return;
+    this.kicked = setTimeout(() => {
+      this.kicked = null;
+      this.startRound();
+    }, ROUND_EVERY_MS);
+    this.kicked.unref?.();
+  }
+
+  private kicked: NodeJS.Timeout | null = null;
+
+  private startRound(): void {
     if (this.running) {
       this.again = true;
       return;
@@ -79,12 +93,14 @@ export class Notifier {
         this.running = false;
         if (this.again) {
           this.again = false;
-          this.kick();
+          this.startRound();
         }
       });
   }
 
   stop(): void {
+    if (this.kicked) clearTimeout(this.kicked);
+    this.kicked = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.mail?.close();
@@ -120,7 +136,7 @@ export class Notifier {
     const next = await this.db.notification.findFirst({ where: { state: 'PENDING' }, orderBy: { nextAt: 'asc' } });
     if (next && this.active()) {
       const wait = Math.max(0, Math.min(60_000, next.nextAt.getTime() - Date.now()));
-      this.timer = setTimeout(() => this.kick(), wait);
+      this.timer = setTimeout(() => this.startRound(), wait);
       this.timer.unref();
     }
   }
