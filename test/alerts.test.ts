@@ -169,6 +169,11 @@ describe('alerts: rules on live values and presence, with notifications', () => 
     await untilState(r.id, 'p1', 'PENDING');
     await untilState(r.id, 'p1', 'FIRING');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    await eventually(
+      () => hook.of('FIRING', 'p1').length,
+      (n) => n === 1,
+    );
+    await new Promise((r) => setTimeout(r, 500));
     expect(hook.of('FIRING', 'p1')).toHaveLength(1);
   });
 

@@ -19,6 +19,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '10000' },
     rules: { type: 'string', default: '10000' },
     seconds: { type: 'string', default: '20' },
+    profile: { type: 'boolean', default: false },
     label: { type: 'string' },
   },
 });
@@ -34,8 +35,18 @@ const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 
 const hook = await new HookReceiver().start();
 const dataDir = mkdtempSync(join(tmpdir(), 'smartos-alerts-bench-'));
-const server = await startServerProcess(['--data-dir', dataDir], [], { MAX_FRAMES_PER_SECOND: '1000' });
+const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench/results/profiles')}`] : [];
+const server = await startServerProcess(['--data-dir', dataDir], profiling, { MAX_FRAMES_PER_SECOND: '1000' });
 const pid = server.proc.pid as number;
+// Whatever happens to this script, the server and the load generators do not outlive it.
+process.on('exit', () => {
+  server.proc.kill('SIGKILL');
+  try {
+    for (const l of loaders) l.kill('SIGKILL');
+  } catch {
+    // exited before the load generators started
+  }
+});
 const gql = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
   const res = await fetch(`${server.url}/graphql`, {
     method: 'POST',
