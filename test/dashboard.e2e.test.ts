@@ -411,7 +411,7 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
       const box = await serialCell.boundingBox();
       const area = await scroller.boundingBox();
       expect(Math.abs((box?.x ?? -1) - (area?.x ?? 0))).toBeLessThan(2); // still at the left edge
-      const filters = await p.locator('.filters').boundingBox();
+      const filters = await p.locator('.controls .filters').boundingBox();
       const columns = await p.locator('.columns').boundingBox();
       expect((columns?.y ?? 0) > (filters?.y ?? 0) + (filters?.height ?? 0) - 1).toBe(true); // stacked
       expect(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
