@@ -121,9 +121,17 @@ export function peerBodyText(body: PeerBody): string {
   return quoted.slice(1, -1);
 }
 
-/** Server → device: one PEER frame. The serial needs no escaping (SERIAL_PATTERN). */
+/** What goes before a PEER body: the envelope and the head. The serial needs no escaping (SERIAL_PATTERN). */
+export function peerFrameHead(seq: number, serial: string): string {
+  return `{"type":"PEER","message":"${seq}:${serial}:`;
+}
+
+/** What goes after a PEER body. */
+export const PEER_FRAME_TAIL = '"}';
+
+/** Server → device: one PEER frame (the server sends the three parts as they are, the body shared). */
 export function framePeer(seq: number, serial: string, bodyText: string): string {
-  return `{"type":"PEER","message":"${seq}:${serial}:${bodyText}"}`;
+  return `${peerFrameHead(seq, serial)}${bodyText}${PEER_FRAME_TAIL}`;
 }
 
 /** Reads a PEER frame (device side); null for anything else. */

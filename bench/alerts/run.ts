@@ -4,14 +4,14 @@
 // process): about 0.8 % of frames cross, each crossing FIRING and the next frame RESOLVED. The webhook side
 // times each call from `receivedAt` (when the server received the crossing frame) to its arrival.
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HookReceiver } from '../../test/support/hooks.ts';
 import type { DevicesJob, FromDevices } from '../ingest/devices.ts';
 import { Histogram } from '../ingest/histogram.ts';
-import { root, rssBytes, startServerProcess } from '../server-process.ts';
+import { CLK_TCK, cpuTicks, root, rssBytes, startServerProcess } from '../server-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,11 +26,6 @@ const { values: args } = parseArgs({
 const devices = Number(args.devices);
 const rules = Number(args.rules);
 const seconds = Number(args.seconds);
-const CLK_TCK = 100;
-const cpuTicks = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return Number(fields[11]) + Number(fields[12]);
-};
 const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 
 const hook = await new HookReceiver().start();

@@ -5,14 +5,14 @@
 // deployment finished (COMPLETED when every device is HEALTHY); `failures` the distinct reasons of the rest.
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateSigningKey, sha256Hex, signRelease } from '../../agent/release/signature.ts';
 import type { DevicesJob, FromDevices } from '../ingest/devices.ts';
 import { Histogram } from '../ingest/histogram.ts';
-import { root, rssBytes, startServerProcess } from '../server-process.ts';
+import { CLK_TCK, cpuTicks, machineTicks, root, rssBytes, startServerProcess } from '../server-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,18 +30,6 @@ const { values: args } = parseArgs({
 const devices = Number(args.devices);
 const seconds = Number(args.seconds);
 const loadDevices = Number(args['load-devices']);
-const CLK_TCK = 100;
-const cpuTicks = (pid: number) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-};
-function machineTicks(): { busy: number; total: number } {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.split(/\s+/).slice(1).map(Number) ?? [];
-  const total = line.reduce((a, b) => a + b, 0);
-  const idle = (line[3] ?? 0) + (line[4] ?? 0);
-  return { busy: total - idle, total };
-}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'smartos-deploy-bench-'));
 const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench/results/profiles')}`] : [];

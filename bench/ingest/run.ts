@@ -1,12 +1,12 @@
 // `npm run bench:ingest -- [--devices 10000] [--rate 20000] [--duration 60] ...`
 // Real device sockets and real deviceUpdates subscribers against real server processes on this machine.
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { root, rssBytes, type ServerProc, startServerProcess } from '../server-process.ts';
+import { CLK_TCK, cpuTicks, machineTicks, root, rssBytes, type ServerProc, startServerProcess } from '../server-process.ts';
 import type { DevicesJob, FromDevices } from './devices.ts';
 import { Histogram } from './histogram.ts';
 import type { FromSubscribers, SubscribersJob } from './subscribers.ts';
@@ -44,18 +44,6 @@ function startServer(flags: string[]): Promise<ServerProc> {
   return startServerProcess(flags, [...profiling, ...(args['node-flag'] ?? [])], {}, args.entry === 'source' ? 'source' : 'dist');
 }
 
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
-}
-function machineTicks(): { busy: number; total: number } {
-  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.split(/\s+/).slice(1).map(Number) ?? [];
-  const total = line.reduce((a, b) => a + b, 0);
-  const idle = (line[3] ?? 0) + (line[4] ?? 0);
-  return { busy: total - idle, total };
-}
-
 function waitFor<T>(child: ChildProcess, op: string): Promise<T> {
   return new Promise((resolve) => {
     const on = (msg: { op: string }) => {
@@ -75,7 +63,6 @@ function forkChild(file: string, job: unknown): ChildProcess {
   });
 }
 
-const CLK_TCK = 100;
 const dataDir = mkdtempSync(join(tmpdir(), 'smartos-bench-'));
 let dropDatabase = async () => {};
 let databaseUrl: string | undefined;

@@ -4,13 +4,13 @@
 // time from a value's frame to its arrival in a PEER frame (p50/p99, sampled on one device in --sample-every,
 // includes the coalescing interval), PEER frames and bytes, server CPU and peak RSS.
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DevicesJob, FromDevices } from '../ingest/devices.ts';
 import { Histogram } from '../ingest/histogram.ts';
-import { root, rssBytes, startServerProcess } from '../server-process.ts';
+import { CLK_TCK, cpuTicks, root, rssBytes, startServerProcess } from '../server-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,11 +26,6 @@ const { values: args } = parseArgs({
 const devices = Number(args.devices);
 const seconds = Number(args.seconds);
 const intervalMs = Number(args['interval-ms']);
-const CLK_TCK = 100;
-const cpuTicks = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return Number(fields[11]) + Number(fields[12]);
-};
 
 const dataDir = mkdtempSync(join(tmpdir(), 'smartos-peers-bench-'));
 const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench/results/profiles')}`] : [];

@@ -72,26 +72,35 @@ export function describeRule(r: AlertRuleRow): string {
   return `${r.parameter} ${ops[r.op ?? ''] ?? r.op} ${String(r.threshold)}${r.forSeconds > 0 ? ` for ${r.forSeconds} s` : ''}${clear}`;
 }
 
-/** How many alerts fire now, kept live (the header's badge). */
-export function createFiringCount(client: Client): Accessor<number> {
-  const [count, setCount] = createSignal(0);
+/**
+ * Runs `reread` after alert changes (those `concerns` keeps): once per 300 ms at most, however many arrive
+ * together. Ends with the component.
+ */
+function onAlertChanges(client: Client, reread: () => void, concerns: (serial: string) => boolean = () => true): void {
   let timer: ReturnType<typeof setTimeout> | null = null;
-  const load = async () => {
-    const r = await client.query(FiringCountQuery, {}, { requestPolicy: 'network-only' }).toPromise();
-    setCount(r.data?.alerts.length ?? 0);
-  };
-  void load();
-  const sub = client.subscription(AlertChangedSubscription, {}).subscribe(() => {
-    // Many changes at once read the count once.
+  const sub = client.subscription(AlertChangedSubscription, {}).subscribe((r) => {
+    const serial = r.data?.alertChanged.serial;
+    if (serial === undefined || !concerns(serial)) return;
     timer ??= setTimeout(() => {
       timer = null;
-      void load();
+      reread();
     }, 300);
   });
   onCleanup(() => {
     sub.unsubscribe();
     if (timer) clearTimeout(timer);
   });
+}
+
+/** How many alerts fire now, kept live (the header's badge). */
+export function createFiringCount(client: Client): Accessor<number> {
+  const [count, setCount] = createSignal(0);
+  const load = async () => {
+    const r = await client.query(FiringCountQuery, {}, { requestPolicy: 'network-only' }).toPromise();
+    setCount(r.data?.alerts.length ?? 0);
+  };
+  void load();
+  onAlertChanges(client, () => void load());
   return count;
 }
 
@@ -122,16 +131,10 @@ export function createAlerts(client: Client) {
     const d = await client.query(DeadLettersQuery, {}, { requestPolicy: 'network-only' }).toPromise();
     setDead(d.data?.notifications ?? []);
   };
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const sub = client.subscription(AlertChangedSubscription, {}).subscribe(() => {
-    timer ??= setTimeout(() => {
-      timer = null;
-      void loadAlerts();
-    }, 300);
-  });
-  onCleanup(() => {
-    sub.unsubscribe();
-    if (timer) clearTimeout(timer);
+  // The list is read again on changes only while the page is open (the badge counts without it).
+  let open = false;
+  onAlertChanges(client, () => {
+    if (open) void loadAlerts();
   });
   const act = async (run: () => Promise<{ error?: Parameters<typeof errorText>[0] }>) => {
     const r = await run();
@@ -147,8 +150,10 @@ export function createAlerts(client: Client) {
     problem,
     secret,
     filter,
-    async load() {
-      await Promise.all([loadAlerts(), loadRules()]);
+    /** The page opened (read everything, then follow changes) or closed. */
+    async setOpen(next: boolean) {
+      open = next;
+      if (next) await Promise.all([loadAlerts(), loadRules()]);
     },
     setFilter(next: Partial<ReturnType<typeof filter>>) {
       setFilter({ ...filter(), ...next });
@@ -196,9 +201,10 @@ export function createAlertMarks(client: Client, serial: string, since: Accessor
     setMarks(out);
   };
   void load();
-  const sub = client.subscription(AlertChangedSubscription, {}).subscribe((r) => {
-    if (r.data?.alertChanged.serial === serial) void load();
-  });
-  onCleanup(() => sub.unsubscribe());
-  return { marks, reload: load };
+  onAlertChanges(
+    client,
+    () => void load(),
+    (changed) => changed === serial,
+  );
+  return { marks };
 }

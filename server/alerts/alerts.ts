@@ -121,10 +121,6 @@ export class Alerts {
     return this.evaluator !== null;
   }
 
-  get stats(): { rules: number; timers: number } {
-    return { rules: this.evaluator?.ruleCount ?? 0, timers: this.evaluator?.timerCount ?? 0 };
-  }
-
   start(): void {
     const beat = () => {
       this.timer = null;
@@ -436,7 +432,7 @@ function changeOf(t: AlertTransition): AlertChange {
     serial: t.serial,
     severity: t.rule.severity,
     from: t.from,
-    to: t.to === 'REMINDED' ? t.from : t.to,
+    to: t.to as AlertChange['to'],
     state: t.entry?.state ?? 'OK',
     at: t.at,
     value: t.value,

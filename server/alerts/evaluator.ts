@@ -133,14 +133,6 @@ export class AlertEvaluator {
     this.timers = new TimerHeap((key, at) => this.onTimer(key, at));
   }
 
-  get ruleCount(): number {
-    return this.rules.size;
-  }
-
-  get timerCount(): number {
-    return this.timers.size;
-  }
-
   /**
    * Starts from stored states: their timers as stored, except that presence and no-data timers that fell due
    * while no instance evaluated wait `graceMs` more (devices reconnect after a server restart: not news).
@@ -156,21 +148,29 @@ export class AlertEvaluator {
     }
     // Each rule reads only its device, or its owner's devices, not the whole fleet once per rule.
     this.byOwner = byOwner;
-    for (const rule of rules) this.addRule(rule, startedAt, graceMs);
+    // Each rule's stored alerts, found once (not by walking every alert once per rule).
+    const byRule = new Map<number, AlertEntry[]>();
+    for (const e of entries) {
+      const list = byRule.get(e.ruleId);
+      if (list) list.push(e);
+      else byRule.set(e.ruleId, [e]);
+    }
+    for (const rule of rules) this.addRule(rule, startedAt, graceMs, byRule.get(rule.id) ?? []);
     this.byOwner = null;
     this.flush();
   }
 
   private byOwner: Map<number | null, DeviceState[]> | null = null;
 
-  addRule(rule: CompiledRule, now = this.now(), graceMs = 0): void {
+  /** Starts evaluating a rule; `own`: its stored alerts (found in `entries` when not given). */
+  addRule(rule: CompiledRule, now = this.now(), graceMs = 0, own?: AlertEntry[]): void {
     this.removeRule(rule.id, false);
     if (!rule.enabled) return;
     this.rules.set(rule.id, rule);
     this.index.add(rule);
     if (rule.noDataSeconds !== null) this.noDataRules.add(rule);
-    for (const [key, e] of this.entries) {
-      if (e.ruleId !== rule.id) continue;
+    for (const e of own ?? [...this.entries.values()].filter((x) => x.ruleId === rule.id)) {
+      const key = keyOf(e.ruleId, e.serial);
       if (e.dueAt !== null) {
         const slow = rule.parameter === PRESENCE && e.state === 'PENDING';
         this.timers.set(`d|${key}`, slow ? Math.max(e.dueAt, now + graceMs) : e.dueAt);

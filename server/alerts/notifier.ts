@@ -50,8 +50,6 @@ export class Notifier {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private again = false;
-  /** Called after each round that changed something (for the dashboard's dead letters and metrics). */
-  onSent: (() => void) | null = null;
 
   constructor(
     private readonly db: Db,
@@ -130,7 +128,6 @@ export class Notifier {
           where: { id: { in: sent } },
           data: { state: 'SENT', sentAt: new Date(), lastError: null, attempts: { increment: 1 } },
         });
-      this.onSent?.();
       if (due.length < NOTIFY_LIMITS.batch) break;
     }
     const next = await this.db.notification.findFirst({ where: { state: 'PENDING' }, orderBy: { nextAt: 'asc' } });

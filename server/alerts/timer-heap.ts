@@ -18,10 +18,6 @@ export class TimerHeap {
 
   constructor(private readonly fire: (key: string, at: number) => void) {}
 
-  get size(): number {
-    return this.gens.size;
-  }
-
   set(key: string, at: number): void {
     const gen = this.nextGen++;
     this.gens.set(key, gen);

@@ -1,9 +1,9 @@
 import type { ErrorReasonName } from '../../protocol/codes.ts';
 import type { PeerDevice, Subscription } from '../../protocol/peers.ts';
-import { RESERVED_NAMES } from '../../protocol/values.ts';
+import { nameProblem } from '../../protocol/values.ts';
 import { BadInputError } from '../errors.ts';
 import type { DeviceChange, DeviceState, Fleet } from '../state/fleet.ts';
-import { type Condition, compileWhere, FILTER_OPS, type Predicate } from '../state/query.ts';
+import { type Condition, compileWhere, type Predicate } from '../state/query.ts';
 import { Cohort, Feed, type PeerContext } from './feed.ts';
 import { peerEntry, peerPages } from './peer-payload.ts';
 import { NOBODY, type PeerScope, type PeerSink, PeerSubscription, scopeSees } from './peer-subscription.ts';
@@ -31,7 +31,6 @@ export interface PeerCounters {
 }
 
 const NO_COUNTERS: PeerCounters = { frames: () => {}, skipped: () => {}, resumed: () => {} };
-const OPS: ReadonlySet<string> = new Set(FILTER_OPS);
 
 /**
  * The IoT channel: protocol v2 devices subscribe (SUBS) to their owner's devices and receive PEER frames, a
@@ -81,7 +80,7 @@ export class PeerChannel implements PeerContext {
   /** Sends a new subscription its first frames: the changes since `since` when this instance can tell, else a snapshot. */
   begin(sink: PeerSink): void {
     const sub = this.subscriptions.get(sink);
-    const cohort = sub && this.cohortOf(sub);
+    const cohort = sub?.cohort;
     if (!sub || !cohort) return;
     if (sink.buffered > this.maxBufferedBytes) {
       cohort.add(sub, false);
@@ -123,7 +122,7 @@ export class PeerChannel implements PeerContext {
 
   /** PeerContext: a subscription that fell behind, or is new, gets the changes since its cursor, or a snapshot. */
   catchUp(sub: PeerSubscription): void {
-    const cohort = this.cohortOf(sub);
+    const cohort = sub.cohort;
     if (!cohort) return;
     const now = Date.now();
     if (sub.cursor === null || !this.index.canTell(sub.cursor, now)) {
@@ -177,13 +176,9 @@ export class PeerChannel implements PeerContext {
     return this.options.unclaimedPeers ? { key: 'unclaimed', owner: null } : NOBODY;
   }
 
-  /** The conditions, checked as the `devices` query checks them, within the scope. */
+  /** The conditions, checked as the `devices` query checks them, on fields that can be parameters or built in. */
   private compile(where: readonly Condition[]): Predicate {
-    for (const c of where) {
-      if (!OPS.has(c.op)) throw new BadInputError(`unknown op ${c.op}`);
-      if (!/^[A-Za-z0-9._-]{1,64}$/.test(c.field) && !RESERVED_NAMES.has(c.field))
-        throw new BadInputError(`unknown field ${c.field}`);
-    }
+    for (const c of where) if (nameProblem(c.field) === 'badName') throw new BadInputError(`unknown field ${c.field}`);
     return compileWhere(where);
   }
 
@@ -206,20 +201,14 @@ export class PeerChannel implements PeerContext {
       cohort = new Cohort(cohortKey, feed, sub.projection, sub.request.intervalMs, this);
       feed.cohorts.set(cohortKey, cohort);
     }
-    this.homes.set(sub, cohort);
+    sub.cohort = cohort;
     return cohort;
   }
 
-  private readonly homes = new WeakMap<PeerSubscription, Cohort>();
-
-  private cohortOf(sub: PeerSubscription): Cohort | undefined {
-    return this.homes.get(sub);
-  }
-
   private detach(sub: PeerSubscription): void {
-    const cohort = this.homes.get(sub);
+    const cohort = sub.cohort;
     if (!cohort) return;
-    this.homes.delete(sub);
+    sub.cohort = null;
     cohort.remove(sub);
     if (cohort.size > 0) return;
     const feed = cohort.feed;

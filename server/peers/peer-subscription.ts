@@ -1,5 +1,6 @@
-import type { Subscription } from '../../protocol/peers.ts';
+import { PEER_FRAME_TAIL, peerFrameHead, type Subscription } from '../../protocol/peers.ts';
 import type { ProtocolVersion } from '../../protocol/v2.ts';
+import type { Cohort } from './feed.ts';
 import type { Projection } from './peer-payload.ts';
 
 /** A device socket, as the IoT channel sees it. */
@@ -30,13 +31,15 @@ export function scopeSees(scope: PeerScope, device: { ownerId: number | null }):
   return scope.owner !== undefined && device.ownerId === scope.owner;
 }
 
-const TAIL = Buffer.from('"}');
+const TAIL = Buffer.from(PEER_FRAME_TAIL);
 
 /** One device's subscription: where it stands (its `seq`, and up to when it has the changes). */
 export class PeerSubscription {
   seq = 0;
   /** This instance's clock when the last payload it received in full was taken; null: it needs a snapshot. */
   cursor: number | null = null;
+  /** The subscribers it ticks with (its feed's, with its params and interval); null once it ended. */
+  cohort: Cohort | null = null;
 
   constructor(
     readonly sink: PeerSink,
@@ -56,7 +59,7 @@ export class PeerSubscription {
   send(pages: readonly Buffer[], takenAt: number, now: number): number {
     for (const page of pages) {
       this.seq = Math.max(this.seq + 1, now);
-      this.sink.sendParts([Buffer.from(`{"type":"PEER","message":"${this.seq}:${this.serial}:`), page, TAIL]);
+      this.sink.sendParts([Buffer.from(peerFrameHead(this.seq, this.serial)), page, TAIL]);
     }
     this.cursor = takenAt;
     return pages.length;

@@ -73,7 +73,11 @@ export function compileWhere(conditions: readonly Condition[]): Predicate {
   };
 }
 
+const KNOWN_OPS: ReadonlySet<string> = new Set(FILTER_OPS);
+
 function compileCondition(c: Condition): Predicate {
+  // GraphQL's enum already checks ops; devices' SUBS conditions arrive as text.
+  if (!KNOWN_OPS.has(c.op)) throw new BadInputError(`unknown op ${c.op}`);
   const get = getterFor(c.field);
   if (c.op === 'IS_NULL') {
     const want = c.value == null || c.value.toLowerCase() !== 'false';

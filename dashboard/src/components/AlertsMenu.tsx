@@ -68,7 +68,7 @@ export function AlertsMenu(props: { fields: string[] }) {
   const edit = (next: Partial<RuleDraft>) => setDraft({ ...draft(), ...next });
   const [channel, setChannel] = createSignal({ name: '', kind: 'WEBHOOK' as 'WEBHOOK' | 'EMAIL', target: '' });
   return (
-    <details class="jobs-menu alerts-menu" onToggle={(e) => e.currentTarget.open && void alerts.load()}>
+    <details class="jobs-menu alerts-menu" onToggle={(e) => void alerts.setOpen(e.currentTarget.open)}>
       <summary>
         Alerts{' '}
         <span class="badge" classList={{ hot: firing() > 0 }} title={`${firing()} firing`} data-firing={firing()}>
