@@ -1,6 +1,8 @@
 import type { Scalar } from '../../protocol/values.ts';
 import type { Condition } from '../state/query.ts';
+import type { AlertStateRow, AlertWrite } from '../storage/alert-rows.ts';
 import type { Db } from '../storage/database.ts';
+import type { WriterClient } from '../storage/writer-client.ts';
 import type { AlertOp, RuleRow, Severity } from './alert-rule.ts';
 import type { AlertEntry, AlertTransition } from './evaluator.ts';
 
@@ -70,23 +72,6 @@ export function entryOf(r: StateRecord): AlertEntry {
   };
 }
 
-const date = (ms: number | null) => (ms === null ? null : new Date(ms));
-
-function stateData(e: AlertEntry) {
-  return {
-    state: e.state,
-    since: new Date(e.since),
-    dueAt: date(e.dueAt),
-    value: json(e.value),
-    firedAt: date(e.firedAt),
-    ackUserId: e.ackUserId,
-    ackAt: date(e.ackAt),
-    ackComment: e.ackComment,
-    flips: json(e.flips),
-    suppressed: e.suppressed,
-  };
-}
-
 /** The body of a notification as webhooks receive it (with its `id` added when sent). */
 export function notificationBody(t: AlertTransition): Record<string, unknown> {
   const { rule, entry } = t;
@@ -112,7 +97,10 @@ export function notificationBody(t: AlertTransition): Record<string, unknown> {
 
 /** Rules, alert states, their history and the notification outbox. */
 export class AlertStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly writer: Pick<WriterClient, 'writeAlerts'>,
+  ) {}
 
   async rules(): Promise<RuleRow[]> {
     return (await this.db.alertRule.findMany({ orderBy: { id: 'asc' } })).map(ruleOf);
@@ -166,85 +154,74 @@ export class AlertStore {
 
   /**
    * Stores transitions with their notifications (the outbox) in one transaction, fenced by the lease:
-   * nothing is written by an instance that no longer holds it. Returns false when fenced out.
+   * nothing is written by an instance that no longer holds it. Returns false when fenced out. The writer
+   * thread runs it (see storage/alert-rows.ts for why not Prisma).
    */
-  async write(
+  write(
     transitions: readonly AlertTransition[],
     fence: { lease: string; instance: string; ttlMs: number } | null,
   ): Promise<boolean> {
-    const now = new Date();
-    // The last word on each alert is what its row holds (a batch may move one alert several times).
-    const last = new Map<string, AlertTransition>();
-    for (const t of transitions) last.set(`${t.rule.id}|${t.serial}`, t);
-    const gone = [...last.values()].filter((t) => t.entry === null);
-    const kept = [...last.values()].filter((t) => t.entry !== null);
-    const events = transitions.filter((t) => !t.silent);
-    const notifications = transitions.filter((t) => t.notify && t.rule.notify.length > 0);
-    // One batch the database runs back to back (no round trip to this process between statements), so the
-    // write lock is held briefly and device frames' commits are not kept waiting.
-    const ops = [
-      ...(gone.length > 0
-        ? [this.db.alertState.deleteMany({ where: { OR: gone.map((t) => ({ ruleId: t.rule.id, serial: t.serial })) } })]
-        : []),
-      ...kept.map((t) => {
-        const data = stateData(t.entry as AlertEntry);
-        return this.db.alertState.upsert({
-          where: { ruleId_serial: { ruleId: t.rule.id, serial: t.serial } },
-          create: { ruleId: t.rule.id, serial: t.serial, ...data },
-          update: data,
-        });
-      }),
-      ...(events.length > 0
-        ? [
-            this.db.alertEvent.createMany({
-              data: events.map((t) => ({
-                ruleId: t.rule.id,
-                serial: t.serial,
-                from: t.from,
-                to: t.to,
-                at: new Date(t.at),
-                value: json(t.value),
-                userId: t.userId ?? null,
-                comment: t.comment ?? null,
-              })),
-            }),
-          ]
-        : []),
-      ...(notifications.length > 0
-        ? [
-            this.db.notification.createMany({
-              data: notifications.flatMap((t) => {
-                const body = JSON.stringify(notificationBody(t));
-                return t.rule.notify.map((channelId) => ({
-                  channelId,
-                  ruleId: t.rule.id,
-                  serial: t.serial,
-                  kind: t.notify as string,
-                  body,
-                  state: 'PENDING',
-                  nextAt: now,
-                  createdAt: now,
-                }));
-              }),
-            }),
-          ]
-        : []),
-    ];
-    if (!fence) {
-      await this.db.$transaction(ops);
-      return true;
-    }
-    // The fence: renewing a lease this instance no longer holds finds no row, and the whole batch rolls back.
-    const renew = this.db.lease.update({
-      where: { name: fence.lease, owner: fence.instance, until: { gt: now } },
-      data: { until: new Date(now.getTime() + fence.ttlMs) },
-    });
-    try {
-      await this.db.$transaction([renew, ...ops]);
-      return true;
-    } catch (err) {
-      if ((err as { code?: string }).code === 'P2025') return false;
-      throw err;
-    }
+    return this.writer.writeAlerts(alertWrite(transitions, fence, Date.now()));
   }
+}
+
+/** The rows a batch of transitions writes (the last word on each alert is what its row holds). */
+export function alertWrite(
+  transitions: readonly AlertTransition[],
+  fence: { lease: string; instance: string; ttlMs: number } | null,
+  now: number,
+): AlertWrite {
+  const last = new Map<string, AlertTransition>();
+  for (const t of transitions) last.set(`${t.rule.id}|${t.serial}`, t);
+  const deletes: AlertWrite['deletes'] = [];
+  const upserts: AlertStateRow[] = [];
+  for (const t of last.values()) {
+    const e = t.entry;
+    if (e === null) deletes.push([t.rule.id, t.serial]);
+    else
+      upserts.push({
+        ruleId: t.rule.id,
+        serial: t.serial,
+        state: e.state,
+        since: e.since,
+        dueAt: e.dueAt,
+        value: json(e.value),
+        firedAt: e.firedAt,
+        ackUserId: e.ackUserId,
+        ackAt: e.ackAt,
+        ackComment: e.ackComment,
+        flips: json(e.flips),
+        suppressed: e.suppressed,
+      });
+  }
+  return {
+    deletes,
+    upserts,
+    events: transitions
+      .filter((t) => !t.silent)
+      .map((t) => ({
+        ruleId: t.rule.id,
+        serial: t.serial,
+        from: t.from,
+        to: t.to,
+        at: t.at,
+        value: json(t.value),
+        userId: t.userId ?? null,
+        comment: t.comment ?? null,
+      })),
+    notifications: transitions
+      .filter((t) => t.notify && t.rule.notify.length > 0)
+      .flatMap((t) => {
+        const body = JSON.stringify(notificationBody(t));
+        return t.rule.notify.map((channelId) => ({
+          channelId,
+          ruleId: t.rule.id,
+          serial: t.serial,
+          kind: t.notify as string,
+          body,
+          at: now,
+        }));
+      }),
+    fence: fence && { lease: fence.lease, instance: fence.instance, now, until: now + fence.ttlMs },
+  };
 }

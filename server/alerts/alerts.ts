@@ -8,6 +8,7 @@ import type { Changes } from '../live/changes.ts';
 import type { Logger } from '../logger.ts';
 import type { Fleet } from '../state/fleet.ts';
 import type { Db } from '../storage/database.ts';
+import type { WriterClient } from '../storage/writer-client.ts';
 import {
   ALERT_LIMITS,
   type AlertStateName,
@@ -101,10 +102,11 @@ export class Alerts {
     private readonly fleet: Fleet,
     changes: Changes,
     private readonly bus: ChangeBus,
+    writer: Pick<WriterClient, 'writeAlerts'>,
     private readonly options: AlertOptions,
     private readonly log: Logger,
   ) {
-    this.store = new AlertStore(db);
+    this.store = new AlertStore(db, writer);
     this.lease = new Lease(db, ALERTS_LEASE, options.instance, LEASE_MS);
     this.notifier = new Notifier(
       db,
@@ -318,9 +320,8 @@ export class Alerts {
   }
 
   /**
-   * Transitions are stored at most once per WRITE_EVERY_MS, in one transaction: on SQLite every write of this
-   * process (Prisma) holds the one write lock that device frames' commits (the writer thread) wait for, and a
-   * waiting SQLite sleeps in steps; few short transactions keep that rare.
+   * Transitions are stored at most once per WRITE_EVERY_MS, in one transaction of the writer thread between
+   * group commits of device frames: a burst of crossings costs one commit, not one each.
    */
   private enqueue(transitions: AlertTransition[]): void {
     this.queue.push(...transitions);

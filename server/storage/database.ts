@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts';
 import type { MigrateResult } from './migrate-thread.ts';
 import { ensurePgDatabase } from './pg-database.ts';
 import { openSqliteFile } from './sqlite-dialect.ts';
+import { SqliteThreadAdapterFactory } from './sqlite-prisma-proxy.ts';
 import { sqliteFile } from './sqlite-url.ts';
 import { startThread } from './thread.ts';
 
@@ -18,6 +19,9 @@ export type Db = SqliteClient;
 
 export type DatabaseConfig = Pick<Config, 'provider' | 'databaseUrl' | 'sqliteSync'>;
 
+/** How long a SQLite query waits for the write lock (held by the writer thread while it commits). */
+const SQLITE_BUSY_MS = 10_000;
+
 // Each provider's client and driver are imported only when used: a SQLite server never loads the
 // PostgreSQL ones (each client carries its own query compiler, tens of MB resident).
 export async function adapterFactory(config: DatabaseConfig): Promise<SqlMigrationAwareDriverAdapterFactory> {
@@ -27,17 +31,17 @@ export async function adapterFactory(config: DatabaseConfig): Promise<SqlMigrati
   }
   const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
   // Dates as integer milliseconds: compact, and what the writer thread stores.
-  return new PrismaBetterSqlite3({ url: config.databaseUrl, timeout: 10_000 }, { timestampFormat: 'unixepoch-ms' });
+  return new PrismaBetterSqlite3({ url: config.databaseUrl, timeout: SQLITE_BUSY_MS }, { timestampFormat: 'unixepoch-ms' });
 }
 
 async function newClient(config: DatabaseConfig): Promise<Db> {
-  const adapter = await adapterFactory(config);
   if (config.provider === 'postgres') {
     const { PrismaClient } = await import('../../prisma/generated/postgres/client.ts');
-    return new PrismaClient({ adapter }) as unknown as Db;
+    return new PrismaClient({ adapter: await adapterFactory(config) }) as unknown as Db;
   }
   const { PrismaClient } = await import('../../prisma/generated/sqlite/client.ts');
-  return new PrismaClient({ adapter });
+  // The app's queries run in a thread of their own, never blocking the event loop (see sqlite-prisma-proxy.ts).
+  return new PrismaClient({ adapter: new SqliteThreadAdapterFactory({ url: config.databaseUrl, timeoutMs: SQLITE_BUSY_MS }) });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ParameterKind } from '../state/fleet.ts';
+import type { AlertWrite } from './alert-rows.ts';
 import type { NewDevice, NewParameter } from './batch.ts';
 
 export type IdRow = [key: string, id: number];
@@ -35,6 +36,8 @@ export interface Dialect {
   pairs(): Promise<Array<[deviceId: number, paramId: number]>>;
   /** For these pairs, deletes raw points and rollups older than their cut (null keeps them). */
   prune(pairs: Array<[number, number]>, cuts: PruneCuts): Promise<void>;
+  /** Stores a batch of alert transitions in one transaction; false (nothing written) when fenced out. */
+  writeAlerts(write: AlertWrite): Promise<boolean>;
   close(): Promise<void>;
 }
 

@@ -1,9 +1,11 @@
 import pg from 'pg';
+import type { AlertWrite } from './alert-rows.ts';
 import type { Dialect, IdRow, ParamRow } from './dialect.ts';
 import { rollupUpsert } from './rollup-sql.ts';
 import { HISTORY_TABLE, LOG_BUCKETS, LOG_TABLE, ROLLUPS } from './tables.ts';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms));
 
 /**
  * One bucket of the log into history and the rollups, in one statement: every sub-statement sees the
@@ -157,8 +159,93 @@ export async function postgresDialect(url: string): Promise<Dialect> {
       const [row] = await rows<[string]>(`SELECT count(*) FROM ${LOG_TABLE}`, []);
       return Number(row?.[0] ?? 0);
     },
+    async writeAlerts(w) {
+      await client.query('BEGIN');
+      try {
+        if (w.fence) {
+          const renewed = await client.query(
+            'UPDATE lease SET until = $1::timestamp WHERE name = $2 AND owner = $3 AND until > $4::timestamp',
+            [iso(w.fence.until), w.fence.lease, w.fence.instance, iso(w.fence.now)],
+          );
+          if (renewed.rowCount === 0) {
+            await client.query('ROLLBACK');
+            return false;
+          }
+        }
+        await writeAlertRows(run, w);
+        await client.query('COMMIT');
+        return true;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    },
     async close() {
       await client.end();
     },
   };
+}
+
+/** The alerts' rows, a statement per table over arrays. */
+async function writeAlertRows(run: (sql: string, values: unknown[]) => Promise<void>, w: AlertWrite): Promise<void> {
+  if (w.deletes.length > 0)
+    await run(
+      'DELETE FROM alert_state a USING unnest($1::int[], $2::text[]) AS v(r, s) WHERE a.rule_id = v.r AND a.serial = v.s',
+      [w.deletes.map(([r]) => r), w.deletes.map(([, s]) => s)],
+    );
+  const u = w.upserts;
+  if (u.length > 0)
+    await run(
+      `INSERT INTO alert_state (rule_id, serial, state, since, due_at, value, fired_at, ack_user_id, ack_at, ack_comment, flips, suppressed)
+       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::timestamp[], $5::timestamp[], $6::text[], $7::timestamp[],
+         $8::int[], $9::timestamp[], $10::text[], $11::text[], $12::int[])
+       ON CONFLICT (rule_id, serial) DO UPDATE SET state = EXCLUDED.state, since = EXCLUDED.since, due_at = EXCLUDED.due_at,
+         value = EXCLUDED.value, fired_at = EXCLUDED.fired_at, ack_user_id = EXCLUDED.ack_user_id, ack_at = EXCLUDED.ack_at,
+         ack_comment = EXCLUDED.ack_comment, flips = EXCLUDED.flips, suppressed = EXCLUDED.suppressed`,
+      [
+        u.map((r) => r.ruleId),
+        u.map((r) => r.serial),
+        u.map((r) => r.state),
+        u.map((r) => iso(r.since)),
+        u.map((r) => isoOrNull(r.dueAt)),
+        u.map((r) => r.value),
+        u.map((r) => isoOrNull(r.firedAt)),
+        u.map((r) => r.ackUserId),
+        u.map((r) => isoOrNull(r.ackAt)),
+        u.map((r) => r.ackComment),
+        u.map((r) => r.flips),
+        u.map((r) => r.suppressed),
+      ],
+    );
+  const e = w.events;
+  if (e.length > 0)
+    await run(
+      `INSERT INTO alert_event (rule_id, serial, "from", "to", at, value, user_id, comment)
+       SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamp[], $6::text[], $7::int[], $8::text[])`,
+      [
+        e.map((r) => r.ruleId),
+        e.map((r) => r.serial),
+        e.map((r) => r.from),
+        e.map((r) => r.to),
+        e.map((r) => iso(r.at)),
+        e.map((r) => r.value),
+        e.map((r) => r.userId),
+        e.map((r) => r.comment),
+      ],
+    );
+  const n = w.notifications;
+  if (n.length > 0)
+    await run(
+      `INSERT INTO notification (channel_id, rule_id, serial, kind, body, state, attempts, next_at, created_at)
+       SELECT c, r, s, k, b, 'PENDING', 0, t, t FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamp[])
+         AS v(c, r, s, k, b, t)`,
+      [
+        n.map((r) => r.channelId),
+        n.map((r) => r.ruleId),
+        n.map((r) => r.serial),
+        n.map((r) => r.kind),
+        n.map((r) => r.body),
+        n.map((r) => iso(r.at)),
+      ],
+    );
 }

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { ParameterKind } from '../state/fleet.ts';
+import type { AlertWrite } from './alert-rows.ts';
 import type { NewDevice, NewParameter } from './batch.ts';
 import type { Dialect, IdRow, ParamRow, PruneCuts } from './dialect.ts';
 import { rollupUpsert } from './rollup-sql.ts';
@@ -67,6 +68,7 @@ export function sqliteDialect(path: string, synchronous: SqliteSync): Dialect {
       });
     }
   });
+  const alerts = alertStatements(db);
 
   return {
     async loadIds() {
@@ -130,8 +132,48 @@ export function sqliteDialect(path: string, synchronous: SqliteSync): Dialect {
     async prune(list, cuts) {
       prune(list, cuts);
     },
+    async writeAlerts(write) {
+      return alerts(write);
+    },
     async close() {
       db.close();
     },
+  };
+}
+
+/** The alerts' batch (alert-rows.ts) as one immediate transaction; false when the fence's lease is lost. */
+function alertStatements(db: Database.Database): (write: AlertWrite) => boolean {
+  const renew = db.prepare('UPDATE lease SET until = ? WHERE name = ? AND owner = ? AND until > ?');
+  const remove = db.prepare('DELETE FROM alert_state WHERE rule_id = ? AND serial = ?');
+  const upsert = db.prepare(
+    `INSERT INTO alert_state (rule_id, serial, state, since, due_at, value, fired_at, ack_user_id, ack_at, ack_comment, flips, suppressed)
+     VALUES (@ruleId, @serial, @state, @since, @dueAt, @value, @firedAt, @ackUserId, @ackAt, @ackComment, @flips, @suppressed)
+     ON CONFLICT (rule_id, serial) DO UPDATE SET state = excluded.state, since = excluded.since, due_at = excluded.due_at,
+       value = excluded.value, fired_at = excluded.fired_at, ack_user_id = excluded.ack_user_id, ack_at = excluded.ack_at,
+       ack_comment = excluded.ack_comment, flips = excluded.flips, suppressed = excluded.suppressed`,
+  );
+  const event = db.prepare(
+    'INSERT INTO alert_event (rule_id, serial, "from", "to", at, value, user_id, comment) VALUES (@ruleId, @serial, @from, @to, @at, @value, @userId, @comment)',
+  );
+  const notification = db.prepare(
+    `INSERT INTO notification (channel_id, rule_id, serial, kind, body, state, attempts, next_at, created_at)
+     VALUES (@channelId, @ruleId, @serial, @kind, @body, 'PENDING', 0, @at, @at)`,
+  );
+  const fenced = new Error('fenced');
+  const write = db.transaction((w: AlertWrite) => {
+    if (w.fence && renew.run(w.fence.until, w.fence.lease, w.fence.instance, w.fence.now).changes === 0) throw fenced;
+    for (const [ruleId, serial] of w.deletes) remove.run(ruleId, serial);
+    for (const row of w.upserts) upsert.run(row);
+    for (const row of w.events) event.run(row);
+    for (const row of w.notifications) notification.run(row);
+  });
+  return (w) => {
+    try {
+      write.immediate(w);
+      return true;
+    } catch (err) {
+      if (err === fenced) return false;
+      throw err;
+    }
   };
 }

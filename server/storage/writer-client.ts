@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { DAY_MS } from '../time.ts';
+import type { AlertWrite } from './alert-rows.ts';
 import type { WriteItem } from './batch.ts';
 import { startThread } from './thread.ts';
 import type { FromWriter, ToWriter, WriterOptions } from './writer-protocol.ts';
@@ -25,7 +26,7 @@ export function writerOptions(config: Config, instance: string): WriterOptions {
 export class WriterClient {
   private worker: Worker | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (fenced: boolean) => void; reject: (err: Error) => void }>();
   private closing: (() => void) | null = null;
   private stopped = false;
   /** Restarts are for a thread that ran and died; a first start that fails is the caller's error. */
@@ -62,7 +63,7 @@ export class WriterClient {
             reject(new Error(`storage writer failed to start: ${msg.message}`));
             break;
           case 'written':
-            this.settle(msg.id)?.resolve();
+            this.settle(msg.id)?.resolve(msg.fenced === true);
             break;
           case 'failed':
             this.settle(msg.id)?.reject(new Error(msg.message));
@@ -103,7 +104,21 @@ export class WriterClient {
   }
 
   /** Resolves when the batch is committed (durable), rejects when it was rolled back. */
-  write(items: WriteItem[]): Promise<void> {
+  async write(items: WriteItem[]): Promise<void> {
+    // JSON crosses threads at about twice the speed of structured cloning these small objects.
+    await this.send((id) => ({ op: 'write', id, items: JSON.stringify(items) }));
+  }
+
+  /**
+   * Stores a batch of alert transitions in one transaction, between group commits; resolves false when its
+   * fence (the alerts lease) was lost and nothing was written.
+   */
+  async writeAlerts(write: AlertWrite): Promise<boolean> {
+    return !(await this.send((id) => ({ op: 'alerts', id, write: JSON.stringify(write) })));
+  }
+
+  /** Resolves with whether the thread found the batch fenced out. */
+  private send(message: (id: number) => ToWriter): Promise<boolean> {
     const worker = this.worker;
     if (!worker) return Promise.reject(new Error('storage writer is not running'));
     const id = this.nextId++;
@@ -113,17 +128,16 @@ export class WriterClient {
         : null;
       timer?.unref();
       this.pending.set(id, {
-        resolve: () => {
+        resolve: (fenced) => {
           if (timer) clearTimeout(timer);
-          resolve();
+          resolve(fenced);
         },
         reject: (err) => {
           if (timer) clearTimeout(timer);
           reject(err);
         },
       });
-      // JSON crosses threads at about twice the speed of structured cloning these small objects.
-      worker.postMessage({ op: 'write', id, items: JSON.stringify(items) } satisfies ToWriter);
+      worker.postMessage(message(id));
     });
   }
 

@@ -13,12 +13,16 @@ export interface WriterOptions {
 }
 
 /** Messages to the writer thread. */
-export type ToWriter = { op: 'write'; id: number /** WriteItem[] as JSON */; items: string } | { op: 'close' };
+export type ToWriter =
+  | { op: 'write'; id: number /** WriteItem[] as JSON */; items: string }
+  | { op: 'alerts'; id: number /** AlertWrite as JSON */; write: string }
+  | { op: 'close' };
 
 /** Messages from the writer thread. */
 export type FromWriter =
   | { op: 'ready' }
-  | { op: 'written'; id: number }
+  /** Committed; `fenced`: an alerts batch found its lease lost and wrote nothing. */
+  | { op: 'written'; id: number; fenced?: true }
   | { op: 'failed'; id: number; message: string }
   | { op: 'closed' }
   | { op: 'warn'; message: string }

@@ -1,6 +1,7 @@
 // Entry of the writer thread: owns the only write connection and runs one group commit at a time.
 
 import { parentPort, workerData } from 'node:worker_threads';
+import type { AlertWrite } from './alert-rows.ts';
 import type { WriteItem } from './batch.ts';
 import { BatchWriter } from './batch-writer.ts';
 import type { Dialect } from './dialect.ts';
@@ -21,7 +22,8 @@ async function openDialect(): Promise<Dialect> {
 }
 
 try {
-  const writer = new BatchWriter(await openDialect(), options.instance, undefined, options.retention);
+  const dialect = await openDialect();
+  const writer = new BatchWriter(dialect, options.instance, undefined, options.retention);
   await writer.open();
   let queue = Promise.resolve();
   // Moving the history log and pruning happen one step at a time between group commits, and on a
@@ -53,6 +55,11 @@ try {
         return;
       }
       try {
+        if (msg.op === 'alerts') {
+          const ok = await dialect.writeAlerts(JSON.parse(msg.write) as AlertWrite);
+          send(ok ? { op: 'written', id: msg.id } : { op: 'written', id: msg.id, fenced: true });
+          return;
+        }
         await writer.write(JSON.parse(msg.items) as WriteItem[]);
         send({ op: 'written', id: msg.id });
       } catch (err) {
