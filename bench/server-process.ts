@@ -70,3 +70,29 @@ export function machineTicks(): { busy: number; total: number } {
   const idle = (line[3] ?? 0) + (line[4] ?? 0);
   return { busy: total - idle, total };
 }
+
+/** CPU time of a process's main thread (the event loop) so far, in clock ticks. */
+export function mainThreadTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** A server's /metrics as `name{labels}` → value. */
+export async function scrapeMetrics(url: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#') || line.trim() === '') continue;
+    const at = line.lastIndexOf(' ');
+    out.set(line.slice(0, at), Number(line.slice(at + 1)));
+  }
+  return out;
+}
+
+/** The sum of every series of a metric (all label sets). */
+export function metricSum(metrics: Map<string, number>, name: string): number {
+  let sum = 0;
+  for (const [key, value] of metrics) if (key === name || key.startsWith(`${name}{`)) sum += value;
+  return sum;
+}

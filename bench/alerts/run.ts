@@ -11,7 +11,16 @@ import { parseArgs } from 'node:util';
 import { HookReceiver } from '../../test/support/hooks.ts';
 import type { DevicesJob, FromDevices } from '../ingest/devices.ts';
 import { Histogram } from '../ingest/histogram.ts';
-import { CLK_TCK, cpuTicks, root, rssBytes, startServerProcess } from '../server-process.ts';
+import {
+  CLK_TCK,
+  cpuTicks,
+  mainThreadTicks,
+  metricSum,
+  root,
+  rssBytes,
+  scrapeMetrics,
+  startServerProcess,
+} from '../server-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -98,6 +107,9 @@ async function measure() {
   tell('measure');
   const calls = hook.calls.length;
   const ticks = cpuTicks(pid);
+  const mainTicks = mainThreadTicks(pid);
+  // Reading the metrics also restarts the loop-delay histogram (prom-client resets it per scrape).
+  const metricsBefore = await scrapeMetrics(server.url);
   const started = performance.now();
   let peakRss = rssBytes(pid);
   const sampler = setInterval(() => {
@@ -106,6 +118,11 @@ async function measure() {
   await sleep(seconds);
   clearInterval(sampler);
   const wall = (performance.now() - started) / 1000;
+  const mainCores = (mainThreadTicks(pid) - mainTicks) / CLK_TCK / wall;
+  const metricsAfter = await scrapeMetrics(server.url);
+  const gcSeconds =
+    metricSum(metricsAfter, 'smartos_nodejs_gc_duration_seconds_sum') -
+    metricSum(metricsBefore, 'smartos_nodejs_gc_duration_seconds_sum');
   tell('report');
   const reports = await next('report');
   const h = new Histogram();
@@ -125,6 +142,10 @@ async function measure() {
     errors: r.errors,
     skipped: r.skipped,
     serverCpuCores: Number(((cpuTicks(pid) - ticks) / CLK_TCK / wall).toFixed(2)),
+    /** The event loop's share: what the device path competes for. */
+    mainThreadCores: Number(mainCores.toFixed(2)),
+    loopDelayP99Ms: Math.round((metricsAfter.get('smartos_nodejs_eventloop_lag_p99_seconds') ?? 0) * 1000),
+    gcSecondsPerSecond: Number((gcSeconds / wall).toFixed(3)),
     serverPeakRssMiB: Math.round(peakRss / 1024 / 1024),
     webhooks: {
       perSecond: Math.round(window.length / wall),
@@ -143,7 +164,8 @@ const { createNotificationChannel } = await gql<{ createNotificationChannel: { c
 );
 const channel = createNotificationChannel.channel.id;
 const made = performance.now();
-// 15 rules per request (the alias limit), 4 requests at a time.
+// 15 rules per request (the alias limit), 16 requests at a time (under load each request waits its turns of
+// the event loop).
 const serial = (i: number) => `b${String(i).padStart(6, '0')}`;
 const chunks: number[][] = [];
 for (let i = 0; i < rules; i += 15) chunks.push(Array.from({ length: Math.min(15, rules - i) }, (_, k) => i + k));
@@ -173,7 +195,7 @@ async function createRules(numbers: number[]): Promise<void> {
     await sleep(1);
   }
 }
-for (let i = 0; i < chunks.length; i += 4) await Promise.all(chunks.slice(i, i + 4).map(createRules));
+for (let i = 0; i < chunks.length; i += 16) await Promise.all(chunks.slice(i, i + 16).map(createRules));
 const rulesMadeSeconds = Number(((performance.now() - made) / 1000).toFixed(1));
 console.log(`made ${rules} rules in ${rulesMadeSeconds} s (${retries} sent again)`);
 await sleep(5);

@@ -48,12 +48,15 @@ export interface AlertTransition {
 
 const keyOf = (ruleId: number, serial: string) => `${ruleId}|${serial}`;
 
+interface RuleSlot {
+  all: Set<CompiledRule>;
+  owner: Map<number | null, Set<CompiledRule>>;
+  serial: Map<string, Set<CompiledRule>>;
+}
+
 /** Rules by the fields they concern, and within a field by the device they name, their owner, or all. */
 class RuleIndex {
-  private readonly byField = new Map<
-    string,
-    { all: Set<CompiledRule>; owner: Map<number | null, Set<CompiledRule>>; serial: Map<string, Set<CompiledRule>> }
-  >();
+  private readonly byField = new Map<string, RuleSlot>();
 
   add(rule: CompiledRule): void {
     for (const field of rule.fields) {
@@ -73,21 +76,12 @@ class RuleIndex {
     }
   }
 
-  /** The rules a change of `field` on `device` may concern: its own, its owner's, and the fleet-wide ones. */
-  *candidates(field: string, device: DeviceState): Iterable<CompiledRule> {
-    const slot = this.byField.get(field);
-    if (!slot) return;
-    yield* slot.all;
-    const own = slot.owner.get(device.ownerId);
-    if (own) yield* own;
-    const named = slot.serial.get(device.serial);
-    if (named) yield* named;
+  /** The rules that concern `field`: fleet-wide, by owner, by device (a change looks up its device's and owner's). */
+  slot(field: string): RuleSlot | undefined {
+    return this.byField.get(field);
   }
 
-  private bucket(
-    slot: { all: Set<CompiledRule>; owner: Map<number | null, Set<CompiledRule>>; serial: Map<string, Set<CompiledRule>> },
-    rule: CompiledRule,
-  ): Set<CompiledRule> {
+  private bucket(slot: RuleSlot, rule: CompiledRule): Set<CompiledRule> {
     let map: Map<string | number | null, Set<CompiledRule>> | null = null;
     let key: string | number | null = null;
     if (rule.serial !== null) {
@@ -117,7 +111,8 @@ export class AlertEvaluator {
   private readonly rules = new Map<number, CompiledRule>();
   private readonly index = new RuleIndex();
   private readonly noDataRules = new Set<CompiledRule>();
-  readonly entries = new Map<string, AlertEntry>();
+  /** Alerts that are not OK: rule id → serial → entry (no key strings built per frame). */
+  private readonly alerts = new Map<number, Map<string, AlertEntry>>();
   /** No-data rules: when each device last sent the parameter (or when watching it began). */
   private readonly lastValue = new Map<string, number>();
   /** Presence as last evaluated, to evaluate presence rules only when it flips. */
@@ -138,7 +133,7 @@ export class AlertEvaluator {
    * while no instance evaluated wait `graceMs` more (devices reconnect after a server restart: not news).
    */
   load(rules: CompiledRule[], entries: AlertEntry[], startedAt: number, graceMs: number): void {
-    for (const e of entries) this.entries.set(keyOf(e.ruleId, e.serial), e);
+    for (const e of entries) this.put(e);
     const byOwner = new Map<number | null, DeviceState[]>();
     for (const d of this.fleet.devices.values()) {
       this.online.set(d.serial, d.online);
@@ -148,28 +143,21 @@ export class AlertEvaluator {
     }
     // Each rule reads only its device, or its owner's devices, not the whole fleet once per rule.
     this.byOwner = byOwner;
-    // Each rule's stored alerts, found once (not by walking every alert once per rule).
-    const byRule = new Map<number, AlertEntry[]>();
-    for (const e of entries) {
-      const list = byRule.get(e.ruleId);
-      if (list) list.push(e);
-      else byRule.set(e.ruleId, [e]);
-    }
-    for (const rule of rules) this.addRule(rule, startedAt, graceMs, byRule.get(rule.id) ?? []);
+    for (const rule of rules) this.addRule(rule, startedAt, graceMs);
     this.byOwner = null;
     this.flush();
   }
 
   private byOwner: Map<number | null, DeviceState[]> | null = null;
 
-  /** Starts evaluating a rule; `own`: its stored alerts (found in `entries` when not given). */
-  addRule(rule: CompiledRule, now = this.now(), graceMs = 0, own?: AlertEntry[]): void {
+  /** Starts evaluating a rule (its timers from its stored alerts). */
+  addRule(rule: CompiledRule, now = this.now(), graceMs = 0): void {
     this.removeRule(rule.id, false);
     if (!rule.enabled) return;
     this.rules.set(rule.id, rule);
     this.index.add(rule);
     if (rule.noDataSeconds !== null) this.noDataRules.add(rule);
-    for (const e of own ?? [...this.entries.values()].filter((x) => x.ruleId === rule.id)) {
+    for (const e of this.alerts.get(rule.id)?.values() ?? []) {
       const key = keyOf(e.ruleId, e.serial);
       if (e.dueAt !== null) {
         const slow = rule.parameter === PRESENCE && e.state === 'PENDING';
@@ -188,11 +176,9 @@ export class AlertEvaluator {
     this.rules.delete(id);
     this.index.remove(rule);
     this.noDataRules.delete(rule);
-    for (const [key, e] of this.entries) {
-      if (e.ruleId !== id) continue;
-      if (record) this.toOk(rule, e, this.now(), null);
-      else this.entries.delete(key);
-    }
+    const own = this.alerts.get(id);
+    if (own && record) for (const e of [...own.values()]) this.toOk(rule, e, this.now(), null);
+    else this.alerts.delete(id);
     for (const key of [...this.lastValue.keys()]) if (key.startsWith(`${id}|`)) this.lastValue.delete(key);
     this.flush();
   }
@@ -214,14 +200,11 @@ export class AlertEvaluator {
       }
       if (this.online.get(device.serial) !== device.online) {
         this.online.set(device.serial, device.online);
-        for (const rule of this.index.candidates(PRESENCE, device)) this.evaluate(rule, device, now, now);
+        this.evaluateField(PRESENCE, device, now);
       }
       const values = change.values;
       if (!values) continue;
-      for (const name in values) {
-        for (const rule of this.index.candidates(name, device))
-          this.evaluate(rule, device, now, now, rule.noDataSeconds !== null && name === rule.parameter);
-      }
+      for (const name in values) this.evaluateField(name, device, now);
     }
     this.flush();
   }
@@ -229,7 +212,7 @@ export class AlertEvaluator {
   /** A user acknowledges a firing alert; false when it is not firing (or already acknowledged). */
   acknowledge(ruleId: number, serial: string, userId: number | null, comment: string | null): AlertEntry | null {
     const rule = this.rules.get(ruleId);
-    const e = this.entries.get(keyOf(ruleId, serial));
+    const e = this.entry(ruleId, serial);
     if (!rule || !e || e.state !== 'FIRING' || e.ackAt !== null) return null;
     const now = this.now();
     e.ackUserId = userId;
@@ -271,7 +254,7 @@ export class AlertEvaluator {
   private dropDevice(serial: string, now: number): void {
     for (const rule of this.rules.values()) {
       const key = keyOf(rule.id, serial);
-      const e = this.entries.get(key);
+      const e = this.entry(rule.id, serial);
       if (e) this.toOk(rule, e, now, null);
       this.lastValue.delete(key);
       this.timers.cancel(`n|${key}`);
@@ -281,17 +264,18 @@ export class AlertEvaluator {
 
   /** One rule on one device, now. `noDataFrom`: when a no-data clock that starts now starts (a restart's grace). */
   private evaluate(rule: CompiledRule, device: DeviceState, now: number, noDataFrom: number, arrived = false): void {
-    const key = keyOf(rule.id, device.serial);
-    const e = this.entries.get(key);
+    const e = this.entry(rule.id, device.serial);
     if (!ruleSees(rule, device) || !rule.match(device)) {
       if (e) this.toOk(rule, e, now, null);
       if (rule.noDataSeconds !== null) {
+        const key = keyOf(rule.id, device.serial);
         this.lastValue.delete(key);
         this.timers.cancel(`n|${key}`);
       }
       return;
     }
     if (rule.noDataSeconds !== null) {
+      const key = keyOf(rule.id, device.serial);
       if (arrived) this.lastValue.set(key, now);
       else if (!this.lastValue.has(key)) this.lastValue.set(key, noDataFrom);
       // A value came: a no-data alert resolves; the clock runs from it.
@@ -322,7 +306,7 @@ export class AlertEvaluator {
     const serial = entryKey.slice(bar + 1);
     if (!rule) return;
     const now = Math.max(at, this.now());
-    const e = this.entries.get(entryKey);
+    const e = this.entry(rule.id, serial);
     if (kind === 'n') {
       const last = this.lastValue.get(entryKey);
       const device = this.fleet.get(serial);
@@ -381,7 +365,7 @@ export class AlertEvaluator {
    */
   private toOk(rule: CompiledRule, e: AlertEntry, now: number, value: Scalar | null): void {
     const key = keyOf(rule.id, e.serial);
-    this.entries.delete(key);
+    this.drop(rule.id, e.serial);
     this.timers.cancel(`d|${key}`);
     this.timers.cancel(`s|${key}`);
     this.out.push({ rule, serial: e.serial, from: e.state, to: 'OK', at: now, value, entry: null, notify: null });
@@ -417,7 +401,7 @@ export class AlertEvaluator {
     next.since = now;
     next.value = value;
     next.dueAt = dueAt;
-    this.entries.set(key, next);
+    this.put(next);
     if (dueAt === null) this.timers.cancel(`d|${key}`);
     else this.timers.set(`d|${key}`, dueAt);
     let notify: NotificationKind | null = null;
@@ -460,6 +444,41 @@ export class AlertEvaluator {
         held,
         silent: true,
       });
+  }
+
+  /** A value of `field` changed on `device` (or its presence): the rules that concern it, by index. */
+  private evaluateField(field: string, device: DeviceState, now: number): void {
+    const slot = this.index.slot(field);
+    if (!slot) return;
+    // Sizes checked first: iterating even an empty Set allocates, and this runs for every value of every frame.
+    if (slot.all.size > 0)
+      for (const rule of slot.all) this.evaluate(rule, device, now, now, rule.noDataSeconds !== null && field === rule.parameter);
+    const own = slot.owner.size > 0 ? slot.owner.get(device.ownerId) : undefined;
+    if (own)
+      for (const rule of own) this.evaluate(rule, device, now, now, rule.noDataSeconds !== null && field === rule.parameter);
+    const named = slot.serial.size > 0 ? slot.serial.get(device.serial) : undefined;
+    if (named)
+      for (const rule of named) this.evaluate(rule, device, now, now, rule.noDataSeconds !== null && field === rule.parameter);
+  }
+
+  private entry(ruleId: number, serial: string): AlertEntry | undefined {
+    return this.alerts.get(ruleId)?.get(serial);
+  }
+
+  private put(e: AlertEntry): void {
+    let own = this.alerts.get(e.ruleId);
+    if (!own) {
+      own = new Map();
+      this.alerts.set(e.ruleId, own);
+    }
+    own.set(e.serial, e);
+  }
+
+  private drop(ruleId: number, serial: string): void {
+    const own = this.alerts.get(ruleId);
+    if (!own) return;
+    own.delete(serial);
+    if (own.size === 0) this.alerts.delete(ruleId);
   }
 
   private flush(): void {
