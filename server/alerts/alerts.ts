@@ -26,8 +26,8 @@ import { Notifier } from './notifier.ts';
 /** The lease of the instance that evaluates every rule and sends every notification (one at a time). */
 export const ALERTS_LEASE = 'alerts';
 const LEASE_MS = 15_000;
-/** Transitions wait at most this long to be stored together (and notified). */
-const WRITE_EVERY_MS = 200;
+/** Transitions wait at most this long to be stored together (and notified): one commit per burst, not one each. */
+const WRITE_EVERY_MS = 50;
 
 /** What a subscriber of alertChanged hears (from whichever instance evaluates). */
 export interface AlertChange {

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { Logger } from '../logger.ts';
 import type { Db } from '../storage/database.ts';
+import { httpPost } from './http-post.ts';
 
 /** Bounds of the outbox (docs/alerts.md). */
 export const NOTIFY_LIMITS = {
@@ -65,17 +66,22 @@ export class Notifier {
     }
   }
 
-  /** Sends what is due now (within a moment: kicks close together make one round), then sleeps until the next attempt. */
+  /**
+   * Sends what is due: now, or ROUND_EVERY_MS after the last round began (kicks close together make one round);
+   * then sleeps until the next attempt.
+   */
   kick(): void {
     if (this.kicked) return;
+    const wait = Math.max(0, this.lastRound + ROUND_EVERY_MS - performance.now());
     this.kicked = setTimeout(() => {
       this.kicked = null;
       this.startRound();
-    }, ROUND_EVERY_MS);
+    }, wait);
     this.kicked.unref?.();
   }
 
   private kicked: NodeJS.Timeout | null = null;
+  private lastRound = Number.NEGATIVE_INFINITY;
 
   private startRound(): void {
     if (this.running) {
@@ -85,6 +91,7 @@ export class Notifier {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.running = true;
+    this.lastRound = performance.now();
     this.round()
       .catch((err: Error) => this.log.warn({ err: err.message }, 'sending notifications failed'))
       .finally(() => {
@@ -162,9 +169,9 @@ export class Notifier {
   private async webhook(n: Row, channel: Channel): Promise<void> {
     const body = JSON.stringify({ id: n.id, ...(JSON.parse(n.body) as Record<string, unknown>) });
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const res = await fetch(channel.target, {
-      method: 'POST',
-      headers: {
+    const status = await httpPost(
+      new URL(channel.target),
+      {
         'content-type': 'application/json',
         'user-agent': 'smart-os-alerts',
         'x-smartos-delivery': String(n.id),
@@ -173,11 +180,9 @@ export class Notifier {
         'x-smartos-signature': signature(channel.secret ?? '', timestamp, body),
       },
       body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(NOTIFY_LIMITS.timeoutMs),
-    });
-    await res.arrayBuffer().catch(() => {});
-    if (res.status < 200 || res.status >= 300) throw new Error(`HTTP ${res.status}`);
+      NOTIFY_LIMITS.timeoutMs,
+    );
+    if (status < 200 || status >= 300) throw new Error(`HTTP ${status}`);
   }
 
   private async email(n: Row, channel: Channel): Promise<void> {

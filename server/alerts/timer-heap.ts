@@ -22,7 +22,15 @@ export class TimerHeap {
     const gen = this.nextGen++;
     this.gens.set(key, gen);
     this.push({ at, key, gen });
+    // Replaced and cancelled timers stay until they come up (an hour, for a resolved alert's): when they are
+    // most of the heap, it is rebuilt from the live ones, so its size follows the live timers.
+    if (this.heap.length > 2 * this.gens.size + 64) this.compact();
     if (at < this.armedAt) this.arm();
+  }
+
+  /** Entries in the heap, live or stale (tests). */
+  get entries(): number {
+    return this.heap.length;
   }
 
   cancel(key: string): void {
@@ -69,6 +77,14 @@ export class TimerHeap {
       this.run();
     }, delay);
     this.timer.unref();
+  }
+
+  private compact(): void {
+    const live = this.heap.filter((t) => this.gens.get(t.key) === t.gen);
+    // A sorted array is a valid min-heap.
+    live.sort((a, b) => a.at - b.at);
+    this.heap.length = 0;
+    this.heap.push(...live);
   }
 
   private push(t: Timer): void {

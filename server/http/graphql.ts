@@ -23,6 +23,7 @@ import type { Metrics } from '../metrics.ts';
 import type { ReleaseStore } from '../releases/release-store.ts';
 import type { Fleet } from '../state/fleet.ts';
 import { clientAddressOf, parseTrustedProxies } from './client-address.ts';
+import { documentCache } from './document-cache.ts';
 import { graphqlWs } from './graphql-ws.ts';
 import { type QueryLimits, queryLimits } from './query-limits.ts';
 import { sessionToken, viaHttps } from './session-cookie.ts';
@@ -179,6 +180,7 @@ export function createGraphQL(
     // GraphiQL is 9 MB of JavaScript held as strings (about 40 MB resident): loaded when first opened.
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     landingPage: false,
+    parserAndValidationCache: { documentCache: documentCache(), errorCache: documentCache() },
     logging: yogaLogger(log),
     maskedErrors: { maskError: maskErrors },
   });
