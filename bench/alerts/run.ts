@@ -14,6 +14,7 @@ import { Histogram } from '../ingest/histogram.ts';
 import {
   CLK_TCK,
   cpuTicks,
+  machineTicks,
   mainThreadTicks,
   metricSum,
   root,
@@ -29,6 +30,8 @@ const { values: args } = parseArgs({
     rules: { type: 'string', default: '10000' },
     seconds: { type: 'string', default: '20' },
     profile: { type: 'boolean', default: false },
+    /** Rules without a channel: evaluation and stored transitions only, no outbox and no webhooks (to tell the costs apart). */
+    'no-notify': { type: 'boolean', default: false },
     label: { type: 'string' },
   },
 });
@@ -108,6 +111,7 @@ async function measure() {
   const calls = hook.calls.length;
   const ticks = cpuTicks(pid);
   const mainTicks = mainThreadTicks(pid);
+  const machine = machineTicks();
   // Reading the metrics also restarts the loop-delay histogram (prom-client resets it per scrape).
   const metricsBefore = await scrapeMetrics(server.url);
   const started = performance.now();
@@ -119,6 +123,7 @@ async function measure() {
   clearInterval(sampler);
   const wall = (performance.now() - started) / 1000;
   const mainCores = (mainThreadTicks(pid) - mainTicks) / CLK_TCK / wall;
+  const machineAfter = machineTicks();
   const metricsAfter = await scrapeMetrics(server.url);
   const gcSeconds =
     metricSum(metricsAfter, 'smartos_nodejs_gc_duration_seconds_sum') -
@@ -146,6 +151,8 @@ async function measure() {
     mainThreadCores: Number(mainCores.toFixed(2)),
     loopDelayP99Ms: Math.round((metricsAfter.get('smartos_nodejs_eventloop_lag_p99_seconds') ?? 0) * 1000),
     gcSecondsPerSecond: Number((gcSeconds / wall).toFixed(3)),
+    /** Two cores shared with the load generators and the webhook receiver: near 100 %, latency is queueing. */
+    machineBusyPercent: Math.round((100 * (machineAfter.busy - machine.busy)) / (machineAfter.total - machine.total)),
     serverPeakRssMiB: Math.round(peakRss / 1024 / 1024),
     webhooks: {
       perSecond: Math.round(window.length / wall),
@@ -181,7 +188,7 @@ async function createRules(numbers: number[]): Promise<void> {
         query: `mutation { ${left
           .map(
             (n) =>
-              `r${n}: createAlertRule(input: { name: "power ${n}", where: [{ field: "serial", op: EQUALS, value: "${serial(n % devices)}" }], parameter: "power", op: GT, threshold: 1000, flapCount: 1000, notify: [${channel}] }) { id }`,
+              `r${n}: createAlertRule(input: { name: "power ${n}", where: [{ field: "serial", op: EQUALS, value: "${serial(n % devices)}" }], parameter: "power", op: GT, threshold: 1000, flapCount: 1000, notify: [${args['no-notify'] ? '' : channel}] }) { id }`,
           )
           .join(' ')} }`,
       }),

@@ -53,12 +53,12 @@ export interface RuleRow {
 /** A rule ready to evaluate. */
 export interface CompiledRule extends RuleRow {
   match: Predicate;
-  /** The condition that makes it fire (PENDING, then FIRING). */
-  holds(value: Scalar | undefined): boolean;
-  /** While FIRING: the value is past the clear threshold (hysteresis): it resolves. */
-  clears(value: Scalar | undefined): boolean;
+  /** The threshold a FIRING alert resolves past (hysteresis): clearThreshold, or the threshold. */
+  clear: Scalar;
   /** A serial its `where` names with EQUALS (it concerns that device only), else null. */
   serial: string | null;
+  /** Its `where` is that serial alone: a device with the serial matches without running `match`. */
+  serialOnly: boolean;
   /** Parameters whose change can change its outcome: its parameter and its conditions' fields. */
   fields: string[];
 }
@@ -83,20 +83,34 @@ function compare(value: Scalar | undefined, op: AlertOp, threshold: Scalar): boo
 }
 
 export function compileRule(row: RuleRow): CompiledRule {
-  const match = compileWhere(row.where);
-  const { op, threshold } = row;
-  const clear = row.clearThreshold ?? threshold;
   const serial = row.where.find((c) => c.field === 'serial' && c.op === 'EQUALS')?.value ?? null;
   return {
     ...row,
-    match,
+    match: compileWhere(row.where),
+    clear: row.clearThreshold ?? row.threshold,
     serial,
+    serialOnly: serial !== null && row.where.length === 1,
     fields: [...new Set([row.parameter, ...row.where.map((c) => c.field)])],
-    // No data: the timers decide, values only clear it.
-    holds: (value) => op !== null && compare(value, op, threshold) === true,
-    // A value that cannot be compared leaves a firing alert as it is.
-    clears: (value) => op !== null && compare(value, op, clear) === false,
   };
+}
+
+// Plain functions over the rule's fields rather than closures per rule: evaluated for every frame, and with
+// thousands of rules each closure and its context is memory the frame would have to touch.
+
+/** The condition that makes it fire (PENDING, then FIRING). No data: the timers decide, values only clear it. */
+export function holds(rule: CompiledRule, value: Scalar | undefined): boolean {
+  return rule.op !== null && compare(value, rule.op, rule.threshold) === true;
+}
+
+/** While FIRING: the value is past the clear threshold (hysteresis). A value that cannot be compared leaves it. */
+export function clears(rule: CompiledRule, value: Scalar | undefined): boolean {
+  return rule.op !== null && compare(value, rule.op, rule.clear) === false;
+}
+
+/** Whether a rule concerns a device: its scope and its conditions. */
+export function ruleMatches(rule: CompiledRule, device: DeviceState): boolean {
+  if (!ruleSees(rule, device)) return false;
+  return (rule.serialOnly && rule.serial === device.serial) || rule.match(device);
 }
 
 /** What createAlertRule and updateAlertRule take. */

@@ -1,6 +1,6 @@
 import type { Scalar } from '../../protocol/values.ts';
 import type { DeviceChange, DeviceState, Fleet } from '../state/fleet.ts';
-import { ALERT_LIMITS, type AlertStateName, type CompiledRule, PRESENCE, ruleSees } from './alert-rule.ts';
+import { ALERT_LIMITS, type AlertStateName, type CompiledRule, clears, holds, PRESENCE, ruleMatches } from './alert-rule.ts';
 import { TimerHeap } from './timer-heap.ts';
 
 /** The state of one rule on one device when it is not OK. Times in ms since the epoch. */
@@ -48,10 +48,11 @@ export interface AlertTransition {
 
 const keyOf = (ruleId: number, serial: string) => `${ruleId}|${serial}`;
 
+// Arrays, not Sets: read for every value of every frame, changed only when rules do.
 interface RuleSlot {
-  all: Set<CompiledRule>;
-  owner: Map<number | null, Set<CompiledRule>>;
-  serial: Map<string, Set<CompiledRule>>;
+  all: CompiledRule[];
+  owner: Map<number | null, CompiledRule[]>;
+  serial: Map<string, CompiledRule[]>;
 }
 
 /** Rules by the fields they concern, and within a field by the device they name, their owner, or all. */
@@ -62,17 +63,21 @@ class RuleIndex {
     for (const field of rule.fields) {
       let slot = this.byField.get(field);
       if (!slot) {
-        slot = { all: new Set(), owner: new Map(), serial: new Map() };
+        slot = { all: [], owner: new Map(), serial: new Map() };
         this.byField.set(field, slot);
       }
-      this.bucket(slot, rule).add(rule);
+      const list = this.bucket(slot, rule);
+      list.push(rule);
     }
   }
 
   remove(rule: CompiledRule): void {
     for (const field of rule.fields) {
       const slot = this.byField.get(field);
-      if (slot) this.bucket(slot, rule).delete(rule);
+      if (!slot) continue;
+      const list = this.bucket(slot, rule);
+      const at = list.indexOf(rule);
+      if (at >= 0) list.splice(at, 1);
     }
   }
 
@@ -81,23 +86,23 @@ class RuleIndex {
     return this.byField.get(field);
   }
 
-  private bucket(slot: RuleSlot, rule: CompiledRule): Set<CompiledRule> {
-    let map: Map<string | number | null, Set<CompiledRule>> | null = null;
+  private bucket(slot: RuleSlot, rule: CompiledRule): CompiledRule[] {
+    let map: Map<string | number | null, CompiledRule[]> | null = null;
     let key: string | number | null = null;
     if (rule.serial !== null) {
-      map = slot.serial as Map<string | number | null, Set<CompiledRule>>;
+      map = slot.serial as Map<string | number | null, CompiledRule[]>;
       key = rule.serial;
     } else if (!rule.scopeAll) {
-      map = slot.owner as Map<string | number | null, Set<CompiledRule>>;
+      map = slot.owner as Map<string | number | null, CompiledRule[]>;
       key = rule.ownerId;
     }
     if (!map) return slot.all;
-    let set = map.get(key);
-    if (!set) {
-      set = new Set();
-      map.set(key, set);
+    let list = map.get(key);
+    if (!list) {
+      list = [];
+      map.set(key, list);
     }
-    return set;
+    return list;
   }
 }
 
@@ -265,7 +270,7 @@ export class AlertEvaluator {
   /** One rule on one device, now. `noDataFrom`: when a no-data clock that starts now starts (a restart's grace). */
   private evaluate(rule: CompiledRule, device: DeviceState, now: number, noDataFrom: number, arrived = false): void {
     const e = this.entry(rule.id, device.serial);
-    if (!ruleSees(rule, device) || !rule.match(device)) {
+    if (!ruleMatches(rule, device)) {
       if (e) this.toOk(rule, e, now, null);
       if (rule.noDataSeconds !== null) {
         const key = keyOf(rule.id, device.serial);
@@ -287,13 +292,13 @@ export class AlertEvaluator {
     const value = rule.parameter === PRESENCE ? device.online : device.params[rule.parameter];
     const state = e?.state ?? 'OK';
     if (state === 'OK' || state === 'RESOLVED') {
-      if (!rule.holds(value)) return;
+      if (!holds(rule, value)) return;
       if (rule.forSeconds > 0)
         this.move(rule, device.serial, e ?? null, 'PENDING', now, value ?? null, now + rule.forSeconds * 1000);
       else this.fire(rule, device.serial, e ?? null, now, value ?? null);
     } else if (state === 'PENDING') {
-      if (!rule.holds(value)) this.toOk(rule, e as AlertEntry, now, value ?? null);
-    } else if (rule.clears(value)) {
+      if (!holds(rule, value)) this.toOk(rule, e as AlertEntry, now, value ?? null);
+    } else if (clears(rule, value)) {
       this.resolve(rule, e as AlertEntry, now, value ?? null);
     }
   }
@@ -319,7 +324,7 @@ export class AlertEvaluator {
     } else if (e?.state === 'PENDING') {
       const device = this.fleet.get(serial);
       const value = device && (rule.parameter === PRESENCE ? device.online : device.params[rule.parameter]);
-      if (device && rule.holds(value)) this.fire(rule, serial, e, now, value ?? null);
+      if (device && holds(rule, value)) this.fire(rule, serial, e, now, value ?? null);
       else this.toOk(rule, e, now, value ?? null);
     } else if (e?.state === 'FIRING' && e.ackAt === null && rule.reminderSeconds !== null) {
       e.dueAt = now + rule.reminderSeconds * 1000;
@@ -450,15 +455,18 @@ export class AlertEvaluator {
   private evaluateField(field: string, device: DeviceState, now: number): void {
     const slot = this.index.slot(field);
     if (!slot) return;
-    // Sizes checked first: iterating even an empty Set allocates, and this runs for every value of every frame.
-    if (slot.all.size > 0)
-      for (const rule of slot.all) this.evaluate(rule, device, now, now, rule.noDataSeconds !== null && field === rule.parameter);
+    this.evaluateAll(slot.all, field, device, now);
     const own = slot.owner.size > 0 ? slot.owner.get(device.ownerId) : undefined;
-    if (own)
-      for (const rule of own) this.evaluate(rule, device, now, now, rule.noDataSeconds !== null && field === rule.parameter);
+    if (own) this.evaluateAll(own, field, device, now);
     const named = slot.serial.size > 0 ? slot.serial.get(device.serial) : undefined;
-    if (named)
-      for (const rule of named) this.evaluate(rule, device, now, now, rule.noDataSeconds !== null && field === rule.parameter);
+    if (named) this.evaluateAll(named, field, device, now);
+  }
+
+  private evaluateAll(rules: readonly CompiledRule[], field: string, device: DeviceState, now: number): void {
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i] as CompiledRule;
+      this.evaluate(rule, device, now, now, rule.noDataSeconds !== null && field === rule.parameter);
+    }
   }
 
   private entry(ruleId: number, serial: string): AlertEntry | undefined {
