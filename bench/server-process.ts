@@ -56,11 +56,16 @@ export function quantile(samples: readonly number[], q: number): number {
 /** Clock ticks per second of /proc's CPU times. */
 export const CLK_TCK = 100;
 
-/** CPU time a process used so far (user and system, every thread), in clock ticks. */
-export function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** User and system time from a /proc `stat` file, in clock ticks. */
+function statTicks(path: string): number {
+  const stat = readFileSync(path, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
+}
+
+/** CPU time a process used so far (user and system, every thread), in clock ticks. */
+export function cpuTicks(pid: number): number {
+  return statTicks(`/proc/${pid}/stat`);
 }
 
 /** The whole machine's busy and total clock ticks so far. */
@@ -73,9 +78,7 @@ export function machineTicks(): { busy: number; total: number } {
 
 /** CPU time of a process's main thread (the event loop) so far, in clock ticks. */
 export function mainThreadTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+  return statTicks(`/proc/${pid}/task/${pid}/stat`);
 }
 
 /** A server's /metrics as `name{labels}` → value. */

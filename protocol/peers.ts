@@ -114,7 +114,8 @@ export function formatUnsubscribe(msgid: string, serial: string): string {
 
 /**
  * The body of a PEER frame as the text that goes inside its message string (JSON, escaped as a JSON string
- * without its quotes): computed once per distinct payload, then framed per subscriber with `framePeer`.
+ * without its quotes): computed once per distinct payload, then framed per subscriber between `peerFrameHead` and
+ * `PEER_FRAME_TAIL`.
  */
 export function peerBodyText(body: PeerBody): string {
   const quoted = JSON.stringify(JSON.stringify(body));
@@ -128,11 +129,6 @@ export function peerFrameHead(seq: number, serial: string): string {
 
 /** What goes after a PEER body. */
 export const PEER_FRAME_TAIL = '"}';
-
-/** Server → device: one PEER frame (the server sends the three parts as they are, the body shared). */
-export function framePeer(seq: number, serial: string, bodyText: string): string {
-  return `${peerFrameHead(seq, serial)}${bodyText}${PEER_FRAME_TAIL}`;
-}
 
 /** Reads a PEER frame (device side); null for anything else. */
 export function parsePeer(text: string): PeerFrame | null {

@@ -57,8 +57,6 @@ export interface CompiledRule extends RuleRow {
   clear: Scalar;
   /** A serial its `where` names with EQUALS (it concerns that device only), else null. */
   serial: string | null;
-  /** Its `where` is that serial alone: a device with the serial matches without running `match`. */
-  serialOnly: boolean;
   /** Parameters whose change can change its outcome: its parameter and its conditions' fields. */
   fields: string[];
 }
@@ -89,7 +87,6 @@ export function compileRule(row: RuleRow): CompiledRule {
     match: compileWhere(row.where),
     clear: row.clearThreshold ?? row.threshold,
     serial,
-    serialOnly: serial !== null && row.where.length === 1,
     fields: [...new Set([row.parameter, ...row.where.map((c) => c.field)])],
   };
 }
@@ -109,8 +106,7 @@ export function clears(rule: CompiledRule, value: Scalar | undefined): boolean {
 
 /** Whether a rule concerns a device: its scope and its conditions. */
 export function ruleMatches(rule: CompiledRule, device: DeviceState): boolean {
-  if (!ruleSees(rule, device)) return false;
-  return (rule.serialOnly && rule.serial === device.serial) || rule.match(device);
+  return ruleSees(rule, device) && rule.match(device);
 }
 
 /** What createAlertRule and updateAlertRule take. */

@@ -66,8 +66,7 @@ class RuleIndex {
         slot = { all: [], owner: new Map(), serial: new Map() };
         this.byField.set(field, slot);
       }
-      const list = this.bucket(slot, rule);
-      list.push(rule);
+      this.bucket(slot, rule).push(rule);
     }
   }
 

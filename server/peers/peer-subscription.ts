@@ -53,7 +53,7 @@ export class PeerSubscription {
   }
 
   /**
-   * Sends pages (encoded once for every subscriber) as PEER frames, `framePeer`'s bytes; `takenAt` is what they
+   * Sends pages (encoded once for every subscriber) as PEER frames (head, page, tail); `takenAt` is what they
    * are up to date with. Per subscriber only the head (seq and serial) is new: no copy, no encoding of the page.
    */
   send(pages: readonly Buffer[], takenAt: number, now: number): number {

@@ -48,6 +48,16 @@ export async function postgresDialect(url: string): Promise<Dialect> {
   };
   const rows = async <T>(sql: string, values: unknown[]): Promise<T[]> =>
     (await client.query({ text: sql, values, rowMode: 'array' })).rows as T[];
+  const transaction = async (work: () => Promise<void>): Promise<void> => {
+    await client.query('BEGIN');
+    try {
+      await work();
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  };
 
   return {
     async loadIds() {
@@ -56,16 +66,7 @@ export async function postgresDialect(url: string): Promise<Dialect> {
         params: await rows<ParamRow>('SELECT name, id, kind FROM parameter', []),
       };
     },
-    async transaction(work) {
-      await client.query('BEGIN');
-      try {
-        await work();
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      }
-    },
+    transaction,
     async insertDevices(list, instance) {
       const serials = list.map((r) => r.serial);
       await run(
@@ -160,23 +161,21 @@ export async function postgresDialect(url: string): Promise<Dialect> {
       return Number(row?.[0] ?? 0);
     },
     async writeAlerts(w) {
-      await client.query('BEGIN');
       try {
-        if (w.fence) {
-          const renewed = await client.query(
-            'UPDATE lease SET until = $1::timestamp WHERE name = $2 AND owner = $3 AND until > $4::timestamp',
-            [iso(w.fence.until), w.fence.lease, w.fence.instance, iso(w.fence.now)],
-          );
-          if (renewed.rowCount === 0) {
-            await client.query('ROLLBACK');
-            return false;
+        await transaction(async () => {
+          // The fence: renewing a lease this instance no longer holds finds no row, and nothing is written.
+          if (w.fence) {
+            const renewed = await client.query(
+              'UPDATE lease SET until = $1::timestamp WHERE name = $2 AND owner = $3 AND until > $4::timestamp',
+              [iso(w.fence.until), w.fence.lease, w.fence.instance, iso(w.fence.now)],
+            );
+            if (renewed.rowCount === 0) throw FENCED;
           }
-        }
-        await writeAlertRows(run, w);
-        await client.query('COMMIT');
+          await writeAlertRows(run, w);
+        });
         return true;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
+        if (err === FENCED) return false;
         throw err;
       }
     },
@@ -186,15 +185,25 @@ export async function postgresDialect(url: string): Promise<Dialect> {
   };
 }
 
+const FENCED = new Error('fenced out');
+
+/** Rows as one array per column (what `unnest` takes). */
+function columns<T>(list: readonly T[], ...pick: Array<(row: T) => unknown>): unknown[][] {
+  return pick.map((get) => list.map(get));
+}
+
 /** The alerts' rows, a statement per table over arrays. */
 async function writeAlertRows(run: (sql: string, values: unknown[]) => Promise<void>, w: AlertWrite): Promise<void> {
   if (w.deletes.length > 0)
     await run(
       'DELETE FROM alert_state a USING unnest($1::int[], $2::text[]) AS v(r, s) WHERE a.rule_id = v.r AND a.serial = v.s',
-      [w.deletes.map(([r]) => r), w.deletes.map(([, s]) => s)],
+      columns(
+        w.deletes,
+        ([r]) => r,
+        ([, s]) => s,
+      ),
     );
-  const u = w.upserts;
-  if (u.length > 0)
+  if (w.upserts.length > 0)
     await run(
       `INSERT INTO alert_state (rule_id, serial, state, since, due_at, value, fired_at, ack_user_id, ack_at, ack_comment, flips, suppressed)
        SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::timestamp[], $5::timestamp[], $6::text[], $7::timestamp[],
@@ -202,50 +211,51 @@ async function writeAlertRows(run: (sql: string, values: unknown[]) => Promise<v
        ON CONFLICT (rule_id, serial) DO UPDATE SET state = EXCLUDED.state, since = EXCLUDED.since, due_at = EXCLUDED.due_at,
          value = EXCLUDED.value, fired_at = EXCLUDED.fired_at, ack_user_id = EXCLUDED.ack_user_id, ack_at = EXCLUDED.ack_at,
          ack_comment = EXCLUDED.ack_comment, flips = EXCLUDED.flips, suppressed = EXCLUDED.suppressed`,
-      [
-        u.map((r) => r.ruleId),
-        u.map((r) => r.serial),
-        u.map((r) => r.state),
-        u.map((r) => iso(r.since)),
-        u.map((r) => isoOrNull(r.dueAt)),
-        u.map((r) => r.value),
-        u.map((r) => isoOrNull(r.firedAt)),
-        u.map((r) => r.ackUserId),
-        u.map((r) => isoOrNull(r.ackAt)),
-        u.map((r) => r.ackComment),
-        u.map((r) => r.flips),
-        u.map((r) => r.suppressed),
-      ],
+      columns(
+        w.upserts,
+        (r) => r.ruleId,
+        (r) => r.serial,
+        (r) => r.state,
+        (r) => iso(r.since),
+        (r) => isoOrNull(r.dueAt),
+        (r) => r.value,
+        (r) => isoOrNull(r.firedAt),
+        (r) => r.ackUserId,
+        (r) => isoOrNull(r.ackAt),
+        (r) => r.ackComment,
+        (r) => r.flips,
+        (r) => r.suppressed,
+      ),
     );
-  const e = w.events;
-  if (e.length > 0)
+  if (w.events.length > 0)
     await run(
       `INSERT INTO alert_event (rule_id, serial, "from", "to", at, value, user_id, comment)
        SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::timestamp[], $6::text[], $7::int[], $8::text[])`,
-      [
-        e.map((r) => r.ruleId),
-        e.map((r) => r.serial),
-        e.map((r) => r.from),
-        e.map((r) => r.to),
-        e.map((r) => iso(r.at)),
-        e.map((r) => r.value),
-        e.map((r) => r.userId),
-        e.map((r) => r.comment),
-      ],
+      columns(
+        w.events,
+        (r) => r.ruleId,
+        (r) => r.serial,
+        (r) => r.from,
+        (r) => r.to,
+        (r) => iso(r.at),
+        (r) => r.value,
+        (r) => r.userId,
+        (r) => r.comment,
+      ),
     );
-  const n = w.notifications;
-  if (n.length > 0)
+  if (w.notifications.length > 0)
     await run(
       `INSERT INTO notification (channel_id, rule_id, serial, kind, body, state, attempts, next_at, created_at)
        SELECT c, r, s, k, b, 'PENDING', 0, t, t FROM unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamp[])
          AS v(c, r, s, k, b, t)`,
-      [
-        n.map((r) => r.channelId),
-        n.map((r) => r.ruleId),
-        n.map((r) => r.serial),
-        n.map((r) => r.kind),
-        n.map((r) => r.body),
-        n.map((r) => iso(r.at)),
-      ],
+      columns(
+        w.notifications,
+        (r) => r.channelId,
+        (r) => r.ruleId,
+        (r) => r.serial,
+        (r) => r.kind,
+        (r) => r.body,
+        (r) => iso(r.at),
+      ),
     );
 }
