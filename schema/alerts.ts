@@ -22,7 +22,7 @@ import { DeviceRef } from './device.ts';
 import { pageOf } from './paging.ts';
 
 /** Who asks, for the alerts service: a user, or null in lab mode (everything). */
-function alertViewer(ctx: Context): AlertViewer {
+export function alertViewer(ctx: Context): AlertViewer {
   requireScope(ctx);
   return ctx.authOff ? null : requireViewer(ctx);
 }

@@ -12,8 +12,12 @@ import type { CommandCenter } from '../server/commands/command-center.ts';
 import type { Deployments } from '../server/deployments/deployments.ts';
 import { ForbiddenError, UnauthenticatedError } from '../server/errors.ts';
 import type { Point } from '../server/history/aggregate.ts';
+import type { FleetHistory } from '../server/history/fleet-history.ts';
 import type { HistoryQuery } from '../server/history/history-service.ts';
 import type { LiveHub } from '../server/live/hub.ts';
+import type { DeviceMetadata } from '../server/metadata/device-metadata.ts';
+import type { ParameterCatalogue } from '../server/metadata/parameter-catalogue.ts';
+import type { Preferences } from '../server/metadata/preferences.ts';
 import type { ReleaseStore } from '../server/releases/release-store.ts';
 import type { Fleet } from '../server/state/fleet.ts';
 
@@ -49,6 +53,10 @@ export interface Context {
   commands: CommandCenter;
   deployments: Deployments;
   alerts: Alerts;
+  metadata: DeviceMetadata;
+  catalogue: ParameterCatalogue;
+  preferences: Preferences;
+  fleetHistory: FleetHistory;
   http: HttpSession | null;
 }
 

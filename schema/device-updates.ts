@@ -2,6 +2,7 @@ import type { DeviceUpdate, UpdateBatch } from '../server/live/update-batch.ts';
 import { requireScope } from './access.ts';
 import { builder } from './builder.ts';
 import { ConditionInput } from './conditions.ts';
+import { DeviceMetadataRef } from './device-meta.ts';
 
 const DeviceUpdateRef = builder.objectRef<DeviceUpdate>('DeviceUpdate').implement({
   description: 'What changed of one device within one window.',
@@ -17,6 +18,12 @@ const DeviceUpdateRef = builder.objectRef<DeviceUpdate>('DeviceUpdate').implemen
     }),
     entered: t.exposeBoolean('entered', {
       description: 'The device matches the filter now but did not before (or is new to the fleet).',
+    }),
+    meta: t.field({
+      type: DeviceMetadataRef,
+      nullable: true,
+      description: 'Its name, labels and groups when they changed within the window (or it entered); null otherwise.',
+      resolve: (u) => u.meta ?? null,
     }),
   }),
 });

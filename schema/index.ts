@@ -15,5 +15,8 @@ import './commands.ts';
 import './releases.ts';
 import './deployments.ts';
 import './alerts.ts';
+import './device-meta.ts';
+import './fleet.ts';
+import './preferences.ts';
 
 export const schema = builder.toSchema();

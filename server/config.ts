@@ -101,6 +101,10 @@ const settings = {
     schema: int(1, 100_000).default(200),
     help: 'history series (device × parameter) one GraphQL request may read',
   },
+  fleetCacheMb: {
+    schema: int(0, 65_536).default(64),
+    help: 'MB of closed rollup units fleetHistory keeps in memory per instance (0: reads the database every time)',
+  },
   maxSubscriptionsPerSocket: { schema: int(1, 10_000).default(20), help: 'live subscriptions on one graphql-ws socket' },
   maxSubscriptionsPerUser: {
     schema: int(1, 100_000).default(100),

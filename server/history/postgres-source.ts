@@ -77,6 +77,16 @@ export function postgresHistory(url: string): HistorySource {
       );
       return byPair(rows.map(({ d, p, ...row }): [number, number, RawRow] => [d, p, row]));
     },
+    async deviceIds(serials) {
+      const rows = await query<{ serial: string; id: number }>('SELECT serial, id FROM device WHERE serial = ANY($1::text[])', [
+        serials,
+      ]);
+      return new Map(rows.map((r) => [r.serial, r.id]));
+    },
+    async paramId(name) {
+      const [row] = await query<{ id: number }>('SELECT id FROM parameter WHERE name = $1', [name]);
+      return row?.id ?? null;
+    },
     async close() {
       await pool.end();
     },

@@ -36,6 +36,10 @@ export interface HistorySource {
   rollups(table: RollupTable, pairs: readonly Pair[], from: number, to: number): Promise<Map<string, RollupRow[]>>;
   /** Values of the log not moved yet, for several pairs (they are in no rollup yet). */
   logRows(pairs: readonly Pair[], from: number, to: number): Promise<Map<string, RawRow[]>>;
+  /** Database ids of devices by serial (unknown serials left out). */
+  deviceIds(serials: readonly string[]): Promise<Map<string, number>>;
+  /** A parameter's id, or null when unknown. */
+  paramId(name: string): Promise<number | null>;
   close(): Promise<void>;
 }
 

@@ -35,6 +35,8 @@ export function sqliteHistory(path: string): HistorySource {
       'SELECT bucket, min, max, sum, count, last, last_t AS lastT FROM rollup_hour WHERE device_id = ? AND param_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket',
     ),
   };
+  const idsOf = db.prepare('SELECT serial, id FROM device WHERE serial IN (SELECT value FROM json_each(?))');
+  const paramOf = db.prepare('SELECT id FROM parameter WHERE name = ?').pluck();
   const args = (p: Pair, from: number, to: number, after = -1, limit = -1) => ({
     d: p.deviceId,
     p: p.paramId,
@@ -73,6 +75,18 @@ export function sqliteHistory(path: string): HistorySource {
     },
     async logRows(pairs, from, to) {
       return each(pairs, (p) => logOne.all(args(p, from, to)) as RawRow[]);
+    },
+    async deviceIds(serials) {
+      const out = new Map<string, number>();
+      for (let i = 0; i < serials.length; i += 10_000) {
+        for (const row of idsOf.all(JSON.stringify(serials.slice(i, i + 10_000))) as Array<{ serial: string; id: number }>)
+          out.set(row.serial, row.id);
+        if (i + 10_000 < serials.length) await setImmediate();
+      }
+      return out;
+    },
+    async paramId(name) {
+      return (paramOf.get(name) as number | undefined) ?? null;
     },
     async close() {
       db.close();

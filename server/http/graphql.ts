@@ -16,9 +16,13 @@ import type { CommandCenter } from '../commands/command-center.ts';
 import type { Config } from '../config.ts';
 import type { Deployments } from '../deployments/deployments.ts';
 import { ClientError } from '../errors.ts';
+import type { FleetHistory } from '../history/fleet-history.ts';
 import type { HistoryService } from '../history/history-service.ts';
 import type { LiveHub } from '../live/hub.ts';
 import type { Logger } from '../logger.ts';
+import type { DeviceMetadata } from '../metadata/device-metadata.ts';
+import type { ParameterCatalogue } from '../metadata/parameter-catalogue.ts';
+import type { Preferences } from '../metadata/preferences.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ReleaseStore } from '../releases/release-store.ts';
 import type { Fleet } from '../state/fleet.ts';
@@ -99,6 +103,10 @@ export interface ContextDeps {
   releases: ReleaseStore;
   deployments: Deployments;
   alerts: Alerts;
+  metadata: DeviceMetadata;
+  catalogue: ParameterCatalogue;
+  preferences: Preferences;
+  fleetHistory: FleetHistory;
   config: Pick<Config, 'auth' | 'sessionDays' | 'secureCookies' | 'historySeriesPerRequest' | 'trustProxy'>;
 }
 
@@ -127,6 +135,10 @@ export function contextFactory(deps: ContextDeps): (request: RequestInfo) => Pro
       releases: deps.releases,
       deployments: deps.deployments,
       alerts: deps.alerts,
+      metadata: deps.metadata,
+      catalogue: deps.catalogue,
+      preferences: deps.preferences,
+      fleetHistory: deps.fleetHistory,
       http: cookies
         ? {
             token,

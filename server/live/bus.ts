@@ -3,6 +3,7 @@ import { PubSub, type PubSubEngine } from 'graphql-subscriptions';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
 import type { DeviceChange } from '../state/fleet.ts';
+import type { ParameterMetaOverrides } from '../state/parameter-meta.ts';
 
 interface Envelope {
   origin: string;
@@ -15,6 +16,13 @@ interface Envelope {
   deployments?: number[];
   /** Alerts: transitions for subscribers, rules for the instance evaluating them, acknowledgements for it. */
   alerts?: AlertNews;
+  /** Parameters whose display metadata an admin changed (the whole overrides, as they are now). */
+  parameters?: ParameterNews[];
+}
+
+export interface ParameterNews {
+  name: string;
+  overrides: ParameterMetaOverrides;
 }
 
 /** What instances tell each other about alerts (server/alerts/alerts.ts). */
@@ -159,6 +167,7 @@ export class ChangeBus {
   private readonly executionListeners: Array<(rows: unknown[]) => void> = [];
   private readonly deploymentListeners: Array<(ids: number[]) => void> = [];
   private readonly alertListeners: Array<(news: AlertNews) => void> = [];
+  private readonly parameterListeners: Array<(news: ParameterNews[]) => void> = [];
   private failedPublishes = 0;
   private lastPublishWarning = Number.NEGATIVE_INFINITY;
   private readonly topic: string;
@@ -187,6 +196,7 @@ export class ChangeBus {
         if (message.executions) for (const l of this.executionListeners) l(message.executions);
         if (message.deployments) for (const l of this.deploymentListeners) l(message.deployments);
         if (message.alerts) for (const l of this.alertListeners) l(message.alerts);
+        if (message.parameters) for (const l of this.parameterListeners) l(message.parameters);
       },
       {},
     );
@@ -207,6 +217,16 @@ export class ChangeBus {
   /** Tells the other instances that these serials have new commands (the one holding a socket sends them). */
   publishCommands(serials: string[]): void {
     this.send({ origin: this.instance, commands: serials });
+  }
+
+  /** Called with parameters whose metadata another instance changed. */
+  onParameters(listener: (news: ParameterNews[]) => void): void {
+    this.parameterListeners.push(listener);
+  }
+
+  /** Tells the other instances of parameters' new metadata. */
+  publishParameters(news: ParameterNews[]): void {
+    this.send({ origin: this.instance, parameters: news });
   }
 
   /** Called with executions another instance moved. */

@@ -58,7 +58,14 @@ export async function openReplica(options: ReplicaOptions): Promise<Replica> {
   changes = ready;
   pubsub.onReconnect(() => {
     loadFleet(db).then(
-      (fresh) => ready.receive(diffFleets(fleet, fresh)),
+      (fresh) => {
+        ready.receive(diffFleets(fleet, fresh));
+        // Parameters' display metadata an admin changed meanwhile.
+        for (const p of fresh.parameters.values()) {
+          const mine = fleet.parameters.get(p.name);
+          if (mine && p.overrides) mine.overrides = p.overrides;
+        }
+      },
       (err: Error) => log.error({ err: err.message }, 'could not resynchronise state after a broker reconnect'),
     );
   });

@@ -1,4 +1,5 @@
 import type { Scalar } from '../../protocol/values.ts';
+import { type DeviceMeta, emptyMeta } from '../state/device-meta.ts';
 import type { DeviceChange, DeviceState } from '../state/fleet.ts';
 import { emptyParams } from '../state/fleet.ts';
 
@@ -11,6 +12,8 @@ export interface DeviceUpdate {
   lastSeen: number | null;
   /** The device did not match the subscription's filter before (or is new to the fleet). */
   entered: boolean;
+  /** Its name, labels and groups, when they changed (or it entered). */
+  meta?: DeviceMeta;
 }
 
 export interface UpdateBatch {
@@ -39,9 +42,11 @@ export class PendingBatch {
     if (entered || wasLeft) {
       update.entered = true;
       Object.assign(update.values, device.params);
+      update.meta = device.meta ?? emptyMeta();
     } else if (change.values) {
       Object.assign(update.values, change.values);
     }
+    if (change.meta) update.meta = change.meta;
     update.online = device.online;
     update.lastSeen = device.lastSeen;
   }
@@ -62,6 +67,7 @@ export class PendingBatch {
         continue;
       }
       Object.assign(mine.values, u.values);
+      if (u.meta) mine.meta = u.meta;
       mine.online = u.online;
       mine.lastSeen = u.lastSeen;
       mine.entered ||= u.entered;

@@ -1,3 +1,4 @@
+import { emptyMeta, sameMeta } from './device-meta.ts';
 import { type DeviceChange, emptyParams, type Fleet } from './fleet.ts';
 
 /**
@@ -26,6 +27,16 @@ export function diffFleets(current: Fleet, fresh: Fleet): DeviceChange[] {
         owner: d.ownerId,
       });
     }
+    if (mine && !sameMeta(mine.meta ?? emptyMeta(), d.meta ?? emptyMeta())) {
+      changes.push({
+        serial: d.serial,
+        at: Date.now(),
+        values: null,
+        online: mine.online,
+        instance: mine.instance,
+        meta: d.meta ?? emptyMeta(),
+      });
+    }
     if (!mine || changed > 0) {
       changes.push({
         serial: d.serial,
@@ -33,7 +44,7 @@ export function diffFleets(current: Fleet, fresh: Fleet): DeviceChange[] {
         values,
         online: d.online,
         instance: d.instance,
-        ...(mine ? {} : { createdAt: d.createdAt, owner: d.ownerId }),
+        ...(mine ? {} : { createdAt: d.createdAt, owner: d.ownerId, ...(d.meta ? { meta: d.meta } : {}) }),
       });
     } else if (mine.online !== d.online) {
       changes.push({

@@ -1,5 +1,7 @@
 import type { Capabilities, ProtocolVersion } from '../../protocol/v2.ts';
 import type { Scalar } from '../../protocol/values.ts';
+import type { DeviceMeta } from './device-meta.ts';
+import type { ParameterMetaOverrides } from './parameter-meta.ts';
 
 export type ParameterKind = 'number' | 'string' | 'boolean';
 
@@ -22,6 +24,8 @@ export interface DeviceState {
   protocol?: ProtocolVersion;
   /** Values users want it to take, until it reports them (name → what, by whom, when). */
   desired?: Record<string, DesiredEntry>;
+  /** Its display name, labels and groups; absent: none. */
+  meta?: DeviceMeta;
 }
 
 export interface DesiredEntry {
@@ -35,6 +39,8 @@ export interface ParameterInfo {
   /** From the first non-null value; null while only nulls were seen. */
   kind: ParameterKind | null;
   firstSeen: number;
+  /** Display metadata an admin set (null fields: defaults); absent: none set. */
+  overrides?: ParameterMetaOverrides;
 }
 
 /**
@@ -67,6 +73,8 @@ export interface DeviceChange {
   protocol?: ProtocolVersion;
   /** Desired values set (superseding older ones) or cleared (the device reported them). */
   desired?: { set?: Record<string, DesiredEntry>; cleared?: string[] };
+  /** Its owner named, labelled or grouped it (the whole metadata, as it is now). */
+  meta?: DeviceMeta;
 }
 
 export function kindOf(value: Scalar): ParameterKind | null {
@@ -125,6 +133,7 @@ export class Fleet {
     if (device && change.owner !== undefined) device.ownerId = change.owner;
     if (device && change.capabilities !== undefined) device.capabilities = change.capabilities;
     if (device && change.protocol !== undefined) device.protocol = change.protocol;
+    if (device && change.meta !== undefined) device.meta = change.meta;
     if (device && change.desired) {
       device.desired ??= Object.create(null) as Record<string, DesiredEntry>;
       const desired = device.desired;
@@ -150,6 +159,7 @@ export class Fleet {
         ownerId: change.owner ?? null,
         params: emptyParams(),
         paramCount: 0,
+        ...(change.meta ? { meta: change.meta } : {}),
       };
       this.devices.set(change.serial, device);
     }

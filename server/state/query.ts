@@ -1,5 +1,6 @@
 import type { Scalar } from '../../protocol/values.ts';
 import { BadInputError } from '../errors.ts';
+import { GROUP_FIELD, LABEL_PREFIX, NAME_FIELD } from './device-meta.ts';
 import type { DeviceState } from './fleet.ts';
 
 export const FILTER_OPS = ['CONTAINS', 'EQUALS', 'NOT_EQUALS', 'LT', 'GT', 'LTE', 'GTE', 'STARTS_WITH', 'IS_NULL'] as const;
@@ -34,8 +35,18 @@ export function getterFor(field: string): Getter {
       return (d) => d.lastSeen;
     case 'createdAt':
       return (d) => d.createdAt;
-    default:
+    case NAME_FIELD:
+      return (d) => d.meta?.name ?? null;
+    // Sorting by groups: by the sorted list as text.
+    case GROUP_FIELD:
+      return (d) => (d.meta && d.meta.groups.length > 0 ? d.meta.groups.join(', ') : null);
+    default: {
+      if (field.startsWith(LABEL_PREFIX)) {
+        const key = field.slice(LABEL_PREFIX.length);
+        return (d) => d.meta?.labels[key] ?? null;
+      }
       return (d) => d.params[field];
+    }
   }
 }
 
@@ -84,8 +95,17 @@ function compileCondition(c: Condition): Predicate {
     return (d) => (get(d) == null) === want;
   }
   if (c.value == null) throw new BadInputError(`${c.op} on ${c.field} needs a value`);
-  const text = c.value;
-  if (TIME_FIELDS.has(c.field)) return compileTime(c.op, get, text, c.field);
+  if (TIME_FIELDS.has(c.field)) return compileTime(c.op, get, c.value, c.field);
+  const test = compileValueTest(c.op, c.value);
+  if (c.field === GROUP_FIELD) {
+    // A device is in several groups: it matches when one of them does (NOT_EQUALS: when none is equal).
+    if (c.op === 'NOT_EQUALS') return (d) => (d.meta?.groups ?? []).every(test);
+    return (d) => (d.meta?.groups ?? []).some(test);
+  }
+  return (d) => test(get(d));
+}
+
+function compileValueTest(op: Exclude<FilterOp, 'IS_NULL'>, text: string): (v: Scalar | undefined) => boolean {
   const lower = text.toLowerCase();
   const num = numberOperand(text);
   const equals = (v: Scalar | undefined): boolean => {
@@ -99,25 +119,19 @@ function compileCondition(c: Condition): Predicate {
     if (typeof v === 'string') return compareText(v, text);
     return null;
   };
-  switch (c.op) {
+  switch (op) {
     case 'EQUALS':
-      return (d) => equals(get(d));
+      return equals;
     case 'NOT_EQUALS':
-      return (d) => !equals(get(d));
+      return (v) => !equals(v);
     case 'CONTAINS':
-      return (d) => {
-        const v = get(d);
-        return v != null && String(v).toLowerCase().includes(lower);
-      };
+      return (v) => v != null && String(v).toLowerCase().includes(lower);
     case 'STARTS_WITH':
-      return (d) => {
-        const v = get(d);
-        return v != null && String(v).toLowerCase().startsWith(lower);
-      };
+      return (v) => v != null && String(v).toLowerCase().startsWith(lower);
     default: {
-      const test = RANGE_TESTS[c.op];
-      return (d) => {
-        const o = order(get(d));
+      const test = RANGE_TESTS[op];
+      return (v) => {
+        const o = order(v);
         return o !== null && test(o);
       };
     }
