@@ -76,37 +76,57 @@ export function csvField(value: Scalar | undefined): string {
 
 const iso = (t: number) => new Date(t).toISOString();
 
+/** The device's name, labels (`key=value;…`) and groups (`a;b`) close every CSV row; NDJSON rows carry them when set. */
 export const EXPORT_COLUMNS = {
-  raw: ['device', 'parameter', 't', 'value'],
-  bucketed: ['device', 'parameter', 't', 'count', 'avg', 'min', 'max', 'last'],
+  raw: ['device', 'parameter', 't', 'value', 'name', 'labels', 'groups'],
+  bucketed: ['device', 'parameter', 't', 'count', 'avg', 'min', 'max', 'last', 'name', 'labels', 'groups'],
 } as const;
 
-function line(format: ExportFormat, device: string, param: string, p: Point, bucketed: boolean): string {
+/** A device's metadata as the end of its rows: `,name,labels,groups` in CSV, extra members in NDJSON. */
+interface MetaTail {
+  csv: string;
+  json: string;
+}
+
+function metaTail(fleet: Fleet, serial: string): MetaTail {
+  const meta = fleet.get(serial)?.meta;
+  if (!meta) return { csv: ',,,', json: '' };
+  const labels = Object.entries(meta.labels).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const csv = `,${csvField(meta.name)},${csvField(labels.map(([k, v]) => `${k}=${v}`).join(';'))},${csvField(meta.groups.join(';'))}`;
+  const json =
+    meta.name === null && labels.length === 0 && meta.groups.length === 0
+      ? ''
+      : `,"name":${JSON.stringify(meta.name)},"labels":${JSON.stringify(Object.fromEntries(labels))},"groups":${JSON.stringify(meta.groups)}`;
+  return { csv, json };
+}
+
+function line(format: ExportFormat, device: string, param: string, p: Point, bucketed: boolean, tail: MetaTail): string {
   if (format === 'ndjson') {
     const row = bucketed
       ? { device, parameter: param, t: iso(p.t), count: p.count, avg: p.avg, min: p.min, max: p.max, last: p.last }
       : { device, parameter: param, t: iso(p.t), value: p.last };
-    return `${JSON.stringify(row)}\n`;
+    return `${JSON.stringify(row).slice(0, -1)}${tail.json}}\n`;
   }
   const head = `${csvField(device)},${csvField(param)},${iso(p.t)}`;
   return bucketed
-    ? `${head},${p.count},${csvField(p.avg)},${csvField(p.min)},${csvField(p.max)},${csvField(p.last)}\r\n`
-    : `${head},${csvField(p.last)}\r\n`;
+    ? `${head},${p.count},${csvField(p.avg)},${csvField(p.min)},${csvField(p.max)},${csvField(p.last)}${tail.csv}\r\n`
+    : `${head},${csvField(p.last)}${tail.csv}\r\n`;
 }
 
 /**
  * Raw rows, the bulk of most exports: the same text `line` gives, without a Point per row. Stored texts
  * are JSON already, and a stored number prints the same in CSV and JSON.
  */
-function rawLines(format: ExportFormat, device: string, param: string, rows: RawRow[]): string {
+function rawLines(format: ExportFormat, device: string, param: string, rows: RawRow[], tail: MetaTail): string {
   let out = '';
   if (format === 'ndjson') {
     const head = `{"device":${JSON.stringify(device)},"parameter":${JSON.stringify(param)},"t":"`;
-    for (const row of rows) out += `${head}${iso(row.t)}","value":${row.num !== null ? row.num : (row.text ?? 'null')}}\n`;
+    for (const row of rows)
+      out += `${head}${iso(row.t)}","value":${row.num !== null ? row.num : (row.text ?? 'null')}${tail.json}}\n`;
     return out;
   }
   const head = `${csvField(device)},${csvField(param)},`;
-  for (const row of rows) out += `${head}${iso(row.t)},${row.num !== null ? row.num : csvField(rowValue(row))}\r\n`;
+  for (const row of rows) out += `${head}${iso(row.t)},${row.num !== null ? row.num : csvField(rowValue(row))}${tail.csv}\r\n`;
   return out;
 }
 
@@ -124,6 +144,7 @@ export async function* exportLines(
   const bucketed = req.bucketMs !== null;
   if (format === 'csv') yield `${(bucketed ? EXPORT_COLUMNS.bucketed : EXPORT_COLUMNS.raw).join(',')}\r\n`;
   for (const device of req.devices) {
+    const tail = metaTail(fleet, device);
     for (const param of req.params) {
       const pair = await history.pair(device, param);
       if (!pair) continue;
@@ -137,7 +158,7 @@ export async function* exportLines(
         const to = bucketOf(req.until + unit - 1, unit);
         const [rollups, log] = await Promise.all([source.rollups(table, [pair], from, to), source.logRows([pair], from, to)]);
         const points = bucketRollups(rollups.get(pairKey(pair)) ?? [], log.get(pairKey(pair)) ?? [], width);
-        if (points.length > 0) yield points.map((p) => line(format, device, param, p, true)).join('');
+        if (points.length > 0) yield points.map((p) => line(format, device, param, p, true, tail)).join('');
         continue;
       }
       const buckets = width === null ? null : new BucketStream(width);
@@ -150,15 +171,15 @@ export async function* exportLines(
         if (buckets) {
           for (const row of rows) {
             const done = buckets.add(row);
-            if (done) chunk += line(format, device, param, done, true);
+            if (done) chunk += line(format, device, param, done, true, tail);
           }
-        } else chunk = rawLines(format, device, param, rows);
+        } else chunk = rawLines(format, device, param, rows, tail);
         if (chunk) yield chunk;
         after = (rows.at(-1) as { t: number }).t;
         if (rows.length < PAGE) break;
       }
       const rest = buckets?.end();
-      if (rest) yield line(format, device, param, rest, true);
+      if (rest) yield line(format, device, param, rest, true, tail);
     }
   }
 }

@@ -7,7 +7,7 @@ import { ROLLUP_WIDTH, type RollupTable } from '../storage/tables.ts';
 import { MINUTE_MS } from '../time.ts';
 import { bucketOf } from './aggregate.ts';
 import { chooseBucket, sourceFor } from './history-service.ts';
-import { type HistorySource, pairKey } from './rows.ts';
+import type { HistorySource } from './rows.ts';
 import { emptySeries, UnitCache, type UnitSeries } from './unit-cache.ts';
 
 export const FLEET_AGGS = ['SUM', 'AVG', 'MIN', 'MAX', 'COUNT'] as const;
@@ -239,31 +239,48 @@ export class FleetHistory {
     to: number,
     unit: number,
   ): Promise<Map<number, UnitSeries>> {
-    const pairs = deviceIds.map((deviceId) => ({ deviceId, paramId }));
-    const [rollups, log] = await Promise.all([this.source.rollups(table, pairs, from, to), this.source.logRows(pairs, from, to)]);
+    const [rollups, log] = await Promise.all([
+      this.source.fleetRollups(table, paramId, deviceIds, from, to),
+      this.source.fleetLog(paramId, deviceIds, from, to),
+    ]);
     const n = (to - from) / unit;
-    const out = new Map<number, UnitSeries>();
-    for (const p of pairs) {
-      const s = emptySeries(from, n);
-      const lastT = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
-      const add = (bucket: number, sum: number, count: number, min: number, max: number, last: number, at: number) => {
-        const i = (bucketOf(bucket, unit) - from) / unit;
-        if (i < 0 || i >= n) return;
-        s.sum[i] = (s.sum[i] as number) + sum;
-        s.count[i] = (s.count[i] as number) + count;
-        if (min < (s.min[i] as number)) s.min[i] = min;
-        if (max > (s.max[i] as number)) s.max[i] = max;
-        if (at >= (lastT[i] as number)) {
-          lastT[i] = at;
-          s.last[i] = last;
-        }
-      };
-      const key = pairKey(p);
-      for (const r of rollups.get(key) ?? []) add(r.bucket, r.sum, r.count, r.min, r.max, r.last, r.lastT);
-      for (const r of log.get(key) ?? []) if (r.num !== null) add(r.t, r.num, 1, r.num, r.num, r.num, r.t);
-      out.set(p.deviceId, s);
-    }
-    return out;
+    const out = new Map<number, { s: UnitSeries; lastT: Float64Array }>();
+    const of = (id: number) => {
+      let e = out.get(id);
+      if (!e) {
+        e = { s: emptySeries(from, n), lastT: new Float64Array(n).fill(Number.NEGATIVE_INFINITY) };
+        out.set(id, e);
+      }
+      return e;
+    };
+    for (const id of deviceIds) of(id);
+    const add = (id: number, bucket: number, sum: number, count: number, min: number, max: number, last: number, at: number) => {
+      const i = (bucketOf(bucket, unit) - from) / unit;
+      if (i < 0 || i >= n) return;
+      const { s, lastT } = of(id);
+      s.sum[i] = (s.sum[i] as number) + sum;
+      s.count[i] = (s.count[i] as number) + count;
+      if (min < (s.min[i] as number)) s.min[i] = min;
+      if (max > (s.max[i] as number)) s.max[i] = max;
+      if (at >= (lastT[i] as number)) {
+        lastT[i] = at;
+        s.last[i] = last;
+      }
+    };
+    for (const r of rollups)
+      add(
+        r[0] as number,
+        r[1] as number,
+        r[2] as number,
+        r[3] as number,
+        r[4] as number,
+        r[5] as number,
+        r[6] as number,
+        r[7] as number,
+      );
+    for (const r of log)
+      add(r[0] as number, r[1] as number, r[2] as number, 1, r[2] as number, r[2] as number, r[2] as number, r[1] as number);
+    return new Map([...out].map(([id, e]) => [id, e.s]));
   }
 
   /** Database ids of serials, cached (a device's id never changes). */
@@ -285,6 +302,8 @@ function groupDevices(req: FleetHistoryRequest): { series: FleetSeries[]; member
       else byGroup.set(g, [d]);
     }
   }
+  // Not grouped: always the one series, even over no device.
+  if (!req.groupBy && byGroup.size === 0) byGroup.set(null, []);
   const ranked = [...byGroup.entries()].sort((a, b) => b[1].length - a[1].length || String(a[0]).localeCompare(String(b[0])));
   const kept = ranked.slice(0, FLEET_LIMITS.maxGroups);
   const rest = ranked.slice(FLEET_LIMITS.maxGroups);

@@ -87,6 +87,22 @@ export function postgresHistory(url: string): HistorySource {
       const [row] = await query<{ id: number }>('SELECT id FROM parameter WHERE name = $1', [name]);
       return row?.id ?? null;
     },
+    async fleetRollups(table, paramId, deviceIds, from, to) {
+      const rows = await query<{ d: number } & RollupRow>(
+        `SELECT r.device_id AS d, r.bucket, r.sum, r.count, r.min, r.max, r.last, r.last_t AS "lastT"
+         FROM unnest($1::int[]) AS x(d) JOIN ${table} r ON r.device_id = x.d AND r.param_id = $2 AND r.bucket >= $3 AND r.bucket < $4`,
+        [deviceIds, paramId, from, to],
+      );
+      return rows.map((r) => [r.d, r.bucket, r.sum, r.count, r.min, r.max, r.last, r.lastT]);
+    },
+    async fleetLog(paramId, deviceIds, from, to) {
+      const rows = await query<{ d: number; t: number; num: number }>(
+        `SELECT device_id AS d, t, num FROM ${LOG_TABLE}
+         WHERE bucket = ANY($1::int[]) AND t >= $2 AND t < $3 AND param_id = $4 AND num IS NOT NULL AND device_id = ANY($5::int[])`,
+        [Array.from({ length: LOG_BUCKETS }, (_, b) => b), from, to, paramId, deviceIds],
+      );
+      return rows.map((r) => [r.d, r.t, r.num]);
+    },
     async close() {
       await pool.end();
     },

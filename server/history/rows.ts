@@ -40,6 +40,10 @@ export interface HistorySource {
   deviceIds(serials: readonly string[]): Promise<Map<string, number>>;
   /** A parameter's id, or null when unknown. */
   paramId(name: string): Promise<number | null>;
+  /** One parameter's rollup rows of many devices, as [deviceId, bucket, sum, count, min, max, last, lastT]. */
+  fleetRollups(table: RollupTable, paramId: number, deviceIds: readonly number[], from: number, to: number): Promise<number[][]>;
+  /** One parameter's numbers in the log not moved yet, of many devices, as [deviceId, t, num]. */
+  fleetLog(paramId: number, deviceIds: readonly number[], from: number, to: number): Promise<number[][]>;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { HISTORY_TABLE, LOG_TABLE, logBucket, type RollupTable } from '../storage/tables.ts';
+import { HISTORY_TABLE, LOG_BUCKETS, LOG_TABLE, logBucket, type RollupTable } from '../storage/tables.ts';
 import { byPair, type HistorySource, type Pair, type RawRow, type RollupRow } from './rows.ts';
 
 /** Longest stretch of history reads before the event loop gets a turn, ms. */
@@ -37,6 +37,24 @@ export function sqliteHistory(path: string): HistorySource {
   };
   const idsOf = db.prepare('SELECT serial, id FROM device WHERE serial IN (SELECT value FROM json_each(?))');
   const paramOf = db.prepare('SELECT id FROM parameter WHERE name = ?').pluck();
+  const fleetRollup = {
+    rollup_minute: db
+      .prepare(
+        'SELECT device_id, bucket, sum, count, min, max, last, last_t FROM rollup_minute WHERE device_id = ? AND param_id = ? AND bucket >= ? AND bucket < ?',
+      )
+      .raw(),
+    rollup_hour: db
+      .prepare(
+        'SELECT device_id, bucket, sum, count, min, max, last, last_t FROM rollup_hour WHERE device_id = ? AND param_id = ? AND bucket >= ? AND bucket < ?',
+      )
+      .raw(),
+  };
+  // The log by bucket and time (its key): one pass over what is not moved yet, whatever the number of devices.
+  const fleetLogRows = db
+    .prepare(
+      `SELECT device_id, t, num FROM ${LOG_TABLE} WHERE bucket = ? AND t >= ? AND t < ? AND param_id = ? AND num IS NOT NULL`,
+    )
+    .raw();
   const args = (p: Pair, from: number, to: number, after = -1, limit = -1) => ({
     d: p.deviceId,
     p: p.paramId,
@@ -87,6 +105,26 @@ export function sqliteHistory(path: string): HistorySource {
     },
     async paramId(name) {
       return (paramOf.get(name) as number | undefined) ?? null;
+    },
+    async fleetRollups(table, paramId, deviceIds, from, to) {
+      const rows: number[][] = [];
+      let slice = performance.now();
+      for (const id of deviceIds) {
+        for (const row of fleetRollup[table].all(id, paramId, from, to) as number[][]) rows.push(row);
+        if (performance.now() - slice > SLICE_MS) {
+          await setImmediate();
+          slice = performance.now();
+        }
+      }
+      return rows;
+    },
+    async fleetLog(paramId, deviceIds, from, to) {
+      const wanted = new Set(deviceIds);
+      const rows: number[][] = [];
+      for (let b = 0; b < LOG_BUCKETS; b++) {
+        for (const row of fleetLogRows.all(b, from, to, paramId) as number[][]) if (wanted.has(row[0] as number)) rows.push(row);
+      }
+      return rows;
     },
     async close() {
       db.close();
