@@ -134,7 +134,7 @@ function brute(
 function expectSeries(got: FleetSeries, want: Expected[]): void {
   expect(got.points.map((p) => p.t)).toEqual(want.map((p) => p.t));
   expect(got.points.map((p) => p.devices)).toEqual(want.map((p) => p.devices));
-  got.points.forEach((p, i) => expect(p.value).toBeCloseTo(want[i]?.value as number, 6));
+  for (const [i, p] of got.points.entries()) expect(p.value).toBeCloseTo(want[i]?.value as number, 6);
 }
 
 for (const provider of await providers()) {

@@ -8,6 +8,12 @@ export const DeviceFieldsFragment = graphql(`
     lastSeen
     createdAt
     params
+    name
+    labels {
+      key
+      value
+    }
+    groups
   }
 `);
 
@@ -27,6 +33,12 @@ export const CatalogueQuery = graphql(`
     parameters {
       name
       kind
+      label
+      unit
+      quantity
+      precision
+      scale
+      customized
     }
   }
 `);
@@ -40,6 +52,14 @@ export const FleetUpdatesSubscription = graphql(`
         online
         lastSeen
         entered
+        meta {
+          name
+          labels {
+            key
+            value
+          }
+          groups
+        }
       }
       left
     }

@@ -11,6 +11,9 @@ export interface Row {
   lastSeen: string | null;
   createdAt: string;
   params: Record<string, unknown>;
+  name: string | null;
+  labels: Array<{ key: string; value: string }>;
+  groups: string[];
 }
 
 export interface FleetViewState {
@@ -63,7 +66,7 @@ export function createFleetView(connection: Connection, view: Accessor<ViewState
       setState(
         'rows',
         reconcile(
-          page.nodes.map((n) => ({ ...n, params: (n.params ?? {}) as Record<string, unknown> })),
+          page.nodes.map((n) => ({ ...n, name: n.name ?? null, params: (n.params ?? {}) as Record<string, unknown> })),
           { key: 'serial', merge: true },
         ),
       );
@@ -89,6 +92,11 @@ export function createFleetView(connection: Connection, view: Accessor<ViewState
         }
         const values = (u.values ?? {}) as Record<string, unknown>;
         for (const name in values) setState('rows', i, 'params', name, values[name]);
+        if (u.meta) {
+          setState('rows', i, 'name', u.meta.name ?? null);
+          setState('rows', i, 'labels', u.meta.labels);
+          setState('rows', i, 'groups', u.meta.groups);
+        }
         setState('rows', i, 'online', u.online);
         setState('rows', i, 'lastSeen', u.lastSeen ?? null);
       }

@@ -1,24 +1,29 @@
-/** Labels and units for the parameters people know (the SolMate's); others get their name, readable. */
-const KNOWN: Record<string, { label: string; unit?: string; scale?: number; decimals?: number; identifier?: boolean }> = {
-  serial: { label: 'Serial' },
-  online: { label: 'Status' },
-  lastSeen: { label: 'Last seen' },
-  createdAt: { label: 'First seen' },
-  solmate_version: { label: 'Edition' },
-  software_version: { label: 'Software' },
-  country: { label: 'Country' },
-  postcode: { label: 'Postcode', identifier: true },
-  pv_connectors: { label: 'PV connectors', identifier: true },
-  battery: { label: 'Battery', unit: '%' },
-  capacity: { label: 'Capacity', unit: 'kWh', scale: 1 / 3_600_000, decimals: 2 },
-  power_income: { label: 'PV income', unit: 'W' },
-  power_inject: { label: 'Grid injection', unit: 'W' },
-  power_consumption: { label: 'Consumption', unit: 'W' },
-  meassuring: { label: 'Measuring' },
-  charging: { label: 'Charging' },
-  injecting: { label: 'Injecting' },
-  local_time: { label: 'Device clock' },
-  display_rtc: { label: 'Clock shown' },
+import { createSignal } from 'solid-js';
+import type { Quantity } from './gql/graphql.ts';
+
+/** How the server says a parameter is shown (its catalogue: an admin's, the SolMate's, or defaults). */
+export interface ParameterDisplay {
+  label: string;
+  unit: string | null;
+  quantity: Quantity;
+  precision: number | null;
+  scale: number;
+}
+
+// One catalogue for every component: set by createCatalogue when it reads it, read by the formatters.
+const [served, setServed] = createSignal<ReadonlyMap<string, ParameterDisplay>>(new Map());
+export const setParameterDisplay = (list: ReadonlyArray<ParameterDisplay & { name: string }>) =>
+  setServed(new Map(list.map((p) => [p.name, p])));
+export const displayOf = (name: string): ParameterDisplay | undefined => served().get(name);
+
+/** Labels of the built-in fields and of the metadata fields. */
+const BUILT_IN: Record<string, string> = {
+  serial: 'Serial',
+  online: 'Status',
+  lastSeen: 'Last seen',
+  createdAt: 'First seen',
+  'meta:name': 'Name',
+  'meta:group': 'Groups',
 };
 
 /** Columns shown first when the fleet reports them: the SolMate's. */
@@ -33,31 +38,37 @@ export const PREFERRED = [
   'country',
 ];
 
-export function label(name: string): string {
-  const known = KNOWN[name]?.label;
-  if (known) return known;
+export function readable(name: string): string {
   const words = name.replace(/[_.-]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+export function label(name: string): string {
+  const known = BUILT_IN[name] ?? served().get(name)?.label;
+  if (known) return known;
+  if (name.startsWith('label:')) return name.slice(6);
+  return readable(name);
+}
+
 export function unit(name: string): string | undefined {
-  return KNOWN[name]?.unit;
+  return served().get(name)?.unit ?? undefined;
 }
 
 /**
  * A number that names rather than measures (a postcode, a version, an id): shown, never plotted as a
- * trend. Known parameters say so; others are recognised by their name.
+ * trend. The catalogue says so; before it arrives, the name decides.
  */
 export function isIdentifier(name: string): boolean {
-  return KNOWN[name]?.identifier ?? /(^|[_.-])(id|postcode|zip|zipcode|serial|number|version|code)$/i.test(name);
+  const known = served().get(name);
+  if (known) return known.quantity === 'IDENTIFIER';
+  return /(^|[_.-])(id|postcode|zip|zipcode|serial|number|version|code)$/i.test(name);
 }
 
 const numbers = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
 
 /** A number on a chart's axis, in the unit people read (capacity in kWh, not joules). */
 export function axisNumber(name: string, value: number): string {
-  const known = KNOWN[name];
-  return numbers.format(known?.scale ? value * known.scale : value);
+  return numbers.format(value * (served().get(name)?.scale ?? 1));
 }
 
 /** A parameter's value as people read it: units, ✓ and –, grouped digits. */
@@ -65,9 +76,12 @@ export function formatValue(name: string, value: unknown): string {
   if (value === null || value === undefined) return '–';
   if (typeof value === 'boolean') return value ? '✓' : '✗';
   if (typeof value === 'number') {
-    const known = KNOWN[name];
-    const shown = known?.scale ? value * known.scale : value;
-    const text = known?.decimals !== undefined ? shown.toFixed(known.decimals) : numbers.format(shown);
+    const known = served().get(name);
+    const shown = value * (known?.scale ?? 1);
+    const text =
+      known?.precision != null
+        ? shown.toLocaleString(undefined, { minimumFractionDigits: known.precision, maximumFractionDigits: known.precision })
+        : numbers.format(shown);
     return known?.unit ? `${text} ${known.unit}` : text;
   }
   return String(value);

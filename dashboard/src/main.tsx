@@ -5,6 +5,7 @@ import './styles/base.css';
 import './styles/table.css';
 import './styles/panel.css';
 import './styles/account.css';
+import './styles/overview.css';
 import './styles/phone.css';
 
 const root = document.getElementById('app');

@@ -26,6 +26,7 @@ export default defineConfig({
           { text: 'Accounts and devices', link: '/accounts' },
           { text: 'Querying', link: '/querying' },
           { text: 'History and export', link: '/history' },
+          { text: 'Fleet overview', link: '/fleet' },
           { text: 'Remote control', link: '/commands' },
           { text: 'Alerts', link: '/alerts' },
         ],

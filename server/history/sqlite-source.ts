@@ -1,10 +1,12 @@
 import { setImmediate } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { HISTORY_TABLE, LOG_BUCKETS, LOG_TABLE, logBucket, type RollupTable } from '../storage/tables.ts';
+import { HISTORY_TABLE, LOG_BUCKETS, LOG_TABLE, logBucket, ROLLUP_WIDTH, type RollupTable } from '../storage/tables.ts';
 import { byPair, type HistorySource, type Pair, type RawRow, type RollupRow } from './rows.ts';
 
 /** Longest stretch of history reads before the event loop gets a turn, ms. */
 const SLICE_MS = 4;
+/** Rollup rows read in one statement by fleet reads (a few ms of the event loop). */
+const FLEET_ROWS = 5000;
 
 /**
  * History reads on SQLite: a read-only connection of its own (WAL: never blocked by the writer thread).
@@ -37,18 +39,15 @@ export function sqliteHistory(path: string): HistorySource {
   };
   const idsOf = db.prepare('SELECT serial, id FROM device WHERE serial IN (SELECT value FROM json_each(?))');
   const paramOf = db.prepare('SELECT id FROM parameter WHERE name = ?').pluck();
-  const fleetRollup = {
-    rollup_minute: db
+  // Devices as a JSON list: SQLite seeks each in the key, with no call into SQLite per device.
+  const fleetRollupSql = (table: RollupTable) =>
+    db
       .prepare(
-        'SELECT device_id, bucket, sum, count, min, max, last, last_t FROM rollup_minute WHERE device_id = ? AND param_id = ? AND bucket >= ? AND bucket < ?',
+        `SELECT r.device_id, r.bucket, r.sum, r.count, r.min, r.max, r.last, r.last_t
+         FROM json_each(?) j CROSS JOIN ${table} r ON r.device_id = j.value AND r.param_id = ? AND r.bucket >= ? AND r.bucket < ?`,
       )
-      .raw(),
-    rollup_hour: db
-      .prepare(
-        'SELECT device_id, bucket, sum, count, min, max, last, last_t FROM rollup_hour WHERE device_id = ? AND param_id = ? AND bucket >= ? AND bucket < ?',
-      )
-      .raw(),
-  };
+      .raw();
+  const fleetRollup = { rollup_minute: fleetRollupSql('rollup_minute'), rollup_hour: fleetRollupSql('rollup_hour') };
   // The log by bucket and time (its key): one pass over what is not moved yet, whatever the number of devices.
   const fleetLogRows = db
     .prepare(
@@ -108,13 +107,13 @@ export function sqliteHistory(path: string): HistorySource {
     },
     async fleetRollups(table, paramId, deviceIds, from, to) {
       const rows: number[][] = [];
-      let slice = performance.now();
-      for (const id of deviceIds) {
-        for (const row of fleetRollup[table].all(id, paramId, from, to) as number[][]) rows.push(row);
-        if (performance.now() - slice > SLICE_MS) {
-          await setImmediate();
-          slice = performance.now();
-        }
+      // Slices of devices sized to about FLEET_ROWS rows, each one statement, the loop free between them.
+      const perDevice = Math.max(1, Math.ceil((to - from) / ROLLUP_WIDTH[table]));
+      const slice = Math.max(1, Math.floor(FLEET_ROWS / perDevice));
+      for (let i = 0; i < deviceIds.length; i += slice) {
+        const ids = JSON.stringify(deviceIds.slice(i, i + slice));
+        for (const row of fleetRollup[table].all(ids, paramId, from, to) as number[][]) rows.push(row);
+        if (i + slice < deviceIds.length) await setImmediate();
       }
       return rows;
     },

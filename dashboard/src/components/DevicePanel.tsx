@@ -6,6 +6,7 @@ import { ago, formatValue, label, localDateTime } from '../format.ts';
 import { ControlPanel } from './ControlPanel.tsx';
 import { DeviceCredentials } from './DeviceCredentials.tsx';
 import { DeviceUpdates } from './DeviceUpdates.tsx';
+import { MetaEditor } from './MetaEditor.tsx';
 import { RangePicker } from './RangePicker.tsx';
 import { TrendChart } from './TrendChart.tsx';
 
@@ -55,6 +56,7 @@ export function DevicePanel(props: DevicePanelProps) {
           {device.online ? 'Online' : 'Offline'} · last seen {ago(device.lastSeen, props.now())} · first seen{' '}
           {localDateTime(device.createdAt)}
         </p>
+        <MetaEditor serial={props.serial} />
         <RangePicker serial={props.serial} choice={view.choice()} onChoose={view.choose} now={props.now} />
         <section class="trends" aria-label="Trends" aria-busy={view.loading()}>
           <For each={view.plotted()} fallback={<p class="meta">The device's numbers are drawn here.</p>}>

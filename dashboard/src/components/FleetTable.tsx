@@ -16,6 +16,17 @@ interface FleetTableProps {
   selected: string | null;
   onSort: (field: string, multi: boolean) => void;
   onSelect: (serial: string) => void;
+  /** Rows ticked for comparing. */
+  picked: string[];
+  onPick: (serial: string) => void;
+}
+
+/** A column's value: metadata columns read the device's name, labels, groups; others its parameters. */
+function cellValue(row: Row, col: string): unknown {
+  if (col === 'meta:name') return row.name;
+  if (col === 'meta:group') return row.groups.length > 0 ? row.groups.join(', ') : null;
+  if (col.startsWith('label:')) return row.labels.find((l) => l.key === col.slice(6))?.value ?? null;
+  return row.params[col];
 }
 
 function ariaSort(orderBy: Order[], field: string): 'ascending' | 'descending' | 'none' | undefined {
@@ -75,9 +86,17 @@ export function FleetTable(props: FleetTableProps) {
             {(row) => (
               <tr classList={{ selected: props.selected === row.serial }} data-serial={row.serial}>
                 <th scope="row" class="sticky">
+                  <input
+                    type="checkbox"
+                    class="pick"
+                    aria-label={`Compare ${row.serial}`}
+                    checked={props.picked.includes(row.serial)}
+                    onChange={() => props.onPick(row.serial)}
+                  />
                   <button type="button" class="device-link" onClick={() => props.onSelect(row.serial)}>
                     {row.serial}
                   </button>
+                  <Show when={row.name}>{(n) => <span class="device-name">{n()}</span>}</Show>
                 </th>
                 <td data-col="online">
                   <span class={row.online ? 'dot online' : 'dot offline'} aria-hidden="true" />
@@ -90,9 +109,9 @@ export function FleetTable(props: FleetTableProps) {
                   {(name) => (
                     <Cell
                       col={name}
-                      text={formatValue(name, row.params[name])}
+                      text={formatValue(name, cellValue(row, name))}
                       flash={props.flash}
-                      class={typeof row.params[name] === 'number' ? 'num' : undefined}
+                      class={typeof cellValue(row, name) === 'number' ? 'num' : undefined}
                     />
                   )}
                 </For>
