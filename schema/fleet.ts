@@ -98,7 +98,7 @@ builder.queryField('fleetHistory', (t) =>
       until: t.arg({ type: 'DateTime', required: false, description: 'End, exclusive (default: now).' }),
       bucketSeconds: t.arg.int({
         required: false,
-        description: `Bucket width in whole minutes (whole hours read hour rollups); default: about ${FLEET_LIMITS.autoPoints} buckets.`,
+        description: `Bucket width in whole minutes (whole hours read hour rollups); default: about ${FLEET_LIMITS.autoPoints} buckets, whole hours for ranges over 12 h.`,
       }),
       groupBy: t.arg.string({
         required: false,

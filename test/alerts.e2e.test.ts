@@ -15,7 +15,7 @@ describe.skipIf(!browserAvailable())('the dashboard: alerts', () => {
       let n = 0;
       for (const serial of ['al-1', 'al-2']) expect((await device.update(n++, serial, { battery: 50 })).ok).toBe(true);
       const page = await browser.context.newPage();
-      await page.goto(server.url);
+      await page.goto(`${server.url}/?tab=devices`);
       await page.locator('tbody tr').nth(1).waitFor();
       const menu = page.locator('.alerts-menu');
       await menu.locator('summary').click();

@@ -91,7 +91,7 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
   });
 
   const open = async (query = '') => {
-    await page.goto(`${server.url}/${query}`);
+    await page.goto(`${server.url}/${query || '?tab=devices'}`);
     await page.locator('.link-live').waitFor();
     await page.locator('tbody tr').first().waitFor();
   };
@@ -339,7 +339,7 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
     expect(span).toBe(7 * 24 * HOUR);
     const csv = await page.evaluate((url) => fetch(url).then((r) => r.text()), href);
     const lines = csv.trim().split('\r\n');
-    expect(lines[0]).toBe('device,parameter,t,value');
+    expect(lines[0]).toBe('device,parameter,t,value,name,labels,groups');
     expect(lines.filter((l) => l.startsWith('d010,battery,')).length).toBeGreaterThanOrEqual(1441);
 
     // The range is in the URL: a reload (or a shared link) opens the same one, whatever was remembered.
@@ -396,7 +396,7 @@ describe.skipIf(!browserAvailable())('the dashboard in a browser', () => {
     const phone = await launchBrowser({ width: 375, height: 740 });
     try {
       const p = await phone.context.newPage();
-      await p.goto(server.url);
+      await p.goto(`${server.url}/?tab=devices`);
       await p.locator('tbody tr').first().waitFor();
       const scroller = p.locator('.table-scroll');
       const { scrollWidth, clientWidth } = await scroller.evaluate((el) => ({
@@ -439,7 +439,7 @@ describe.skipIf(!browserAvailable())('the dashboard screenshot', () => {
     try {
       await fleet.start();
       const page = await browser.context.newPage();
-      await page.goto(server.url);
+      await page.goto(`${server.url}/?tab=devices`);
       const form = page.getByRole('form', { name: 'Sign in' });
       await form.getByLabel('Username').fill('admin');
       await form.getByLabel('Password').fill('admin password 1');
@@ -473,7 +473,7 @@ describe.skipIf(!browserAvailable())('the dashboard with accounts', () => {
       const alice = await server.app.accounts.createUser('alice', 'alice password 1', 'owner');
       const page = await browser.context.newPage();
       // The admin gives mine-1 to alice, through the API the dashboard uses.
-      await page.goto(server.url);
+      await page.goto(`${server.url}/?tab=devices`);
       const form = page.getByRole('form', { name: 'Sign in' });
       await form.getByLabel('Username').fill('admin');
       await form.getByLabel('Password').fill('wrong password');
@@ -551,7 +551,7 @@ describe.skipIf(!browserAvailable())('managing accounts in the dashboard, and on
   const fleet: Device[] = [];
   const signIn = async (page: Page, username: string, password: string) => {
     await page.context().clearCookies(); // the pages of one browser share its session
-    await page.goto(server.url);
+    await page.goto(`${server.url}/?tab=devices`);
     const form = page.getByRole('form', { name: 'Sign in' });
     await form.getByLabel('Username').fill(username);
     await form.getByLabel('Password').fill(password);
@@ -602,7 +602,7 @@ describe.skipIf(!browserAvailable())('managing accounts in the dashboard, and on
     await expect.poll(() => bob.textContent()).toContain('(disabled)');
     const other = await launchBrowser();
     const bobPage = await other.context.newPage();
-    await bobPage.goto(server.url);
+    await bobPage.goto(`${server.url}/?tab=devices`);
     const bobForm = bobPage.getByRole('form', { name: 'Sign in' });
     await bobForm.getByLabel('Username').fill('bob');
     await bobForm.getByLabel('Password').fill('bob password 12');

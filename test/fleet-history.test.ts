@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scalar } from '../protocol/values.ts';
 import { parseConfig } from '../server/config.ts';
-import { FLEET_LIMITS, type FleetAgg, FleetHistory, type FleetSeries, SETTLE_MS } from '../server/history/fleet-history.ts';
+import {
+  autoBucket,
+  FLEET_LIMITS,
+  type FleetAgg,
+  FleetHistory,
+  type FleetSeries,
+  SETTLE_MS,
+} from '../server/history/fleet-history.ts';
 import { postgresHistory } from '../server/history/postgres-source.ts';
 import type { HistorySource } from '../server/history/rows.ts';
 import { sqliteHistory } from '../server/history/sqlite-source.ts';
@@ -136,6 +143,16 @@ function expectSeries(got: FleetSeries, want: Expected[]): void {
   expect(got.points.map((p) => p.devices)).toEqual(want.map((p) => p.devices));
   for (const [i, p] of got.points.entries()) expect(p.value).toBeCloseTo(want[i]?.value as number, 6);
 }
+
+describe('fleetHistory buckets', () => {
+  it('picks about 200 whole-minute buckets, whole hours beyond 12 hours', () => {
+    expect(autoBucket(HOUR)).toBe(60_000);
+    expect(autoBucket(12 * HOUR)).toBe(5 * 60_000);
+    expect(autoBucket(24 * HOUR)).toBe(HOUR);
+    expect(autoBucket(7 * 24 * HOUR)).toBe(HOUR);
+    expect(autoBucket(30 * 24 * HOUR)).toBe(6 * HOUR);
+  });
+});
 
 for (const provider of await providers()) {
   describe.skipIf(!provider.available)(`fleetHistory on ${provider.name}`, () => {

@@ -126,7 +126,7 @@ for (let i = 0; i < 10; i++) {
 console.log('new filters (ms):', filters.map(Math.round).join(' '));
 
 // Smoothness: long tasks and frame rate over a window under the load.
-await page.goto(`${server.url}/`);
+await page.goto(`${server.url}/?tab=devices`);
 await page.locator('tbody tr').nth(19).waitFor();
 await page.evaluate('window.__long = []');
 const seconds = Number(args.seconds);

@@ -4,7 +4,7 @@ import type { DeviceState } from '../state/fleet.ts';
 import type { Quantity } from '../state/parameter-meta.ts';
 import { getterFor } from '../state/query.ts';
 import { ROLLUP_WIDTH, type RollupTable } from '../storage/tables.ts';
-import { MINUTE_MS } from '../time.ts';
+import { HOUR_MS, MINUTE_MS } from '../time.ts';
 import { bucketOf } from './aggregate.ts';
 import { chooseBucket, sourceFor } from './history-service.ts';
 import type { HistorySource } from './rows.ts';
@@ -64,6 +64,15 @@ function groupsOf(field: string): (d: DeviceState) => Array<string | null> {
   };
 }
 
+/**
+ * The bucket when none is asked for: about autoPoints of them, whole minutes; whole hours beyond 12 hours, so
+ * a day of a large fleet reads 24 hour units per device, not 1,440 minute units.
+ */
+export function autoBucket(rangeMs: number): number {
+  const nice = Math.max(MINUTE_MS, chooseBucket(rangeMs, FLEET_LIMITS.autoPoints));
+  return rangeMs > 12 * HOUR_MS ? Math.ceil(nice / HOUR_MS) * HOUR_MS : nice;
+}
+
 /** A unit is closed (never changes again) this long after it ended: group commits and log moves are done by then. */
 export const SETTLE_MS = 5 * MINUTE_MS;
 
@@ -101,7 +110,7 @@ export class FleetHistory {
     if (req.until < req.since) throw new BadInputError('until is before since');
     if (req.quantity === 'IDENTIFIER' && req.agg !== 'COUNT')
       throw new BadInputError(`${req.name} is an identifier: only COUNT aggregates it`);
-    const width = req.bucketMs ?? Math.max(MINUTE_MS, chooseBucket(req.until - req.since, FLEET_LIMITS.autoPoints));
+    const width = req.bucketMs ?? autoBucket(req.until - req.since);
     if (width < MINUTE_MS || width % MINUTE_MS !== 0)
       throw new BadInputError('fleetHistory reads the rollups: bucketSeconds must be whole minutes');
     if ((req.until - req.since) / width > FLEET_LIMITS.maxBuckets)

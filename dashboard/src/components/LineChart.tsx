@@ -52,7 +52,13 @@ export function LineChart(props: LineChartProps) {
         ],
         series: [
           {},
-          ...labels.map((label, i) => ({ label, stroke: colorOf(i), width: 2, spanGaps: false, points: { show: false } })),
+          ...labels.map((label, i) => ({
+            label,
+            stroke: colorOf(i),
+            width: 2,
+            spanGaps: false,
+            points: { show: (u: uPlot) => (u.data[0]?.length ?? 0) < 60, size: 5 },
+          })),
         ],
         hooks: {
           setCursor: [
