@@ -1,13 +1,15 @@
 // `npm run bench:dashboard -- [--devices 10000] [--rate 2000] [--seconds 30]`
 // A real browser on the dashboard of a server with N devices: how fast a page switch and a new filter show
-// their rows, and how smooth the page stays while the fleet sends `rate` frames per second.
+// their rows, and how smooth the table and the overview stay while the fleet sends `rate` frames per second
+// (and the device path's ack p99 with no page, the table, the overview open).
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import type { DevicesJob } from '../ingest/devices.ts';
+import type { DevicesJob, FromDevices } from '../ingest/devices.ts';
+import { Histogram } from '../ingest/histogram.ts';
 import { quantile, root, type ServerProc, startServerProcess } from '../server-process.ts';
 
 const { values: args } = parseArgs({
@@ -125,14 +127,68 @@ for (let i = 0; i < 10; i++) {
 }
 console.log('new filters (ms):', filters.map(Math.round).join(' '));
 
-// Smoothness: long tasks and frame rate over a window under the load.
-await page.goto(`${server.url}/?tab=devices`);
-await page.locator('tbody tr').nth(19).waitFor();
-await page.evaluate('window.__long = []');
+// Smoothness: long tasks and frame rate over a window under the load, and the device path's ack p99 meanwhile.
 const seconds = Number(args.seconds);
-const frames = (await page.evaluate(COUNT_FRAMES(seconds * 1000))) as number;
-const longTasks = (await page.evaluate('window.__long')) as number[];
+async function ackWindow<T>(during: () => Promise<T>): Promise<{ value: T; ackP99Ms: number; ackedPerSecond: number }> {
+  loader.send({ op: 'measure' });
+  const started = performance.now();
+  const value = await during();
+  const wall = (performance.now() - started) / 1000;
+  const report = new Promise<FromDevices>((resolve) => {
+    const on = (m: FromDevices) => {
+      if (m.op !== 'report') return;
+      loader.off('message', on);
+      resolve(m);
+    };
+    loader.on('message', on);
+  });
+  loader.send({ op: 'report' });
+  const r = (await report) as Extract<FromDevices, { op: 'report' }>;
+  return { value, ackP99Ms: Histogram.fromSparse(r.histogram).percentile(99), ackedPerSecond: Math.round(r.acked / wall) };
+}
+async function smooth(url: string, ready: () => Promise<unknown>) {
+  await page.goto(url);
+  await ready();
+  await page.evaluate('window.__long = []');
+  return ackWindow(async () => {
+    const frames = (await page.evaluate(COUNT_FRAMES(seconds * 1000))) as number;
+    const longTasks = (await page.evaluate('window.__long')) as number[];
+    return {
+      seconds,
+      framesPerSecond: Math.round(frames / seconds),
+      longTasks: longTasks.length,
+      longTaskMsTotal: Math.round(longTasks.reduce((a, b) => a + b, 0)),
+      longTaskMsMax: Math.round(Math.max(0, ...longTasks)),
+    };
+  });
+}
+await page.goto('about:blank');
+const noPage = await ackWindow(() => new Promise((r) => setTimeout(r, seconds * 1000)));
+console.log(`no dashboard open: ack p99 ${noPage.ackP99Ms} ms`);
+const table = await smooth(`${server.url}/?tab=devices`, () => page.locator('tbody tr').nth(19).waitFor());
 const flashes = await page.locator('td.flash').count();
+console.log('table:', JSON.stringify(table));
+// The overview pinned to what the load sends: `power`, as tiles, charts over the last hour, its distribution.
+await page.evaluate(
+  `localStorage.setItem('smartos.overview', JSON.stringify(${JSON.stringify({
+    tiles: [
+      { name: 'power', agg: 'SUM' },
+      { name: 'power', agg: 'AVG' },
+      { name: 'power', agg: 'MAX' },
+    ],
+    charts: [
+      { name: 'power', agg: 'SUM', groupBy: null },
+      { name: 'power', agg: 'MAX', groupBy: null },
+    ],
+    distribution: 'power',
+    range: '1h',
+  })}))`,
+);
+const overview = await smooth(`${server.url}/`, async () => {
+  await page.locator('.tiles[data-updated="yes"]').waitFor();
+  await page.locator('.fleet-chart .trend-plot').first().waitFor();
+});
+console.log('overview:', JSON.stringify(overview));
 
 const result = {
   date: new Date().toISOString(),
@@ -140,14 +196,11 @@ const result = {
   framesPerSecondFromDevices: rate,
   pageSwitchMs: { p50: quantile(pageSwitches, 0.5), p95: quantile(pageSwitches, 0.95), max: Math.max(...pageSwitches) },
   newFilterMs: { p50: quantile(filters, 0.5), p95: quantile(filters, 0.95), max: Math.max(...filters) },
-  smoothness: {
-    seconds,
-    framesPerSecond: Math.round(frames / seconds),
-    longTasks: longTasks.length,
-    longTaskMsTotal: Math.round(longTasks.reduce((a, b) => a + b, 0)),
-    longTaskMsMax: Math.round(Math.max(0, ...longTasks)),
-    cellsFlashingAtTheEnd: flashes,
-  },
+  smoothness: { ...table.value, cellsFlashingAtTheEnd: flashes },
+  overview: overview.value,
+  /** The device path while nobody looks, while the table is open, while the overview is open. */
+  ackP99Ms: { noDashboard: noPage.ackP99Ms, table: table.ackP99Ms, overview: overview.ackP99Ms },
+  ackedPerSecond: { noDashboard: noPage.ackedPerSecond, table: table.ackedPerSecond, overview: overview.ackedPerSecond },
 };
 console.log(JSON.stringify(result, null, 2));
 mkdirSync(join(root, 'bench/results'), { recursive: true });

@@ -15,7 +15,7 @@ export function ParameterEditor(props: { parameters: CatalogueQuery['parameters'
   let quantityInput: HTMLSelectElement | undefined;
   let precisionInput: HTMLInputElement | undefined;
   return (
-    <details class="access">
+    <details class="parameters-menu">
       <summary>Parameters</summary>
       <div class="access-body">
         <Show when={current()} fallback={<p class="hint">No parameters yet.</p>}>
