@@ -101,6 +101,10 @@ const settings = {
     schema: int(1, 100_000).default(200),
     help: 'history series (device × parameter) one GraphQL request may read',
   },
+  leaseSeconds: {
+    schema: int(3, 300).default(15),
+    help: 'how long an instance holds a lease (alert evaluation, each deployment) unrenewed before another takes over',
+  },
   fleetCacheMb: {
     schema: int(0, 65_536).default(64),
     help: 'MB of closed rollup units fleetHistory keeps in memory per instance (0: reads the database every time)',

@@ -174,7 +174,16 @@ describe.skipIf(!services)('alerts on two instances (PostgreSQL and Redis)', () 
   it('notifies exactly once, and the other instance takes over from a dead one', async () => {
     await hook.start();
     database = await createPgDatabase();
-    const flags = (dir: string) => ['--data-dir', dir, '--database-url', database.url, '--redis-url', REDIS_URL];
+    const flags = (dir: string) => [
+      '--data-dir',
+      dir,
+      '--database-url',
+      database.url,
+      '--redis-url',
+      REDIS_URL,
+      '--lease-seconds',
+      '3',
+    ];
     [a, b] = await Promise.all([spawnServer(flags(dirs[0]?.path ?? '')), spawnServer(flags(dirs[1]?.path ?? ''))]);
     const channel = await hookChannel(a.url, hook.url);
     const rule = await makeRule(a.url, { name: 'low', parameter: 'battery', op: 'LT', threshold: 10, notify: [channel] });

@@ -331,7 +331,8 @@ describe('deployments survive', () => {
         const dir = tempDir();
         dirs.push(dir);
         const port = await freePort();
-        const flags = ['--data-dir', dir.path, '--database-url', database.url, '--port', String(port)];
+        // A short lease (LEASE_SECONDS) so the takeover comes within seconds; 15 s in production.
+        const flags = ['--data-dir', dir.path, '--database-url', database.url, '--port', String(port), '--lease-seconds', '3'];
         const first = await spawnServer(flags);
         procs.push(first);
         const fleet = emulate(first.deviceUrl, 'k9-', 10);
@@ -370,7 +371,7 @@ describe('deployments survive', () => {
         const second = await spawnServer(flags);
         procs.push(second);
         // The devices come back within their reconnect backoff, and the new process takes the dead one's lease
-        // once it passes (15 s).
+        // once it passes (3 s here).
         const d = await eventually(() => show(second.url, id), finished, 150_000);
         expect(d.state).toBe('COMPLETED');
         expect(d.counts.HEALTHY).toBe(10);
@@ -387,7 +388,7 @@ describe('deployments survive', () => {
       const flags = () => {
         const dir = tempDir();
         dirs.push(dir);
-        return ['--data-dir', dir.path, '--database-url', database.url, '--redis-url', REDIS_URL];
+        return ['--data-dir', dir.path, '--database-url', database.url, '--redis-url', REDIS_URL, '--lease-seconds', '3'];
       };
       const a = await spawnServer(flags());
       const b = await spawnServer(flags());

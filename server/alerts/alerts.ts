@@ -25,7 +25,6 @@ import { Notifier } from './notifier.ts';
 
 /** The lease of the instance that evaluates every rule and sends every notification (one at a time). */
 export const ALERTS_LEASE = 'alerts';
-const LEASE_MS = 15_000;
 /** Transitions wait at most this long to be stored together (and notified): one commit per burst, not one each. */
 const WRITE_EVERY_MS = 50;
 
@@ -46,6 +45,8 @@ export interface AlertOptions {
   instance: string;
   /** The only instance (in-process bus): it holds the lease without writing it. */
   alone: boolean;
+  /** How long the evaluating instance holds the lease unrenewed (LEASE_SECONDS). */
+  leaseMs: number;
   graceMs: number;
   smtpUrl: string | undefined;
   smtpFrom: string;
@@ -57,7 +58,13 @@ export interface AlertOptions {
 export function alertOptions(
   config: Pick<
     Config,
-    'smtpUrl' | 'smtpFrom' | 'alertRestartGraceSeconds' | 'alertNotifyAttempts' | 'maxAlertRulesPerUser' | 'maxChannelsPerUser'
+    | 'smtpUrl'
+    | 'smtpFrom'
+    | 'alertRestartGraceSeconds'
+    | 'alertNotifyAttempts'
+    | 'maxAlertRulesPerUser'
+    | 'maxChannelsPerUser'
+    | 'leaseSeconds'
   >,
   instance: string,
   alone: boolean,
@@ -66,6 +73,7 @@ export function alertOptions(
     instance,
     alone,
     graceMs: config.alertRestartGraceSeconds * 1000,
+    leaseMs: config.leaseSeconds * 1000,
     smtpUrl: config.smtpUrl,
     smtpFrom: config.smtpFrom,
     notifyAttempts: config.alertNotifyAttempts,
@@ -107,7 +115,7 @@ export class Alerts {
     private readonly log: Logger,
   ) {
     this.store = new AlertStore(db, writer);
-    this.lease = new Lease(db, ALERTS_LEASE, options.instance, LEASE_MS);
+    this.lease = new Lease(db, ALERTS_LEASE, options.instance, options.leaseMs);
     this.notifier = new Notifier(
       db,
       { smtpUrl: options.smtpUrl, smtpFrom: options.smtpFrom, maxAttempts: options.notifyAttempts },
@@ -129,7 +137,7 @@ export class Alerts {
       this.claim()
         .catch((err: Error) => this.log.warn({ err: err.message }, 'alerts lease check failed'))
         .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(beat, this.options.alone ? 60_000 : LEASE_MS / 3);
+          if (!this.stopped) this.timer = setTimeout(beat, this.options.alone ? 60_000 : this.options.leaseMs / 3);
           this.timer?.unref();
         });
     };
@@ -347,7 +355,7 @@ export class Alerts {
         try {
           ok = await this.store.write(
             batch,
-            this.options.alone ? null : { lease: ALERTS_LEASE, instance: this.options.instance, ttlMs: LEASE_MS },
+            this.options.alone ? null : { lease: ALERTS_LEASE, instance: this.options.instance, ttlMs: this.options.leaseMs },
           );
         } catch (err) {
           this.log.error({ err: (err as Error).message }, 'storing alert transitions failed; trying again');

@@ -143,7 +143,11 @@ const IN_LIST = 900;
 
 /** Deployments and their devices in the database; every device transition is a conditional update plus its event. */
 export class DeploymentStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** How long a claimed deployment stays ours unrenewed (LEASE_SECONDS). */
+    private readonly leaseMs: number = DEPLOYMENT_LIMITS.leaseMs,
+  ) {}
 
   async create(d: NewDeployment, devices: readonly NewDeploymentDevice[], jobId: number): Promise<DeploymentRow> {
     const now = new Date();
@@ -338,10 +342,10 @@ export class DeploymentStore {
     // Alone, there is nobody to keep out: no lease is written at all.
     if (alone) return open.map((d) => d.id);
     const mine: number[] = [];
-    const until = new Date(now + DEPLOYMENT_LIMITS.leaseMs);
+    const until = new Date(now + this.leaseMs);
     for (const d of open) {
       // A lease of ours with more than half its time left needs no write this tick.
-      if (d.leaseOwner === instance && (d.leaseUntil?.getTime() ?? 0) > now + DEPLOYMENT_LIMITS.leaseMs / 2) {
+      if (d.leaseOwner === instance && (d.leaseUntil?.getTime() ?? 0) > now + this.leaseMs / 2) {
         mine.push(d.id);
         continue;
       }

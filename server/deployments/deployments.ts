@@ -67,8 +67,9 @@ export class Deployments {
     instance: string,
     alone: boolean,
     log: Logger,
+    leaseMs?: number,
   ) {
-    this.store = new DeploymentStore(db);
+    this.store = new DeploymentStore(db, leaseMs);
     const owner = { instance, alone };
     this.driver = new DeploymentDriver(this.store, fleet, commands, releases, owner, (id) => this.changed(id), log);
     bus.onDeployments((ids) => {

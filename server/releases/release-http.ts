@@ -97,6 +97,7 @@ export function openReleases(parts: {
     parts.instance,
     parts.alone,
     log,
+    parts.config.leaseSeconds * 1000,
   );
   const releaseRoutes = releaseHttp({ ...parts, store: releases, authOff, maxBytes: parts.config.releaseMaxBytes });
   return { releases, deployments, releaseRoutes };
