@@ -248,10 +248,6 @@ export class FleetHistory {
     to: number,
     unit: number,
   ): Promise<Map<number, UnitSeries>> {
-    const [rollups, log] = await Promise.all([
-      this.source.fleetRollups(table, paramId, deviceIds, from, to),
-      this.source.fleetLog(paramId, deviceIds, from, to),
-    ]);
     const n = (to - from) / unit;
     const out = new Map<number, { s: UnitSeries; lastT: Float64Array }>();
     const of = (id: number) => {
@@ -276,17 +272,19 @@ export class FleetHistory {
         s.last[i] = last;
       }
     };
-    for (const r of rollups)
-      add(
-        r[0] as number,
-        r[1] as number,
-        r[2] as number,
-        r[3] as number,
-        r[4] as number,
-        r[5] as number,
-        r[6] as number,
-        r[7] as number,
-      );
+    const log = await this.source.fleetRead(table, paramId, deviceIds, from, to, (rows) => {
+      for (const r of rows)
+        add(
+          r[0] as number,
+          r[1] as number,
+          r[2] as number,
+          r[3] as number,
+          r[4] as number,
+          r[5] as number,
+          r[6] as number,
+          r[7] as number,
+        );
+    });
     for (const r of log)
       add(r[0] as number, r[1] as number, r[2] as number, 1, r[2] as number, r[2] as number, r[2] as number, r[1] as number);
     return new Map([...out].map(([id, e]) => [id, e.s]));

@@ -13,6 +13,7 @@ export function postgresHistory(url: string): HistorySource {
     application_name: 'smart-os-history',
     connectionTimeoutMillis: 5000,
   });
+  const parser = (oid: number, format?: string) => (oid === 20 ? asNumber : pg.types.getTypeParser(oid, format as 'text'));
   const query = async <T>(text: string, values: unknown[]): Promise<T[]> =>
     (
       await pool.query({
@@ -87,21 +88,35 @@ export function postgresHistory(url: string): HistorySource {
       const [row] = await query<{ id: number }>('SELECT id FROM parameter WHERE name = $1', [name]);
       return row?.id ?? null;
     },
-    async fleetRollups(table, paramId, deviceIds, from, to) {
-      const rows = await query<{ d: number } & RollupRow>(
-        `SELECT r.device_id AS d, r.bucket, r.sum, r.count, r.min, r.max, r.last, r.last_t AS "lastT"
-         FROM unnest($1::int[]) AS x(d) JOIN ${table} r ON r.device_id = x.d AND r.param_id = $2 AND r.bucket >= $3 AND r.bucket < $4`,
-        [deviceIds, paramId, from, to],
-      );
-      return rows.map((r) => [r.d, r.bucket, r.sum, r.count, r.min, r.max, r.last, r.lastT]);
-    },
-    async fleetLog(paramId, deviceIds, from, to) {
-      const rows = await query<{ d: number; t: number; num: number }>(
-        `SELECT device_id AS d, t, num FROM ${LOG_TABLE}
-         WHERE bucket = ANY($1::int[]) AND t >= $2 AND t < $3 AND param_id = $4 AND num IS NOT NULL AND device_id = ANY($5::int[])`,
-        [Array.from({ length: LOG_BUCKETS }, (_, b) => b), from, to, paramId, deviceIds],
-      );
-      return rows.map((r) => [r.d, r.t, r.num]);
+    async fleetRead(table, paramId, deviceIds, from, to, take) {
+      // One snapshot (REPEATABLE READ) on one connection: a move of the log meanwhile is seen whole or not at all.
+      const client = await pool.connect();
+      const q = async <T>(text: string, values: unknown[]) =>
+        (await client.query({ text, values, types: { getTypeParser: parser } })).rows as T[];
+      try {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const log = await q<{ d: number; t: number; num: number }>(
+          `SELECT device_id AS d, t, num FROM ${LOG_TABLE}
+           WHERE bucket = ANY($1::int[]) AND t >= $2 AND t < $3 AND param_id = $4 AND num IS NOT NULL AND device_id = ANY($5::int[])`,
+          [Array.from({ length: LOG_BUCKETS }, (_, b) => b), from, to, paramId, deviceIds],
+        );
+        // Slices of devices, so a fleet's rows are never all in memory at once.
+        for (let i = 0; i < deviceIds.length; i += 2000) {
+          const rows = await q<{ d: number } & RollupRow>(
+            `SELECT r.device_id AS d, r.bucket, r.sum, r.count, r.min, r.max, r.last, r.last_t AS "lastT"
+             FROM unnest($1::int[]) AS x(d) JOIN ${table} r ON r.device_id = x.d AND r.param_id = $2 AND r.bucket >= $3 AND r.bucket < $4`,
+            [deviceIds.slice(i, i + 2000), paramId, from, to],
+          );
+          take(rows.map((r) => [r.d, r.bucket, r.sum, r.count, r.min, r.max, r.last, r.lastT]));
+        }
+        await client.query('COMMIT');
+        return log.map((r) => [r.d, r.t, r.num]);
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
     },
     async close() {
       await pool.end();

@@ -40,10 +40,20 @@ export interface HistorySource {
   deviceIds(serials: readonly string[]): Promise<Map<string, number>>;
   /** A parameter's id, or null when unknown. */
   paramId(name: string): Promise<number | null>;
-  /** One parameter's rollup rows of many devices, as [deviceId, bucket, sum, count, min, max, last, lastT]. */
-  fleetRollups(table: RollupTable, paramId: number, deviceIds: readonly number[], from: number, to: number): Promise<number[][]>;
-  /** One parameter's numbers in the log not moved yet, of many devices, as [deviceId, t, num]. */
-  fleetLog(paramId: number, deviceIds: readonly number[], from: number, to: number): Promise<number[][]>;
+  /**
+   * One parameter of many devices in one snapshot (a move of the log into the rollups meanwhile neither
+   * doubles nor drops a value): its rollup rows as [deviceId, bucket, sum, count, min, max, last, lastT],
+   * handed over a slice at a time (a fleet's rows are never all in memory at once), and its numbers in the
+   * log not moved yet, returned as [deviceId, t, num].
+   */
+  fleetRead(
+    table: RollupTable,
+    paramId: number,
+    deviceIds: readonly number[],
+    from: number,
+    to: number,
+    take: (rows: number[][]) => void,
+  ): Promise<number[][]>;
   close(): Promise<void>;
 }
 

@@ -54,6 +54,9 @@ export function sqliteHistory(path: string): HistorySource {
       `SELECT device_id, t, num FROM ${LOG_TABLE} WHERE bucket = ? AND t >= ? AND t < ? AND param_id = ? AND num IS NOT NULL`,
     )
     .raw();
+  const begin = db.prepare('BEGIN');
+  const commit = db.prepare('COMMIT');
+  let snapshots = 0;
   const args = (p: Pair, from: number, to: number, after = -1, limit = -1) => ({
     d: p.deviceId,
     p: p.paramId,
@@ -105,25 +108,27 @@ export function sqliteHistory(path: string): HistorySource {
     async paramId(name) {
       return (paramOf.get(name) as number | undefined) ?? null;
     },
-    async fleetRollups(table, paramId, deviceIds, from, to) {
-      const rows: number[][] = [];
-      // Slices of devices sized to about FLEET_ROWS rows, each one statement, the loop free between them.
-      const perDevice = Math.max(1, Math.ceil((to - from) / ROLLUP_WIDTH[table]));
-      const slice = Math.max(1, Math.floor(FLEET_ROWS / perDevice));
-      for (let i = 0; i < deviceIds.length; i += slice) {
-        const ids = JSON.stringify(deviceIds.slice(i, i + slice));
-        for (const row of fleetRollup[table].all(ids, paramId, from, to) as number[][]) rows.push(row);
-        if (i + slice < deviceIds.length) await setImmediate();
+    async fleetRead(table, paramId, deviceIds, from, to, take) {
+      // One read transaction: WAL keeps its snapshot while the writer moves the log; reads interleaved with
+      // this one share it (they only see the database as of its start).
+      if (snapshots++ === 0) begin.run();
+      try {
+        const wanted = new Set(deviceIds);
+        const log: number[][] = [];
+        for (let b = 0; b < LOG_BUCKETS; b++) {
+          for (const row of fleetLogRows.all(b, from, to, paramId) as number[][]) if (wanted.has(row[0] as number)) log.push(row);
+        }
+        // Slices of devices sized to about FLEET_ROWS rows, each one statement, the loop free between them.
+        const perDevice = Math.max(1, Math.ceil((to - from) / ROLLUP_WIDTH[table]));
+        const slice = Math.max(1, Math.floor(FLEET_ROWS / perDevice));
+        for (let i = 0; i < deviceIds.length; i += slice) {
+          take(fleetRollup[table].all(JSON.stringify(deviceIds.slice(i, i + slice)), paramId, from, to) as number[][]);
+          if (i + slice < deviceIds.length) await setImmediate();
+        }
+        return log;
+      } finally {
+        if (--snapshots === 0) commit.run();
       }
-      return rows;
-    },
-    async fleetLog(paramId, deviceIds, from, to) {
-      const wanted = new Set(deviceIds);
-      const rows: number[][] = [];
-      for (let b = 0; b < LOG_BUCKETS; b++) {
-        for (const row of fleetLogRows.all(b, from, to, paramId) as number[][]) if (wanted.has(row[0] as number)) rows.push(row);
-      }
-      return rows;
     },
     async close() {
       db.close();
