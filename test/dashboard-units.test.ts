@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ago, formatValue, isIdentifier, label, unit } from '../dashboard/src/format.ts';
+import { ago, formatValue, isIdentifier, label, setParameterDisplay, unit } from '../dashboard/src/format.ts';
 import {
   appendLive,
   axisTimes,
@@ -16,6 +16,7 @@ import {
   windowOf,
 } from '../dashboard/src/time-range.ts';
 import { nextSort, parseViewState, serializeViewState } from '../dashboard/src/view-state.ts';
+import { defaultMeta } from '../server/state/parameter-meta.ts';
 
 describe('the view in the URL', () => {
   it('round-trips filters, sort, page and size, values with any characters included', () => {
@@ -81,7 +82,24 @@ describe('sorting by headers', () => {
 });
 
 describe('how values read', () => {
+  it('reads names before the catalogue arrives', () => {
+    expect([label('power_income'), label('meta:name'), label('label:site'), unit('battery')]).toEqual([
+      'Power income',
+      'Name',
+      'site',
+      undefined,
+    ]);
+  });
+
+  /** What the server's catalogue says of these: the SolMate's own metadata, defaults for the rest. */
+  const catalogue = () => {
+    const kinds: Record<string, 'number' | 'string' | 'boolean'> = { country: 'string', charging: 'boolean' };
+    const names = ['power_income', 'power_inject', 'power_consumption', 'battery', 'capacity', 'country', 'charging', 'cpu_temp'];
+    setParameterDisplay(names.map((name) => ({ name, ...defaultMeta({ name, kind: kinds[name] ?? 'number' }) })));
+  };
+
   it('labels the SolMate parameters and makes others readable', () => {
+    catalogue();
     expect([label('power_income'), label('battery'), label('lastSeen'), label('cpu_temp'), label('wind.speed-max')]).toEqual([
       'PV income',
       'Battery',
@@ -93,6 +111,7 @@ describe('how values read', () => {
   });
 
   it('formats with units, scales and symbols', () => {
+    catalogue();
     expect(formatValue('power_consumption', 1234)).toMatch(/^1[,.\u202f\u00a0]?234 W$/);
     expect(formatValue('battery', 57)).toBe('57 %');
     expect(formatValue('capacity', 5_184_000)).toBe('1.44 kWh');

@@ -95,7 +95,9 @@ for (const provider of cases)
       expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="smart-os-.*\.csv"$/);
       const rows = parseCsv(await res.text());
-      expect(rows[0]).toEqual(['device', 'parameter', 't', 'value']);
+      expect(rows[0]).toEqual(['device', 'parameter', 't', 'value', 'name', 'labels', 'groups']);
+      // No metadata on these devices: the last three columns are empty.
+      for (const r of rows.slice(1)) expect(r.slice(4)).toEqual(['', '', '']);
       const notes = rows.filter((r) => r[1] === 'note');
       expect(notes.map((r) => r[3])).toEqual(tricky);
       expect(rows.filter((r) => r[1] === 'watts').map((r) => Number(r[3]))).toEqual([0, 10.5, 21, 31.5, 42]);
@@ -127,7 +129,7 @@ for (const provider of cases)
     it('exports buckets with count, avg, min, max, last', async () => {
       const res = await fetch(`${server.url}/export.csv?device=ex-1&param=watts&bucket=3600`);
       const rows = parseCsv(await res.text());
-      expect(rows[0]).toEqual(['device', 'parameter', 't', 'count', 'avg', 'min', 'max', 'last']);
+      expect(rows[0]).toEqual(['device', 'parameter', 't', 'count', 'avg', 'min', 'max', 'last', 'name', 'labels', 'groups']);
       const buckets = rows.slice(1);
       expect(buckets.reduce((n, r) => n + Number(r[3]), 0)).toBe(5);
       expect(Math.min(...buckets.map((r) => Number(r[5])))).toBe(0);

@@ -1,5 +1,5 @@
 import type { Scalar } from '../../protocol/values.ts';
-import { type DeviceMeta, emptyMeta } from '../state/device-meta.ts';
+import type { DeviceMeta } from '../state/device-meta.ts';
 import type { DeviceChange, DeviceState } from '../state/fleet.ts';
 import { emptyParams } from '../state/fleet.ts';
 
@@ -42,7 +42,7 @@ export class PendingBatch {
     if (entered || wasLeft) {
       update.entered = true;
       Object.assign(update.values, device.params);
-      update.meta = device.meta ?? emptyMeta();
+      if (device.meta) update.meta = device.meta;
     } else if (change.values) {
       Object.assign(update.values, change.values);
     }
