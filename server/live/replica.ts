@@ -23,7 +23,12 @@ export interface Replica {
   registry: InstanceRegistry | null;
   /** Starts keeping presence true across instances (with Redis only); `localSerials`: sockets held here. */
   startPresence(localSerials: () => Iterable<string>): { stop(): void };
+  /** Stops what it scheduled (a pending second resynchronisation). */
+  close(): void;
 }
+
+/** After a broker reconnect the state is read again at once and once more this much later, ms. */
+const RESYNC_AGAIN_MS = 2000;
 
 export interface ReplicaOptions {
   db: Db;
@@ -56,7 +61,7 @@ export async function openReplica(options: ReplicaOptions): Promise<Replica> {
   const ready = new Changes(fleet, hub, bus);
   for (const remote of early) ready.receive(remote);
   changes = ready;
-  pubsub.onReconnect(() => {
+  const resync = () =>
     loadFleet(db).then(
       (fresh) => {
         ready.receive(diffFleets(fleet, fresh));
@@ -68,6 +73,16 @@ export async function openReplica(options: ReplicaOptions): Promise<Replica> {
       },
       (err: Error) => log.error({ err: err.message }, 'could not resynchronise state after a broker reconnect'),
     );
+  let again: NodeJS.Timeout | null = null;
+  pubsub.onReconnect(() => {
+    void resync();
+    // Once more a moment later: the broker says "ready" before the subscription is back, so a change
+    // committed elsewhere after the first read and published before the re-subscription reached nobody.
+    if (again) clearTimeout(again);
+    again = setTimeout(() => {
+      again = null;
+      void resync();
+    }, RESYNC_AGAIN_MS);
   });
   const registry = pubsub.redis ? new InstanceRegistry(pubsub.redis, fleetKey, instance, options.config.heartbeatMs) : null;
   registry?.start();
@@ -85,5 +100,9 @@ export async function openReplica(options: ReplicaOptions): Promise<Replica> {
           log: log.child({ ns: 'presence' }),
         })
       : { stop() {} };
-  return { fleetKey, fleet, hub, bus, changes: ready, registry, startPresence };
+  const close = () => {
+    if (again) clearTimeout(again);
+    again = null;
+  };
+  return { fleetKey, fleet, hub, bus, changes: ready, registry, startPresence, close };
 }
