@@ -14,10 +14,5 @@ done
 node_modules/.bin/tsc -p tsconfig.build.json
 npm run build --silent
 # The documentation site (/docs/) when it is missing or older than its sources.
-site=docs/.vitepress/dist/index.html
-if [ ! -f "$site" ] || [ -n "$(find docs schema/schema.graphql agent -newer "$site" -type f \
-  -not -path 'docs/.vitepress/dist/*' -not -path 'docs/.vitepress/cache/*' -not -path 'docs/reference/*.md' | head -n 1)" ]; then
-  # Quiet unless it fails (its progress spinner is noise here).
-  out=$(npm run docs:build --silent 2>&1) || { printf '%s\n' "$out" >&2; exit 1; }
-fi
+sh docs/build-if-stale.sh
 exec node --max-semi-space-size=64 dist/server/main.js "$@"
