@@ -73,6 +73,9 @@ function matching(
   return out;
 }
 
+/** Longest groupBy field: `label:` and a 40-character key, or a parameter name, fit. */
+const MAX_GROUP_BY = 100;
+
 const fleetHistoryCost = ({ args, childComplexity }: CostArgs): number => {
   const until = args.until instanceof Date ? args.until.getTime() : Date.now();
   const since = args.since instanceof Date ? args.since.getTime() : until - DAY_MS;
@@ -102,10 +105,11 @@ builder.queryField('fleetHistory', (t) =>
       }),
       groupBy: t.arg.string({
         required: false,
-        description: 'One series per value of `meta:group`, `label:<key>` or a parameter (e.g. country).',
+        description: `One series per value of \`meta:group\`, \`label:<key>\` or a parameter (e.g. country); at most ${MAX_GROUP_BY} characters.`,
       }),
     },
     resolve: async (_root, args, ctx) => {
+      if ((args.groupBy?.length ?? 0) > MAX_GROUP_BY) throw new BadInputError(`groupBy is at most ${MAX_GROUP_BY} characters`);
       const devices = matching(ctx, args);
       const info = ctx.fleet.parameters.get(args.name);
       if (!info) throw new BadInputError(`no parameter ${args.name}`);

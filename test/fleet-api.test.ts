@@ -172,6 +172,8 @@ describe('fleet metadata and aggregates over the API', () => {
       { group: 'graz', devices: 1, points: [{ value: 200, devices: 1 }] },
       { group: 'vienna', devices: 1, points: [{ value: 100, devices: 1 }] },
     ]);
+    const longGroup = await alice().gql(`{ fleetHistory(name: "power", groupBy: "${'x'.repeat(101)}") { devices } }`);
+    expect(message(longGroup)).toMatch(/groupBy is at most 100 characters/);
     const identifier = await alice().gql('{ fleetHistory(name: "postcode") { devices } }');
     expect(message(identifier)).toMatch(/identifier: only COUNT/);
     expect(code(await anonymous().gql('{ fleetHistory(name: "power") { devices } }'))).toBe('UNAUTHENTICATED');
