@@ -1,0 +1,136 @@
+// `npm run bench:relay -- [--devices 1000] [--viewers 10] [--rates 2000,5000,10000] [--seconds 20]`
+// Issue 17's yardstick: at each offered rate, a bare `ws` relay (relay.ts: acks and forwards, stores
+// nothing) and ours (durable acks, coalesced deviceUpdates to graphql-ws viewers), one after the other in one
+// run, with the same load generator: frames sustained, ack p99, device → viewer p99.
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { DevicesJob, FromDevices } from '../ingest/devices.ts';
+import { Histogram } from '../ingest/histogram.ts';
+import type { FromSubscribers } from '../ingest/subscribers.ts';
+import { CLK_TCK, cpuTicks, root, startServerProcess } from '../server-process.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    devices: { type: 'string', default: '1000' },
+    viewers: { type: 'string', default: '10' },
+    rates: { type: 'string', default: '2000,5000,10000' },
+    seconds: { type: 'string', default: '20' },
+  },
+});
+const devices = Number(args.devices);
+const viewers = Number(args.viewers);
+const seconds = Number(args.seconds);
+const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
+
+function once<T extends { op: string }>(child: ChildProcess, op: T['op']): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (m: T) => {
+      if (m.op !== op) return;
+      child.off('message', on);
+      resolve(m);
+    };
+    child.on('message', on);
+  });
+}
+
+function startRelay(): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/relay/relay.ts')], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    proc.stdout?.once('data', (c: Buffer) => resolve({ url: (JSON.parse(c.toString()) as { url: string }).url, proc }));
+    proc.once('exit', (code) => reject(new Error(`relay exited ${code}`)));
+  });
+}
+
+async function run(kind: 'relay' | 'ours', rate: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'smartos-relay-'));
+  const target =
+    kind === 'relay' ? await startRelay() : await startServerProcess(['--data-dir', dataDir], ['--max-semi-space-size=64']);
+  const pid = target.proc.pid as number;
+  const workers = 2;
+  const per = Math.ceil(devices / workers);
+  const loaders = Array.from({ length: workers }, (_, w) =>
+    fork(join(root, 'bench/ingest/devices.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      env: {
+        ...process.env,
+        BENCH_JOB: JSON.stringify({
+          urls: [`${target.url.replace(/^http/, 'ws')}/update/`],
+          first: w * per,
+          count: Math.min(per, devices - w * per),
+          rate: rate / workers,
+          connectPerSecond: 1000,
+          localAddresses: [`127.0.2.${w + 1}`],
+        } satisfies DevicesJob),
+      },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  );
+  const watchers = fork(join(root, kind === 'relay' ? 'bench/relay/viewers.ts' : 'bench/ingest/subscribers.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    env: {
+      ...process.env,
+      BENCH_JOB: JSON.stringify(
+        kind === 'relay'
+          ? { url: target.url, count: viewers }
+          : { urls: [`${target.url.replace(/^http/, 'ws')}/graphql`], count: viewers },
+      ),
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  await Promise.all([...loaders.map((l) => once<FromDevices>(l, 'connected')), once<FromSubscribers>(watchers, 'subscribed')]);
+  for (const l of loaders) l.send({ op: 'go' });
+  await sleep(5);
+  for (const l of loaders) l.send({ op: 'measure' });
+  watchers.send({ op: 'measure' });
+  const ticks = cpuTicks(pid);
+  const started = performance.now();
+  await sleep(seconds);
+  const wall = (performance.now() - started) / 1000;
+  const cores = (cpuTicks(pid) - ticks) / CLK_TCK / wall;
+  const reports = await Promise.all(
+    loaders.map((l) => {
+      const r = once<Extract<FromDevices, { op: 'report' }>>(l, 'report');
+      l.send({ op: 'report' });
+      return r;
+    }),
+  );
+  const seen = once<Extract<FromSubscribers, { op: 'report' }>>(watchers, 'report');
+  watchers.send({ op: 'report' });
+  const view = await seen;
+  const acks = new Histogram();
+  for (const r of reports) acks.add(Histogram.fromSparse(r.histogram));
+  const toViewer = Histogram.fromSparse(view.histogram);
+  for (const l of loaders) l.kill();
+  watchers.kill();
+  target.proc.kill('SIGTERM');
+  await new Promise((r) => target.proc.once('exit', r));
+  rmSync(dataDir, { recursive: true, force: true });
+  const row = {
+    offered: rate,
+    sustained: Math.round(reports.reduce((n, r) => n + r.acked, 0) / wall),
+    ackMs: { p50: acks.percentile(50), p99: acks.percentile(99) },
+    deviceToViewerMs: { p50: toViewer.percentile(50), p99: toViewer.percentile(99) },
+    errors: reports.reduce((n, r) => n + r.errors, 0),
+    serverCores: Number(cores.toFixed(2)),
+  };
+  console.log(
+    `${kind.padEnd(5)} ${String(rate).padStart(6)}/s: sustained ${row.sustained}/s, ack p50 ${row.ackMs.p50} / p99 ${row.ackMs.p99} ms, device→viewer p99 ${row.deviceToViewerMs.p99} ms, ${row.serverCores} cores`,
+  );
+  return row;
+}
+
+const results: Array<{ relay: unknown; ours: unknown }> = [];
+for (const rate of args.rates.split(',').map(Number))
+  results.push({ relay: await run('relay', rate), ours: await run('ours', rate) });
+mkdirSync(join(root, 'bench/results'), { recursive: true });
+writeFileSync(
+  join(root, 'bench/results', `relay-vs-ours-${devices}d-${viewers}v.json`),
+  `${JSON.stringify({ at: new Date().toISOString(), devices, viewers, seconds, results }, null, 2)}\n`,
+);
+process.exit(0);
