@@ -1,6 +1,8 @@
 import { canSee, type Scope, type Viewer } from '../server/auth/viewer.ts';
 import { ForbiddenError, UnauthenticatedError } from '../server/errors.ts';
 import type { DeviceState } from '../server/state/fleet.ts';
+import { parseLegacyQuery } from '../server/state/legacy-query.ts';
+import { type Condition, compileWhere } from '../server/state/query.ts';
 import type { Context } from './builder.ts';
 
 /** The devices this request may see; not signed in is an error, not an empty fleet. */
@@ -34,4 +36,17 @@ export function* visibleDevices(ctx: Context): Iterable<DeviceState> {
     return;
   }
   for (const d of ctx.fleet.devices.values()) if (d.ownerId === scope.ownerId) yield d;
+}
+
+/** The devices this request may see that match conditions and the original dashboard's query strings (and-ed). */
+export function matchingDevices(
+  ctx: Context,
+  where: readonly Condition[] | null | undefined,
+  legacyQuery: readonly string[] | null | undefined,
+): DeviceState[] {
+  requireScope(ctx);
+  const match = compileWhere([...(where ?? []), ...parseLegacyQuery(legacyQuery ?? []).where]);
+  const out: DeviceState[] = [];
+  for (const d of visibleDevices(ctx)) if (match(d)) out.push(d);
+  return out;
 }

@@ -9,9 +9,7 @@ import {
   type DeviceMeta,
   META_LIMITS,
 } from '../server/state/device-meta.ts';
-import { parseLegacyQuery } from '../server/state/legacy-query.ts';
-import { compileWhere } from '../server/state/query.ts';
-import { isVisible, requireScope, visibleDevices } from './access.ts';
+import { isVisible, matchingDevices, requireScope } from './access.ts';
 import { builder } from './builder.ts';
 import { ConditionInput } from './conditions.ts';
 import { DeviceRef } from './device.ts';
@@ -117,10 +115,7 @@ builder.mutationField('labelDevices', (t) =>
       removeGroups: t.arg.stringList({ required: false, description: 'Groups to take them out of.' }),
     },
     resolve: async (_root, args, ctx) => {
-      requireScope(ctx);
-      const legacy = parseLegacyQuery(args.legacyQuery ?? []);
-      const match = compileWhere([...(args.where ?? []), ...legacy.where]);
-      const devices = [...visibleDevices(ctx)].filter(match);
+      const devices = matchingDevices(ctx, args.where, args.legacyQuery);
       const lists = [args.removeLabels, args.addGroups, args.removeGroups];
       if (lists.some((l) => (l?.length ?? 0) > META_LIMITS.labelsPerDevice))
         throw new BadInputError(`at most ${META_LIMITS.labelsPerDevice} keys or groups to add or remove at once`);

@@ -12,11 +12,9 @@ import {
   parameterStats,
   STATS_LIMITS,
 } from '../server/state/fleet-stats.ts';
-import { parseLegacyQuery } from '../server/state/legacy-query.ts';
 import { effectiveMeta } from '../server/state/parameter-meta.ts';
-import { compileWhere } from '../server/state/query.ts';
 import { DAY_MS } from '../server/time.ts';
-import { visibleDevices } from './access.ts';
+import { matchingDevices } from './access.ts';
 import { alertViewer } from './alerts.ts';
 import { builder, type Context } from './builder.ts';
 import { ConditionInput } from './conditions.ts';
@@ -58,21 +56,6 @@ const FleetSeriesRef = builder.objectRef<FleetSeries>('FleetSeries').implement({
   }),
 });
 
-/** The devices the caller sees that match the conditions. */
-function matching(
-  ctx: Context,
-  args: {
-    where?: readonly { field: string; op: string; value?: string | null }[] | null;
-    legacyQuery?: readonly string[] | null;
-  },
-): DeviceState[] {
-  const legacy = parseLegacyQuery(args.legacyQuery ?? []);
-  const match = compileWhere([...((args.where ?? []) as Parameters<typeof compileWhere>[0]), ...legacy.where]);
-  const out: DeviceState[] = [];
-  for (const d of visibleDevices(ctx)) if (match(d)) out.push(d);
-  return out;
-}
-
 /** Longest groupBy field: `label:` and a 40-character key, or a parameter name, fit. */
 const MAX_GROUP_BY = 100;
 
@@ -110,7 +93,7 @@ builder.queryField('fleetHistory', (t) =>
     },
     resolve: async (_root, args, ctx) => {
       if ((args.groupBy?.length ?? 0) > MAX_GROUP_BY) throw new BadInputError(`groupBy is at most ${MAX_GROUP_BY} characters`);
-      const devices = matching(ctx, args);
+      const devices = matchingDevices(ctx, args.where, args.legacyQuery);
       const info = ctx.fleet.parameters.get(args.name);
       if (!info) throw new BadInputError(`no parameter ${args.name}`);
       const until = args.until?.getTime() ?? Date.now();
@@ -244,6 +227,6 @@ builder.queryField('fleetStats', (t) =>
       where: t.arg({ type: [ConditionInput], required: false, description: 'As in `devices`; all your devices when omitted.' }),
       legacyQuery: t.arg.stringList({ required: false, description: 'As in `devices`; and-ed with where.' }),
     },
-    resolve: (_root, args, ctx) => ({ devices: matching(ctx, args), ctx }),
+    resolve: (_root, args, ctx) => ({ devices: matchingDevices(ctx, args.where, args.legacyQuery), ctx }),
   }),
 );

@@ -73,8 +73,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const pubsub =
     options.pubsub ?? (config.redisUrl ? redisPubSub(config.redisUrl, log.child({ ns: 'redis' })) : inProcessPubSub());
   const alone = options.pubsub === undefined && pubsub.kind === 'in-process';
-  const replica = await openReplica({ db, pubsub, instance, alone, config, log });
-  const { fleet, hub, bus, changes, registry, startPresence } = replica;
+  const { fleet, hub, bus, changes, registry, startPresence } = await openReplica({ db, pubsub, instance, alone, config, log });
   const sources: MetricSources = { fleet, hub };
   const metrics = createMetrics(sources);
   const writer = new WriterClient(writerOptions(config, instance), log.child({ ns: 'writer' }), config.commitTimeoutMs);
@@ -151,7 +150,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await deployments.stop();
     await alerts.stop();
     await registry?.stop();
-    replica.close();
     await Promise.all([traffic.close(), bus.close()]);
     if (!options.pubsub) await pubsub.close();
     await Promise.all([db.$disconnect(), historySource.close()]);

@@ -3,17 +3,17 @@
 // server CPU without rules, then with --rules rules (one per device: `power GT 1000`, notify a webhook in this
 // process): about 0.8 % of frames cross, each crossing FIRING and the next frame RESOLVED. The webhook side
 // times each call from `receivedAt` (when the server received the crossing frame) to its arrival.
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { HookReceiver } from '../../test/support/hooks.ts';
-import type { DevicesJob, FromDevices } from '../ingest/devices.ts';
 import { Histogram } from '../ingest/histogram.ts';
+import { startLoad } from '../ingest/load.ts';
 import {
   CLK_TCK,
   cpuTicks,
+  graphql,
   machineTicks,
   mainThreadTicks,
   metricSum,
@@ -49,57 +49,16 @@ const pid = server.proc.pid as number;
 process.on('exit', () => {
   server.proc.kill('SIGKILL');
   try {
-    for (const l of loaders) l.kill('SIGKILL');
+    load.kill('SIGKILL');
   } catch {
     // exited before the load generators started
   }
 });
-const gql = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
-  const res = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: unknown };
-  if (!body.data) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-};
+const gql = graphql(server.url);
 
 // Two load generators (as the ingest benchmark), each playing half of the devices.
-const workers = 2;
-const per = Math.ceil(devices / workers);
-const loaders = Array.from({ length: workers }, (_, w) => {
-  const job: DevicesJob = {
-    urls: [`${server.url.replace(/^http/, 'ws')}/update/`],
-    first: w * per,
-    count: Math.min(per, devices - w * per),
-    rate: Number(args.rate) / workers,
-    connectPerSecond: 1000,
-    localAddresses: [`127.0.1.${w + 1}`],
-  };
-  return fork(join(root, 'bench/ingest/devices.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_JOB: JSON.stringify(job) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-});
-const next = <T extends FromDevices['op']>(op: T) =>
-  Promise.all(
-    loaders.map(
-      (loader) =>
-        new Promise<Extract<FromDevices, { op: T }>>((resolve) => {
-          const on = (m: FromDevices) => {
-            if (m.op !== op) return;
-            loader.off('message', on);
-            resolve(m as Extract<FromDevices, { op: T }>);
-          };
-          loader.on('message', on);
-        }),
-    ),
-  );
-const tell = (op: 'go' | 'measure' | 'report' | 'stop') => {
-  for (const l of loaders) l.send({ op });
-};
+const load = startLoad({ url: server.url, devices, rate: Number(args.rate) });
+const { next, tell } = load;
 
 const connected = await next('connected');
 console.log(`connected ${connected.reduce((n, c) => n + c.connected, 0)} devices`);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DevicesJob, FromDevices } from '../ingest/devices.ts';
 import { Histogram } from '../ingest/histogram.ts';
-import { root, startServerProcess } from '../server-process.ts';
+import { graphql, root, startServerProcess } from '../server-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -24,16 +24,7 @@ const workers = Number(args.workers);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'smartos-commands-'));
 const server = await startServerProcess(['--data-dir', dataDir]);
-const gql = async <T>(query: string): Promise<T> => {
-  const res = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: unknown };
-  if (!body.data) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-};
+const gql = graphql(server.url);
 
 const per = Math.ceil(devices / workers);
 const loaders: ChildProcess[] = [];

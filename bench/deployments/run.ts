@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { generateSigningKey, sha256Hex, signRelease } from '../../agent/release/signature.ts';
 import type { DevicesJob, FromDevices } from '../ingest/devices.ts';
 import { Histogram } from '../ingest/histogram.ts';
-import { CLK_TCK, cpuTicks, machineTicks, root, rssBytes, startServerProcess } from '../server-process.ts';
+import { CLK_TCK, cpuTicks, graphql, machineTicks, root, rssBytes, startServerProcess } from '../server-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -35,16 +35,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'smartos-deploy-bench-'));
 const profiling = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench/results/profiles')}`] : [];
 const server = await startServerProcess(['--data-dir', dataDir], profiling);
 const pid = server.proc.pid as number;
-const gql = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
-  const res = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: unknown };
-  if (!body.data) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-};
+const gql = graphql(server.url);
 const deviceUrl = `${server.url.replace(/^http/, 'ws')}/update/`;
 
 // The frame load: the ingest benchmark's devices (one frame in flight each, acks timed).

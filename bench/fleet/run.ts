@@ -3,14 +3,13 @@
 // parameters × 7 days, 51 M points): SUM over its 1,000 devices for 7 days at 1-hour buckets, cold (first read)
 // and warm, grouped by a label, and a day at 1-minute buckets. Then what fleet charts cost the device path:
 // ingest ack p99 at `rate` frames/s without and with two fleetHistory queries a second, in one run.
-import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import type { DevicesJob, FromDevices } from '../ingest/devices.ts';
 import { Histogram } from '../ingest/histogram.ts';
-import { CLK_TCK, cpuTicks, quantile, root, rssBytes, startServerProcess } from '../server-process.ts';
+import { startLoad } from '../ingest/load.ts';
+import { CLK_TCK, cpuTicks, graphql, quantile, root, rssBytes, startServerProcess } from '../server-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,16 +32,7 @@ if (deviceCount === 0) throw new Error(`no devices in ${dir}: run npm run bench:
 
 const server = await startServerProcess([], [], { DATA_DIR: dir, LOG_LEVEL: 'info' });
 const pid = server.proc.pid as number;
-const gql = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
-  const res = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: unknown };
-  if (!body.data) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-};
+const gql = graphql(server.url);
 
 // Ten sites of a hundred devices each, labelled in bulk by serial prefix.
 for (let s = 0; s < 10; s++) {
@@ -110,40 +100,8 @@ await run('SUM by label:site (10 series), 7 d at 1 h', 7 * DAY, 3600, 'label:sit
 
 // What fleet charts cost the device path: the same load without, then with, two queries a second.
 const devices = Number(args.devices);
-const workers = 2;
-const per = Math.ceil(devices / workers);
-const loaders = Array.from({ length: workers }, (_, w) => {
-  const job: DevicesJob = {
-    urls: [`${server.url.replace(/^http/, 'ws')}/update/`],
-    first: w * per,
-    count: Math.min(per, devices - w * per),
-    rate: Number(args.rate) / workers,
-    connectPerSecond: 1000,
-    localAddresses: [`127.0.1.${w + 1}`],
-  };
-  return fork(join(root, 'bench/ingest/devices.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_JOB: JSON.stringify(job) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-});
-const next = <T extends FromDevices['op']>(op: T) =>
-  Promise.all(
-    loaders.map(
-      (loader) =>
-        new Promise<Extract<FromDevices, { op: T }>>((done) => {
-          const on = (m: FromDevices) => {
-            if (m.op !== op) return;
-            loader.off('message', on);
-            done(m as Extract<FromDevices, { op: T }>);
-          };
-          loader.on('message', on);
-        }),
-    ),
-  );
-const tell = (op: 'go' | 'measure' | 'report' | 'stop') => {
-  for (const l of loaders) l.send({ op });
-};
+const load = startLoad({ url: server.url, devices, rate: Number(args.rate) });
+const { next, tell } = load;
 await next('connected');
 tell('go');
 await sleep(5);
@@ -190,7 +148,7 @@ await run('SUM, 1,000 devices, 24 h at 1 min', DAY, 60, null, Math.round(queries
 
 const rssAfterQueries = Math.round(rssBytes(pid) / 1024 / 1024);
 tell('stop');
-for (const l of loaders) l.kill();
+load.kill();
 server.proc.kill('SIGTERM');
 
 const result = {

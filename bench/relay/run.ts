@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DevicesJob, FromDevices } from '../ingest/devices.ts';
 import { Histogram } from '../ingest/histogram.ts';
+import { startLoad } from '../ingest/load.ts';
 import type { FromSubscribers } from '../ingest/subscribers.ts';
 import { CLK_TCK, cpuTicks, root, startServerProcess } from '../server-process.ts';
 
@@ -52,25 +52,7 @@ async function run(kind: 'relay' | 'ours', rate: number) {
   const target =
     kind === 'relay' ? await startRelay() : await startServerProcess(['--data-dir', dataDir], ['--max-semi-space-size=64']);
   const pid = target.proc.pid as number;
-  const workers = 2;
-  const per = Math.ceil(devices / workers);
-  const loaders = Array.from({ length: workers }, (_, w) =>
-    fork(join(root, 'bench/ingest/devices.ts'), [], {
-      execArgv: ['--import', 'tsx'],
-      env: {
-        ...process.env,
-        BENCH_JOB: JSON.stringify({
-          urls: [`${target.url.replace(/^http/, 'ws')}/update/`],
-          first: w * per,
-          count: Math.min(per, devices - w * per),
-          rate: rate / workers,
-          connectPerSecond: 1000,
-          localAddresses: [`127.0.2.${w + 1}`],
-        } satisfies DevicesJob),
-      },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    }),
-  );
+  const load = startLoad({ url: target.url, devices, rate, addressPrefix: '127.0.2' });
   const watchers = fork(join(root, kind === 'relay' ? 'bench/relay/viewers.ts' : 'bench/ingest/subscribers.ts'), [], {
     execArgv: ['--import', 'tsx'],
     env: {
@@ -83,30 +65,26 @@ async function run(kind: 'relay' | 'ours', rate: number) {
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await Promise.all([...loaders.map((l) => once<FromDevices>(l, 'connected')), once<FromSubscribers>(watchers, 'subscribed')]);
-  for (const l of loaders) l.send({ op: 'go' });
+  await Promise.all([load.next('connected'), once<FromSubscribers>(watchers, 'subscribed')]);
+  load.tell('go');
   await sleep(5);
-  for (const l of loaders) l.send({ op: 'measure' });
+  load.tell('measure');
   watchers.send({ op: 'measure' });
   const ticks = cpuTicks(pid);
   const started = performance.now();
   await sleep(seconds);
   const wall = (performance.now() - started) / 1000;
   const cores = (cpuTicks(pid) - ticks) / CLK_TCK / wall;
-  const reports = await Promise.all(
-    loaders.map((l) => {
-      const r = once<Extract<FromDevices, { op: 'report' }>>(l, 'report');
-      l.send({ op: 'report' });
-      return r;
-    }),
-  );
+  const reported = load.next('report');
+  load.tell('report');
+  const reports = await reported;
   const seen = once<Extract<FromSubscribers, { op: 'report' }>>(watchers, 'report');
   watchers.send({ op: 'report' });
   const view = await seen;
   const acks = new Histogram();
   for (const r of reports) acks.add(Histogram.fromSparse(r.histogram));
   const toViewer = Histogram.fromSparse(view.histogram);
-  for (const l of loaders) l.kill();
+  load.kill();
   watchers.kill();
   target.proc.kill('SIGTERM');
   await new Promise((r) => target.proc.once('exit', r));

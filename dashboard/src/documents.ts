@@ -1,5 +1,17 @@
 import { graphql } from './gql/gql.ts';
 
+/** What its owner says of a device: its name, labels and groups. */
+export const DeviceMetaFieldsFragment = graphql(`
+  fragment DeviceMetaFields on Device {
+    name
+    labels {
+      key
+      value
+    }
+    groups
+  }
+`);
+
 /** What the table and the panel show of a device. */
 export const DeviceFieldsFragment = graphql(`
   fragment DeviceFields on Device {
@@ -8,12 +20,7 @@ export const DeviceFieldsFragment = graphql(`
     lastSeen
     createdAt
     params
-    name
-    labels {
-      key
-      value
-    }
-    groups
+    ...DeviceMetaFields
   }
 `);
 

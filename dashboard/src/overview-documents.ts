@@ -89,12 +89,7 @@ export const UpdateDeviceMutation = graphql(`
   mutation UpdateDevice($serial: String!, $name: String, $labels: [LabelInput!], $groups: [String!]) {
     updateDevice(serial: $serial, name: $name, labels: $labels, groups: $groups) {
       serial
-      name
-      labels {
-        key
-        value
-      }
-      groups
+      ...DeviceMetaFields
     }
   }
 `);
@@ -109,12 +104,7 @@ export const DeviceMetaQuery = graphql(`
   query DeviceMeta($serial: String!) {
     device(serial: $serial) {
       serial
-      name
-      labels {
-        key
-        value
-      }
-      groups
+      ...DeviceMetaFields
     }
   }
 `);

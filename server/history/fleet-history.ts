@@ -128,84 +128,35 @@ export class FleetHistory {
     const to = bucketOf(req.until + width - 1, width);
     const closed = Math.max(from, Math.min(to, bucketOf(this.now() - SETTLE_MS, unit)));
     const known = members.filter((m) => ids.has(m.serial)).map((m) => ({ ...m, id: ids.get(m.serial) as number }));
-    const cached = await this.closedUnits(
-      table,
-      paramId,
-      known.map((m) => m.id),
-      from,
-      closed,
-      unit,
-    );
-    const open =
-      closed < to
-        ? await this.read(
-            table,
-            paramId,
-            known.map((m) => m.id),
-            closed,
-            to,
-            unit,
-          )
-        : new Map<number, UnitSeries>();
+    const deviceIds = known.map((m) => m.id);
+    const cached = await this.closedUnits(table, paramId, deviceIds, from, closed, unit);
+    const open = closed < to ? await this.read(table, paramId, deviceIds, closed, to, unit) : new Map<number, UnitSeries>();
 
     const nb = (to - from) / width;
-    const acc = series.map(() => ({
-      sum: new Float64Array(nb),
-      devices: new Float64Array(nb),
-      min: new Float64Array(nb).fill(Number.POSITIVE_INFINITY),
-      max: new Float64Array(nb).fill(Number.NEGATIVE_INFINITY),
-      count: new Float64Array(nb),
-    }));
+    const totals = series.map(() => emptyTotals(nb));
     const counter = req.quantity === 'COUNTER';
-    const perBucket = width / unit;
+    const bucket: Summary = { sum: 0, count: 0, min: 0, max: 0, last: 0 };
     for (const m of known) {
-      const parts = [cached.get(m.id), open.get(m.id)];
+      const parts = [cached.get(m.id), open.get(m.id)] as const;
       for (let b = 0; b < nb; b++) {
-        let sum = 0;
-        let count = 0;
-        let min = Number.POSITIVE_INFINITY;
-        let max = Number.NEGATIVE_INFINITY;
-        let last = 0;
-        const start = from + b * width;
-        for (let k = 0; k < perBucket; k++) {
-          const t = start + k * unit;
-          const part = t < closed ? parts[0] : parts[1];
-          if (!part) continue;
-          const i = (t - part.start) / unit;
-          if (i < 0 || i >= part.n) continue;
-          const c = part.count[i] as number;
-          if (c === 0) continue;
-          sum += part.sum[i] as number;
-          count += c;
-          if ((part.min[i] as number) < min) min = part.min[i] as number;
-          if ((part.max[i] as number) > max) max = part.max[i] as number;
-          last = part.last[i] as number;
-        }
-        if (count === 0) continue;
-        const v = counter ? last : sum / count;
-        for (const g of m.groups) {
-          const a = acc[g] as (typeof acc)[number];
-          a.sum[b] = (a.sum[b] as number) + v;
-          a.devices[b] = (a.devices[b] as number) + 1;
-          a.count[b] = (a.count[b] as number) + count;
-          const lo = counter ? v : min;
-          const hi = counter ? v : max;
-          if (lo < (a.min[b] as number)) a.min[b] = lo;
-          if (hi > (a.max[b] as number)) a.max[b] = hi;
-        }
+        if (!summarise(parts, closed, from + b * width, width, unit, bucket)) continue;
+        // The device's value: its mean, or for a counter its last; the extremes of a counter are its values'.
+        const v = counter ? bucket.last : bucket.sum / bucket.count;
+        for (const g of m.groups)
+          addDevice(totals[g] as Totals, b, v, bucket.count, counter ? v : bucket.min, counter ? v : bucket.max);
       }
     }
     series.forEach((s, g) => {
-      const a = acc[g] as (typeof acc)[number];
+      const t = totals[g] as Totals;
       for (let b = 0; b < nb; b++) {
-        const devices = a.devices[b] as number;
+        const devices = t.devices[b] as number;
         if (devices === 0) continue;
         const row = {
-          sum: a.sum[b] as number,
+          sum: t.sum[b] as number,
           devices,
-          min: a.min[b] as number,
-          max: a.max[b] as number,
-          count: a.count[b] as number,
+          min: t.min[b] as number,
+          max: t.max[b] as number,
+          count: t.count[b] as number,
         };
         s.points.push({ t: from + b * width, value: aggregateOf(req.agg, row), devices });
       }
@@ -249,30 +200,31 @@ export class FleetHistory {
     unit: number,
   ): Promise<Map<number, UnitSeries>> {
     const n = (to - from) / unit;
-    const out = new Map<number, { s: UnitSeries; lastT: Float64Array }>();
-    const of = (id: number) => {
-      let e = out.get(id);
-      if (!e) {
-        e = { s: emptySeries(from, n), lastT: new Float64Array(n).fill(Number.NEGATIVE_INFINITY) };
-        out.set(id, e);
-      }
-      return e;
-    };
-    for (const id of deviceIds) of(id);
+    const out = new Map<number, UnitSeries>();
+    // Each unit's series with when its last value was taken: the newest of its rollup row and log rows wins.
+    const entries = new Map<number, { s: UnitSeries; times: Float64Array }>();
+    for (const id of deviceIds) {
+      const e = { s: emptySeries(from, n), times: new Float64Array(n).fill(Number.NEGATIVE_INFINITY) };
+      entries.set(id, e);
+      out.set(id, e.s);
+    }
     const add = (id: number, bucket: number, sum: number, count: number, min: number, max: number, last: number, at: number) => {
       const i = (bucketOf(bucket, unit) - from) / unit;
-      if (i < 0 || i >= n) return;
-      const { s, lastT } = of(id);
+      const e = entries.get(id);
+      if (!e || i < 0 || i >= n) return;
+      const { s, times } = e;
       s.sum[i] = (s.sum[i] as number) + sum;
       s.count[i] = (s.count[i] as number) + count;
       if (min < (s.min[i] as number)) s.min[i] = min;
       if (max > (s.max[i] as number)) s.max[i] = max;
-      if (at >= (lastT[i] as number)) {
-        lastT[i] = at;
+      if (at >= (times[i] as number)) {
+        times[i] = at;
         s.last[i] = last;
       }
     };
+    // Rollup rows are [deviceId, bucket, sum, count, min, max, last, lastT]; log rows [deviceId, t, num].
     const log = await this.source.fleetRead(table, paramId, deviceIds, from, to, (rows) => {
+      // Indexes, not spread or destructuring: a cold read hands over a few hundred thousand rows.
       for (const r of rows)
         add(
           r[0] as number,
@@ -285,9 +237,8 @@ export class FleetHistory {
           r[7] as number,
         );
     });
-    for (const r of log)
-      add(r[0] as number, r[1] as number, r[2] as number, 1, r[2] as number, r[2] as number, r[2] as number, r[1] as number);
-    return new Map([...out].map(([id, e]) => [id, e.s]));
+    for (const [id, t, num] of log as Array<[number, number, number]>) add(id, t, num, 1, num, num, num, t);
+    return out;
   }
 
   /** Database ids of serials, cached (a device's id never changes). */
@@ -296,6 +247,72 @@ export class FleetHistory {
     if (missing.length > 0) for (const [serial, id] of await this.source.deviceIds(missing)) this.ids.set(serial, id);
     return this.ids;
   }
+}
+
+/** One device's values in one bucket. */
+interface Summary {
+  sum: number;
+  count: number;
+  min: number;
+  max: number;
+  last: number;
+}
+
+/**
+ * Sums up one device's units in [start, start + width) into `out` (units before `closed` from the cached part,
+ * the rest from the open one); false when it had no value there.
+ */
+function summarise(
+  parts: readonly [UnitSeries | undefined, UnitSeries | undefined],
+  closed: number,
+  start: number,
+  width: number,
+  unit: number,
+  out: Summary,
+): boolean {
+  out.sum = 0;
+  out.count = 0;
+  out.min = Number.POSITIVE_INFINITY;
+  out.max = Number.NEGATIVE_INFINITY;
+  for (let t = start; t < start + width; t += unit) {
+    const part = t < closed ? parts[0] : parts[1];
+    if (!part) continue;
+    const i = (t - part.start) / unit;
+    if (i < 0 || i >= part.n) continue;
+    const c = part.count[i] as number;
+    if (c === 0) continue;
+    out.sum += part.sum[i] as number;
+    out.count += c;
+    if ((part.min[i] as number) < out.min) out.min = part.min[i] as number;
+    if ((part.max[i] as number) > out.max) out.max = part.max[i] as number;
+    out.last = part.last[i] as number;
+  }
+  return out.count > 0;
+}
+
+/** A group's running totals per bucket, over its devices' values. */
+interface Totals {
+  sum: Float64Array;
+  devices: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  count: Float64Array;
+}
+
+const emptyTotals = (n: number): Totals => ({
+  sum: new Float64Array(n),
+  devices: new Float64Array(n),
+  min: new Float64Array(n).fill(Number.POSITIVE_INFINITY),
+  max: new Float64Array(n).fill(Number.NEGATIVE_INFINITY),
+  count: new Float64Array(n),
+});
+
+function addDevice(t: Totals, b: number, value: number, count: number, lo: number, hi: number): void {
+  t.sum[b] = (t.sum[b] as number) + value;
+  t.devices[b] = (t.devices[b] as number) + 1;
+  t.count[b] = (t.count[b] as number) + count;
+  if (lo < (t.min[b] as number)) t.min[b] = lo;
+  if (hi > (t.max[b] as number)) t.max[b] = hi;
 }
 
 /** The series to answer (the largest maxGroups groups, the rest as one) and which of them each device is in. */

@@ -22,7 +22,8 @@ interface Envelope {
 
 export interface ParameterNews {
   name: string;
-  overrides: ParameterMetaOverrides;
+  /** Absent: every field back to its default. */
+  overrides?: ParameterMetaOverrides;
 }
 
 /** What instances tell each other about alerts (server/alerts/alerts.ts). */
@@ -40,8 +41,10 @@ export interface PubSubHandle {
   redis?: Redis;
   /** Throws, at once, when the broker is not reachable now (readiness). */
   ping(): Promise<void>;
-  /** Whether the broker is reachable now. */
+  /** Whether the broker is reachable now (both ways). */
   readonly up: boolean;
+  /** Whether a publish can go out now: the publishing connection is up, whatever the subscribing one does. */
+  readonly canPublish: boolean;
   /** When the broker last became reachable (performance.now()); null while it is not. */
   readonly upSince: number | null;
   /** Called each time the connection to the broker is (re)established: messages may have been lost meanwhile. */
@@ -56,6 +59,7 @@ export function inProcessPubSub(engine: PubSubEngine = new PubSub()): PubSubHand
     kind: 'in-process',
     ping: async () => {},
     up: true,
+    canPublish: true,
     upSince: since,
     onReconnect() {},
     close: async () => {},
@@ -105,7 +109,18 @@ export function redisPubSub(url: string, log: Logger): PubSubHandle {
       log.info(everUp ? 'redis is reachable again; resynchronising state' : 'redis connected');
       everUp = true;
       // Listeners are registered once the state is loaded: whatever came up after that may have missed changes.
-      for (const l of listeners) l();
+      // They resynchronise once the subscription is back: ioredis says ready before it re-subscribes, and a
+      // PING queued behind its SUBSCRIBE is answered only after it. A resync before that could miss a change
+      // published between its read and the re-subscription.
+      setImmediate(() =>
+        subscriber.ping().then(
+          () => {
+            for (const l of listeners) l();
+          },
+          // Lost again meanwhile: the next ready resynchronises.
+          () => {},
+        ),
+      );
     } else {
       upSince = null;
       if (!downLogged) log.warn({ err: lastError }, 'redis is unreachable; retrying with backoff (readiness reports it)');
@@ -136,6 +151,9 @@ export function redisPubSub(url: string, log: Logger): PubSubHandle {
     redis: publisher,
     get up() {
       return up;
+    },
+    get canPublish() {
+      return ready.has(publisher);
     },
     get upSince() {
       return upSince;
@@ -262,7 +280,9 @@ export class ChangeBus {
 
   private send(envelope: Envelope): void {
     // While the broker is down nothing is sent (the others resynchronise from the database when it is back).
-    if (!this.pubsub.up) return;
+    // Only the publishing connection counts: with just this instance's subscription down, the others still
+    // listen, and a change not sent to them would be one they never resynchronise.
+    if (!this.pubsub.canPublish) return;
     this.pubsub.engine.publish(this.topic, envelope).catch((err: Error) => {
       // At most one line a minute, however many batches fail (a partition fails every one of them).
       this.failedPublishes++;

@@ -23,12 +23,7 @@ export interface Replica {
   registry: InstanceRegistry | null;
   /** Starts keeping presence true across instances (with Redis only); `localSerials`: sockets held here. */
   startPresence(localSerials: () => Iterable<string>): { stop(): void };
-  /** Stops what it scheduled (a pending second resynchronisation). */
-  close(): void;
 }
-
-/** After a broker reconnect the state is read again at once and once more this much later, ms. */
-const RESYNC_AGAIN_MS = 2000;
 
 export interface ReplicaOptions {
   db: Db;
@@ -68,22 +63,12 @@ export async function openReplica(options: ReplicaOptions): Promise<Replica> {
         // Parameters' display metadata an admin changed meanwhile.
         for (const p of fresh.parameters.values()) {
           const mine = fleet.parameters.get(p.name);
-          if (mine && p.overrides) mine.overrides = p.overrides;
+          if (mine) mine.overrides = p.overrides;
         }
       },
       (err: Error) => log.error({ err: err.message }, 'could not resynchronise state after a broker reconnect'),
     );
-  let again: NodeJS.Timeout | null = null;
-  pubsub.onReconnect(() => {
-    void resync();
-    // Once more a moment later: the broker says "ready" before the subscription is back, so a change
-    // committed elsewhere after the first read and published before the re-subscription reached nobody.
-    if (again) clearTimeout(again);
-    again = setTimeout(() => {
-      again = null;
-      void resync();
-    }, RESYNC_AGAIN_MS);
-  });
+  pubsub.onReconnect(() => void resync());
   const registry = pubsub.redis ? new InstanceRegistry(pubsub.redis, fleetKey, instance, options.config.heartbeatMs) : null;
   registry?.start();
   const startPresence = (localSerials: () => Iterable<string>) =>
@@ -100,9 +85,5 @@ export async function openReplica(options: ReplicaOptions): Promise<Replica> {
           log: log.child({ ns: 'presence' }),
         })
       : { stop() {} };
-  const close = () => {
-    if (again) clearTimeout(again);
-    again = null;
-  };
-  return { fleetKey, fleet, hub, bus, changes: ready, registry, startPresence, close };
+  return { fleetKey, fleet, hub, bus, changes: ready, registry, startPresence };
 }

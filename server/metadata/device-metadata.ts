@@ -2,6 +2,7 @@ import type { Changes } from '../live/changes.ts';
 import { type DeviceMeta, editMeta, emptyMeta, type MetaEdit, sameMeta } from '../state/device-meta.ts';
 import type { DeviceChange, DeviceState, Fleet } from '../state/fleet.ts';
 import type { Db } from '../storage/database.ts';
+import { loadDeviceMeta } from '../storage/load-fleet.ts';
 
 /** Devices written per statement in a bulk edit (bounded parameters on either database). */
 const CHUNK = 1000;
@@ -40,7 +41,7 @@ export class DeviceMetadata {
           ]
         : []),
     ]);
-    await this.commitStored([id]);
+    await this.commitStored([{ id, serial: device.serial }]);
     return this.fleet.get(device.serial) ?? device;
   }
 
@@ -55,7 +56,8 @@ export class DeviceMetadata {
     let changed = 0;
     for (let i = 0; i < touched.length; i += CHUNK) {
       const serials = touched.slice(i, i + CHUNK).map((d) => d.serial);
-      const ids = (await this.db.device.findMany({ where: { serial: { in: serials } }, select: { id: true } })).map((d) => d.id);
+      const stored = await this.db.device.findMany({ where: { serial: { in: serials } }, select: { id: true, serial: true } });
+      const ids = stored.map((d) => d.id);
       const setLabels = Object.entries(edit.setLabels);
       await this.db.$transaction([
         this.db.deviceLabel.deleteMany({ where: { deviceId: { in: ids }, key: { in: labelKeys } } }),
@@ -65,29 +67,21 @@ export class DeviceMetadata {
         this.db.deviceGroup.deleteMany({ where: { deviceId: { in: ids }, name: { in: groupNames } } }),
         this.db.deviceGroup.createMany({ data: ids.flatMap((deviceId) => edit.addGroups.map((name) => ({ deviceId, name }))) }),
       ]);
-      changed += await this.commitStored(ids);
+      changed += await this.commitStored(stored);
     }
     return changed;
   }
 
   /** Reads the metadata of these devices as stored and commits what differs from the live state. */
-  private async commitStored(ids: number[]): Promise<number> {
-    const [devices, labels, groups] = await Promise.all([
-      this.db.device.findMany({ where: { id: { in: ids } }, select: { id: true, serial: true, name: true } }),
-      this.db.deviceLabel.findMany({ where: { deviceId: { in: ids } } }),
-      this.db.deviceGroup.findMany({ where: { deviceId: { in: ids } }, orderBy: { name: 'asc' } }),
-    ]);
-    const metas = new Map<number, DeviceMeta>();
-    for (const d of devices) metas.set(d.id, { ...emptyMeta(), name: d.name });
-    for (const l of labels) {
-      const m = metas.get(l.deviceId);
-      if (m) m.labels[l.key] = l.value;
-    }
-    for (const g of groups) metas.get(g.deviceId)?.groups.push(g.name);
+  private async commitStored(devices: ReadonlyArray<{ id: number; serial: string }>): Promise<number> {
+    const metas = await loadDeviceMeta(
+      this.db,
+      devices.map((d) => d.id),
+    );
     const changes: DeviceChange[] = [];
     for (const d of devices) {
       const live = this.fleet.get(d.serial);
-      const meta = metas.get(d.id) as DeviceMeta;
+      const meta = metas.get(d.id) ?? emptyMeta();
       if (!live || sameMeta(live.meta ?? emptyMeta(), meta)) continue;
       changes.push({ serial: d.serial, at: Date.now(), values: null, online: live.online, instance: live.instance, meta });
     }

@@ -1,6 +1,6 @@
 import type { ChangeBus, ParameterNews } from '../live/bus.ts';
 import type { Fleet, ParameterInfo } from '../state/fleet.ts';
-import { checkOverrides, type ParameterMetaOverrides } from '../state/parameter-meta.ts';
+import { checkOverrides, type ParameterMetaOverrides, storedOverrides } from '../state/parameter-meta.ts';
 import type { Db } from '../storage/database.ts';
 
 /** The catalogue's display metadata: an admin edits it; every instance hears of it over the bus. */
@@ -21,8 +21,8 @@ export class ParameterCatalogue {
     const { count } = await this.db.parameter.updateMany({ where: { name }, data: checked });
     // A parameter in the live catalogue whose row the writer has not stored yet: it is stored in a moment.
     if (count === 0) return null;
-    info.overrides = checked;
-    this.bus.publishParameters([{ name, overrides: checked }]);
+    info.overrides = storedOverrides(checked);
+    this.bus.publishParameters([{ name, overrides: info.overrides }]);
     return info;
   }
 

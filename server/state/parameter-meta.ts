@@ -92,6 +92,13 @@ export function effectiveMeta(info: ParameterInfo): ParameterMeta {
   };
 }
 
+/** Overrides as they are kept: none at all when every field takes the default. */
+export function storedOverrides(o: ParameterMetaOverrides): ParameterMetaOverrides | undefined {
+  const { label, unit, quantity, precision, scale } = o;
+  if (label === null && unit === null && quantity === null && precision === null && scale === null) return undefined;
+  return { label, unit, quantity, precision, scale };
+}
+
 /** Checks an admin's overrides; empty text means "back to the default". */
 export function checkOverrides(o: ParameterMetaOverrides): ParameterMetaOverrides {
   const text = (what: string, v: string | null, max: number) => {

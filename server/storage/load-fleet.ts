@@ -2,14 +2,40 @@ import type { Capabilities } from '../../protocol/v2.ts';
 import type { Scalar } from '../../protocol/values.ts';
 import { type DeviceMeta, emptyMeta } from '../state/device-meta.ts';
 import { type DesiredEntry, emptyParams, Fleet, type ParameterKind } from '../state/fleet.ts';
-import type { ParameterMetaOverrides, Quantity } from '../state/parameter-meta.ts';
+import { type Quantity, storedOverrides } from '../state/parameter-meta.ts';
 import type { Db } from './database.ts';
 
 const KINDS = new Set(['number', 'string', 'boolean']);
 
+/**
+ * Names, labels and groups by device id, as stored, of the devices that have any (`ids`: of these devices
+ * only, else of every device).
+ */
+export async function loadDeviceMeta(db: Db, ids?: readonly number[]): Promise<Map<number, DeviceMeta>> {
+  const among = ids ? { in: [...ids] } : undefined;
+  const [named, labels, groups] = await Promise.all([
+    db.device.findMany({ where: { id: among, name: { not: null } }, select: { id: true, name: true } }),
+    db.deviceLabel.findMany({ where: { deviceId: among } }),
+    db.deviceGroup.findMany({ where: { deviceId: among }, orderBy: { name: 'asc' } }),
+  ]);
+  const metas = new Map<number, DeviceMeta>();
+  const metaOf = (id: number) => {
+    let m = metas.get(id);
+    if (!m) {
+      m = emptyMeta();
+      metas.set(id, m);
+    }
+    return m;
+  };
+  for (const d of named) metaOf(d.id).name = d.name;
+  for (const l of labels) metaOf(l.deviceId).labels[l.key] = l.value;
+  for (const g of groups) metaOf(g.deviceId).groups.push(g.name);
+  return metas;
+}
+
 /** Reads the committed state of every device and the parameter catalogue. */
 export async function loadFleet(db: Db): Promise<Fleet> {
-  const [devices, parameters, values, tokens, rejected, labels, groups] = await Promise.all([
+  const [devices, parameters, values, tokens, rejected, metas] = await Promise.all([
     db.device.findMany({
       select: {
         id: true,
@@ -22,28 +48,14 @@ export async function loadFleet(db: Db): Promise<Fleet> {
         claimed: true,
         capabilities: true,
         protocol: true,
-        name: true,
       },
     }),
     db.parameter.findMany(),
     db.deviceValue.findMany(),
     db.deviceToken.findMany({ select: { device: { select: { serial: true } } }, distinct: ['deviceId'] }),
     db.rejectedSerial.findMany({ select: { serial: true } }),
-    db.deviceLabel.findMany(),
-    db.deviceGroup.findMany({ orderBy: { name: 'asc' } }),
+    loadDeviceMeta(db),
   ]);
-  const metas = new Map<number, DeviceMeta>();
-  const metaOf = (id: number) => {
-    let m = metas.get(id);
-    if (!m) {
-      m = emptyMeta();
-      metas.set(id, m);
-    }
-    return m;
-  };
-  for (const d of devices) if (d.name !== null) metaOf(d.id).name = d.name;
-  for (const l of labels) metaOf(l.deviceId).labels[l.key] = l.value;
-  for (const g of groups) metaOf(g.deviceId).groups.push(g.name);
   const fleet = new Fleet();
   for (const t of tokens) fleet.locked.add(t.device.serial);
   for (const r of rejected) fleet.rejected.add(r.serial);
@@ -51,15 +63,8 @@ export async function loadFleet(db: Db): Promise<Fleet> {
   for (const p of parameters) {
     byId.set(p.id, p.name);
     const kind = p.kind !== null && KINDS.has(p.kind) ? (p.kind as ParameterKind) : null;
-    const overridden = p.label !== null || p.unit !== null || p.quantity !== null || p.precision !== null || p.scale !== null;
-    const overrides: ParameterMetaOverrides = {
-      label: p.label,
-      unit: p.unit,
-      quantity: p.quantity as Quantity | null,
-      precision: p.precision,
-      scale: p.scale,
-    };
-    fleet.loadParameter({ name: p.name, kind, firstSeen: p.firstSeen.getTime(), ...(overridden ? { overrides } : {}) });
+    const overrides = storedOverrides({ ...p, quantity: p.quantity as Quantity | null });
+    fleet.loadParameter({ name: p.name, kind, firstSeen: p.firstSeen.getTime(), ...(overrides ? { overrides } : {}) });
   }
   const states = new Map<number, Record<string, Scalar>>();
   for (const d of devices) {

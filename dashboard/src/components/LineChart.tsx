@@ -1,9 +1,10 @@
 import 'uplot/dist/uPlot.min.css';
 import { type Accessor, createEffect, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import uPlot from 'uplot';
-import { axisNumber, formatValue } from '../format.ts';
+import { timeValueAxes } from '../chart-axes.ts';
+import { formatValue } from '../format.ts';
 import type { ChartData } from '../overview.ts';
-import { axisTimes, readoutTime } from '../time-range.ts';
+import { readoutTime } from '../time-range.ts';
 
 const COLORS = ['#0b63c5', '#d9480f', '#2b8a3e', '#862e9c', '#e67700', '#1098ad', '#c2255c', '#5c940d', '#364fc7', '#a61e4d'];
 export const colorOf = (i: number) => COLORS[i % COLORS.length] as string;
@@ -36,20 +37,7 @@ export function LineChart(props: LineChartProps) {
         legend: { show: false },
         cursor: { show: true, x: true, y: false, points: { size: 6 }, drag: { x: false, y: false } },
         scales: { x: { time: true } },
-        axes: [
-          {
-            stroke: style.color,
-            grid: { stroke: 'rgba(128,128,128,.15)' },
-            size: 28,
-            values: (u, splits) => axisTimes(splits, (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0)),
-          },
-          {
-            stroke: style.color,
-            grid: { stroke: 'rgba(128,128,128,.15)' },
-            values: (_u, splits) => splits.map((v) => axisNumber(props.name, v)),
-            size: (_u, values) => 16 + 7.5 * Math.max(3, ...(values ?? []).map((v) => String(v).length)),
-          },
-        ],
+        axes: timeValueAxes(style.color, () => props.name),
         series: [
           {},
           ...labels.map((label, i) => ({

@@ -2,8 +2,9 @@ import 'uplot/dist/uPlot.min.css';
 import { type Accessor, createEffect, createSignal, onCleanup, onMount, Show } from 'solid-js';
 import uPlot from 'uplot';
 import type { AlertMark } from '../alerts.ts';
-import { axisNumber, formatValue, label, unit } from '../format.ts';
-import { axisTimes, readoutTime, type Series } from '../time-range.ts';
+import { timeValueAxes } from '../chart-axes.ts';
+import { formatValue, label, unit } from '../format.ts';
+import { readoutTime, type Series } from '../time-range.ts';
 
 interface TrendChartProps {
   name: string;
@@ -35,22 +36,7 @@ export function TrendChart(props: TrendChartProps) {
         legend: { show: false },
         cursor: { show: true, x: true, y: false, points: { size: 7 }, drag: { x: false, y: false } },
         scales: { x: { time: true } },
-        axes: [
-          {
-            stroke: style.color,
-            grid: { stroke: 'rgba(128,128,128,.15)' },
-            size: 28,
-            // Clock times people read at a glance (uPlot would write ":00 :30" for a few minutes).
-            values: (u, splits) => axisTimes(splits, (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0)),
-          },
-          {
-            stroke: style.color,
-            grid: { stroke: 'rgba(128,128,128,.15)' },
-            values: (_u, splits) => splits.map((v) => axisNumber(props.name, v)),
-            // Wide enough for the longest tick label, so large numbers are not cut.
-            size: (_u, values) => 16 + 7.5 * Math.max(3, ...(values ?? []).map((v) => String(v).length)),
-          },
-        ],
+        axes: timeValueAxes(style.color, () => props.name),
         series: [
           {},
           { stroke: accent, width: 2, points: { show: (u) => (u.data[0]?.length ?? 0) < 120, size: 5 } },

@@ -28,7 +28,8 @@ type Documents = {
     "\n  query DeadLetters {\n    notifications(state: \"DEAD\", limit: 100) {\n      id\n      serial\n      kind\n      attempts\n      lastError\n      createdAt\n    }\n  }\n": typeof types.DeadLettersDocument,
     "\n  mutation RetryNotification($id: Int!) {\n    retryNotification(id: $id)\n  }\n": typeof types.RetryNotificationDocument,
     "\n  query DeviceAlertMarks($serial: String!, $since: DateTime) {\n    device(serial: $serial) {\n      alerts(since: $since, limit: 500) {\n        ruleName\n        parameter\n        severity\n        from\n        to\n        at\n      }\n    }\n  }\n": typeof types.DeviceAlertMarksDocument,
-    "\n  fragment DeviceFields on Device {\n    serial\n    online\n    lastSeen\n    createdAt\n    params\n    name\n    labels {\n      key\n      value\n    }\n    groups\n  }\n": typeof types.DeviceFieldsFragmentDoc,
+    "\n  fragment DeviceMetaFields on Device {\n    name\n    labels {\n      key\n      value\n    }\n    groups\n  }\n": typeof types.DeviceMetaFieldsFragmentDoc,
+    "\n  fragment DeviceFields on Device {\n    serial\n    online\n    lastSeen\n    createdAt\n    params\n    ...DeviceMetaFields\n  }\n": typeof types.DeviceFieldsFragmentDoc,
     "\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        ...DeviceFields\n      }\n    }\n  }\n": typeof types.FleetPageDocument,
     "\n  query Catalogue {\n    parameters {\n      name\n      kind\n      label\n      unit\n      quantity\n      precision\n      scale\n      customized\n    }\n  }\n": typeof types.CatalogueDocument,
     "\n  subscription FleetUpdates($where: [Condition!]) {\n    deviceUpdates(where: $where) {\n      updates {\n        serial\n        values\n        online\n        lastSeen\n        entered\n        meta {\n          name\n          labels {\n            key\n            value\n          }\n          groups\n        }\n      }\n      left\n    }\n  }\n": typeof types.FleetUpdatesDocument,
@@ -68,9 +69,9 @@ type Documents = {
     "\n  query Preference {\n    preference(key: overview)\n  }\n": typeof types.PreferenceDocument,
     "\n  mutation SetPreference($value: JSON) {\n    setPreference(key: overview, value: $value)\n  }\n": typeof types.SetPreferenceDocument,
     "\n  query Compare($where: [Condition!], $name: String!, $since: DateTime, $until: DateTime, $limit: Int) {\n    devices(where: $where, limit: $limit) {\n      nodes {\n        serial\n        name\n        history(name: $name, since: $since, until: $until) {\n          t\n          avg\n          value\n        }\n      }\n    }\n  }\n": typeof types.CompareDocument,
-    "\n  mutation UpdateDevice($serial: String!, $name: String, $labels: [LabelInput!], $groups: [String!]) {\n    updateDevice(serial: $serial, name: $name, labels: $labels, groups: $groups) {\n      serial\n      name\n      labels {\n        key\n        value\n      }\n      groups\n    }\n  }\n": typeof types.UpdateDeviceDocument,
+    "\n  mutation UpdateDevice($serial: String!, $name: String, $labels: [LabelInput!], $groups: [String!]) {\n    updateDevice(serial: $serial, name: $name, labels: $labels, groups: $groups) {\n      serial\n      ...DeviceMetaFields\n    }\n  }\n": typeof types.UpdateDeviceDocument,
     "\n  mutation LabelDevices($where: [Condition!], $setLabels: [LabelInput!], $removeLabels: [String!], $addGroups: [String!], $removeGroups: [String!]) {\n    labelDevices(where: $where, setLabels: $setLabels, removeLabels: $removeLabels, addGroups: $addGroups, removeGroups: $removeGroups)\n  }\n": typeof types.LabelDevicesDocument,
-    "\n  query DeviceMeta($serial: String!) {\n    device(serial: $serial) {\n      serial\n      name\n      labels {\n        key\n        value\n      }\n      groups\n    }\n  }\n": typeof types.DeviceMetaDocument,
+    "\n  query DeviceMeta($serial: String!) {\n    device(serial: $serial) {\n      serial\n      ...DeviceMetaFields\n    }\n  }\n": typeof types.DeviceMetaDocument,
     "\n  mutation UpdateParameter($name: String!, $label: String, $unit: String, $quantity: Quantity, $precision: Int, $scale: Float) {\n    updateParameter(name: $name, label: $label, unit: $unit, quantity: $quantity, precision: $precision, scale: $scale) {\n      name\n      label\n      unit\n      quantity\n      precision\n      scale\n      customized\n    }\n  }\n": typeof types.UpdateParameterDocument,
     "\n  query Releases {\n    releases {\n      id\n      name\n      version\n      kind\n      notes\n      sha256\n      size\n      publishedBy\n      createdAt\n    }\n  }\n": typeof types.ReleasesDocument,
     "\n  fragment DeploymentFields on Deployment {\n    id\n    state\n    reason\n    phase\n    phases\n    healthSeconds\n    createdAt\n    finishedAt\n    createdBy\n    release {\n      id\n      name\n      version\n    }\n    counts {\n      QUEUED\n      NOTIFIED\n      DOWNLOADING\n      DOWNLOADED\n      VERIFIED\n      INSTALLING\n      RESTARTING\n      UPDATED\n      HEALTHY\n      FAILED\n      ROLLED_BACK\n      SKIPPED\n      CANCELED\n    }\n  }\n": typeof types.DeploymentFieldsFragmentDoc,
@@ -98,7 +99,8 @@ const documents: Documents = {
     "\n  query DeadLetters {\n    notifications(state: \"DEAD\", limit: 100) {\n      id\n      serial\n      kind\n      attempts\n      lastError\n      createdAt\n    }\n  }\n": types.DeadLettersDocument,
     "\n  mutation RetryNotification($id: Int!) {\n    retryNotification(id: $id)\n  }\n": types.RetryNotificationDocument,
     "\n  query DeviceAlertMarks($serial: String!, $since: DateTime) {\n    device(serial: $serial) {\n      alerts(since: $since, limit: 500) {\n        ruleName\n        parameter\n        severity\n        from\n        to\n        at\n      }\n    }\n  }\n": types.DeviceAlertMarksDocument,
-    "\n  fragment DeviceFields on Device {\n    serial\n    online\n    lastSeen\n    createdAt\n    params\n    name\n    labels {\n      key\n      value\n    }\n    groups\n  }\n": types.DeviceFieldsFragmentDoc,
+    "\n  fragment DeviceMetaFields on Device {\n    name\n    labels {\n      key\n      value\n    }\n    groups\n  }\n": types.DeviceMetaFieldsFragmentDoc,
+    "\n  fragment DeviceFields on Device {\n    serial\n    online\n    lastSeen\n    createdAt\n    params\n    ...DeviceMetaFields\n  }\n": types.DeviceFieldsFragmentDoc,
     "\n  query FleetPage($where: [Condition!], $orderBy: [Order!], $offset: Int, $limit: Int) {\n    devices(where: $where, orderBy: $orderBy, offset: $offset, limit: $limit) {\n      totalCount\n      nodes {\n        ...DeviceFields\n      }\n    }\n  }\n": types.FleetPageDocument,
     "\n  query Catalogue {\n    parameters {\n      name\n      kind\n      label\n      unit\n      quantity\n      precision\n      scale\n      customized\n    }\n  }\n": types.CatalogueDocument,
     "\n  subscription FleetUpdates($where: [Condition!]) {\n    deviceUpdates(where: $where) {\n      updates {\n        serial\n        values\n        online\n        lastSeen\n        entered\n        meta {\n          name\n          labels {\n            key\n            value\n          }\n          groups\n        }\n      }\n      left\n    }\n  }\n": types.FleetUpdatesDocument,
@@ -138,9 +140,9 @@ const documents: Documents = {
     "\n  query Preference {\n    preference(key: overview)\n  }\n": types.PreferenceDocument,
     "\n  mutation SetPreference($value: JSON) {\n    setPreference(key: overview, value: $value)\n  }\n": types.SetPreferenceDocument,
     "\n  query Compare($where: [Condition!], $name: String!, $since: DateTime, $until: DateTime, $limit: Int) {\n    devices(where: $where, limit: $limit) {\n      nodes {\n        serial\n        name\n        history(name: $name, since: $since, until: $until) {\n          t\n          avg\n          value\n        }\n      }\n    }\n  }\n": types.CompareDocument,
-    "\n  mutation UpdateDevice($serial: String!, $name: String, $labels: [LabelInput!], $groups: [String!]) {\n    updateDevice(serial: $serial, name: $name, labels: $labels, groups: $groups) {\n      serial\n      name\n      labels {\n        key\n        value\n      }\n      groups\n    }\n  }\n": types.UpdateDeviceDocument,
+    "\n  mutation UpdateDevice($serial: String!, $name: String, $labels: [LabelInput!], $groups: [String!]) {\n    updateDevice(serial: $serial, name: $name, labels: $labels, groups: $groups) {\n      serial\n      ...DeviceMetaFields\n    }\n  }\n": types.UpdateDeviceDocument,
     "\n  mutation LabelDevices($where: [Condition!], $setLabels: [LabelInput!], $removeLabels: [String!], $addGroups: [String!], $removeGroups: [String!]) {\n    labelDevices(where: $where, setLabels: $setLabels, removeLabels: $removeLabels, addGroups: $addGroups, removeGroups: $removeGroups)\n  }\n": types.LabelDevicesDocument,
-    "\n  query DeviceMeta($serial: String!) {\n    device(serial: $serial) {\n      serial\n      name\n      labels {\n        key\n        value\n      }\n      groups\n    }\n  }\n": types.DeviceMetaDocument,
+    "\n  query DeviceMeta($serial: String!) {\n    device(serial: $serial) {\n      serial\n      ...DeviceMetaFields\n    }\n  }\n": types.DeviceMetaDocument,
     "\n  mutation UpdateParameter($name: String!, $label: String, $unit: String, $quantity: Quantity, $precision: Int, $scale: Float) {\n    updateParameter(name: $name, label: $label, unit: $unit, quantity: $quantity, precision: $precision, scale: $scale) {\n      name\n      label\n      unit\n      quantity\n      precision\n      scale\n      customized\n    }\n  }\n": types.UpdateParameterDocument,
     "\n  query Releases {\n    releases {\n      id\n      name\n      version\n      kind\n      notes\n      sha256\n      size\n      publishedBy\n      createdAt\n    }\n  }\n": types.ReleasesDocument,
     "\n  fragment DeploymentFields on Deployment {\n    id\n    state\n    reason\n    phase\n    phases\n    healthSeconds\n    createdAt\n    finishedAt\n    createdBy\n    release {\n      id\n      name\n      version\n    }\n    counts {\n      QUEUED\n      NOTIFIED\n      DOWNLOADING\n      DOWNLOADED\n      VERIFIED\n      INSTALLING\n      RESTARTING\n      UPDATED\n      HEALTHY\n      FAILED\n      ROLLED_BACK\n      SKIPPED\n      CANCELED\n    }\n  }\n": types.DeploymentFieldsFragmentDoc,
@@ -227,7 +229,11 @@ export function graphql(source: "\n  query DeviceAlertMarks($serial: String!, $s
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment DeviceFields on Device {\n    serial\n    online\n    lastSeen\n    createdAt\n    params\n    name\n    labels {\n      key\n      value\n    }\n    groups\n  }\n"): (typeof documents)["\n  fragment DeviceFields on Device {\n    serial\n    online\n    lastSeen\n    createdAt\n    params\n    name\n    labels {\n      key\n      value\n    }\n    groups\n  }\n"];
+export function graphql(source: "\n  fragment DeviceMetaFields on Device {\n    name\n    labels {\n      key\n      value\n    }\n    groups\n  }\n"): (typeof documents)["\n  fragment DeviceMetaFields on Device {\n    name\n    labels {\n      key\n      value\n    }\n    groups\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment DeviceFields on Device {\n    serial\n    online\n    lastSeen\n    createdAt\n    params\n    ...DeviceMetaFields\n  }\n"): (typeof documents)["\n  fragment DeviceFields on Device {\n    serial\n    online\n    lastSeen\n    createdAt\n    params\n    ...DeviceMetaFields\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -387,7 +393,7 @@ export function graphql(source: "\n  query Compare($where: [Condition!], $name: 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UpdateDevice($serial: String!, $name: String, $labels: [LabelInput!], $groups: [String!]) {\n    updateDevice(serial: $serial, name: $name, labels: $labels, groups: $groups) {\n      serial\n      name\n      labels {\n        key\n        value\n      }\n      groups\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateDevice($serial: String!, $name: String, $labels: [LabelInput!], $groups: [String!]) {\n    updateDevice(serial: $serial, name: $name, labels: $labels, groups: $groups) {\n      serial\n      name\n      labels {\n        key\n        value\n      }\n      groups\n    }\n  }\n"];
+export function graphql(source: "\n  mutation UpdateDevice($serial: String!, $name: String, $labels: [LabelInput!], $groups: [String!]) {\n    updateDevice(serial: $serial, name: $name, labels: $labels, groups: $groups) {\n      serial\n      ...DeviceMetaFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateDevice($serial: String!, $name: String, $labels: [LabelInput!], $groups: [String!]) {\n    updateDevice(serial: $serial, name: $name, labels: $labels, groups: $groups) {\n      serial\n      ...DeviceMetaFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -395,7 +401,7 @@ export function graphql(source: "\n  mutation LabelDevices($where: [Condition!],
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query DeviceMeta($serial: String!) {\n    device(serial: $serial) {\n      serial\n      name\n      labels {\n        key\n        value\n      }\n      groups\n    }\n  }\n"): (typeof documents)["\n  query DeviceMeta($serial: String!) {\n    device(serial: $serial) {\n      serial\n      name\n      labels {\n        key\n        value\n      }\n      groups\n    }\n  }\n"];
+export function graphql(source: "\n  query DeviceMeta($serial: String!) {\n    device(serial: $serial) {\n      serial\n      ...DeviceMetaFields\n    }\n  }\n"): (typeof documents)["\n  query DeviceMeta($serial: String!) {\n    device(serial: $serial) {\n      serial\n      ...DeviceMetaFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
