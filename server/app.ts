@@ -22,6 +22,7 @@ import { readiness } from './http/readiness.ts';
 import { createRoutes } from './http/routes.ts';
 import { upgradeHandler } from './http/upgrade.ts';
 import { DeviceServer } from './ingress/device-server.ts';
+import { Gateways, gatewayOptions } from './ingress/gateways.ts';
 import { Ingest } from './ingress/ingest.ts';
 import { openTrafficLog } from './ingress/traffic-log.ts';
 import { V2Frames } from './ingress/v2-frames.ts';
@@ -56,6 +57,8 @@ export interface App {
   /** The live subscriptions (their counts are what tests and /metrics look at). */
   readonly hub: LiveHub;
   readonly accounts: Accounts;
+  /** DEVICE_GATEWAYS: the processes holding device sockets (absent when this process holds them). */
+  readonly gateways: Gateways | undefined;
   /** Starts listening (config.port; 0 picks a free port) and returns the base URL. */
   listen(): Promise<string>;
   /** Graceful stop: refuse new work, commit and answer what is pending, close sockets with 1001. */
@@ -98,7 +101,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const peers = openPeers(config, fleet, changes, metrics);
   sources.peers = peers;
   const ingress = { config, fleet, credentials, ingest, traffic, metrics, changes, v2, peers, bound: commands.bound };
-  const devices = new DeviceServer({ ...ingress, log: log.child({ ns: 'ingress' }) });
+  const gateways = config.deviceGateways > 0 ? new Gateways(gatewayOptions(config), log.child({ ns: 'gateways' })) : undefined;
+  await gateways?.start();
+  const devices = new DeviceServer({ ...ingress, gateways, log: log.child({ ns: 'ingress' }) });
   commands.attach(devices);
   const historySource = openHistorySource(config);
   const history = new HistoryService(historySource);
@@ -140,6 +145,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     server.closeIdleConnections();
     await ingest.drain();
     await devices.closeAll(CloseCode.goingAway, 'server shutting down');
+    await gateways?.stop();
     for (const ws of graphql.wss.clients) ws.close(CloseCode.goingAway, 'server shutting down');
     hub.close();
     peers.close();
@@ -164,6 +170,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     fleet,
     hub,
     accounts,
+    gateways,
     listen: () => listen(server, config.host, config.port),
     close() {
       closing ??= shutdown();

@@ -49,6 +49,14 @@ const settings = {
     schema: int(1000, 3_600_000).default(30_000),
     help: 'ping interval: a device that answers neither a ping nor with a frame within one interval is dropped and goes offline, ms',
   },
+  deviceGateways: {
+    schema: int(0, 64).default(0),
+    help: 'processes that hold device sockets for this one (0: it holds them itself); for more devices than one process may open files',
+  },
+  gatewayMaxSockets: {
+    schema: int(1, 1_000_000).default(19_000),
+    help: 'device sockets one gateway process holds at most (keep under its open-file limit, ulimit -n); more are refused with 503',
+  },
   maxFrameBytes: { schema: int(256, 16 * 1024 * 1024).default(64 * 1024), help: 'larger frames close the socket (1009)' },
   maxFramesPerSecond: { schema: int(1, 1_000_000).default(100), help: 'per connection; more closes the socket (1008)' },
   maxStringBytes: { schema: int(1, 1024 * 1024).default(1024), help: 'longest string value, UTF-8 bytes' },

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { CloseCode, ErrorReason, type ErrorReasonName } from '../../protocol/codes.ts';
@@ -22,6 +23,8 @@ import type { Metrics } from '../metrics.ts';
 import type { PeerChannel } from '../peers/peer-channel.ts';
 import type { PeerSink } from '../peers/peer-subscription.ts';
 import type { DeviceChange, Fleet } from '../state/fleet.ts';
+import type { DeviceSocket, SocketHandlers } from './device-socket.ts';
+import type { Gateways } from './gateways.ts';
 import type { AnswerSink, Ingest } from './ingest.ts';
 import type { TrafficLog } from './traffic-log.ts';
 import type { V2Frames } from './v2-frames.ts';
@@ -55,6 +58,8 @@ export interface DeviceServerDeps {
   peers: PeerChannel;
   /** A socket here now speaks for this serial (commands waiting for it are sent). */
   bound?: (serial: string) => void;
+  /** DEVICE_GATEWAYS: sockets are held by gateway processes, which also ping them. */
+  gateways?: Gateways;
 }
 
 /** The heartbeat visits one slice of the sockets at a time, so pings never come in one burst. */
@@ -73,16 +78,23 @@ class Connection implements AnswerSink, PeerSink {
   unanswered = 0;
   /** Set once the socket is to close: it reads no more frames, and closes once every admitted one is answered. */
   closing: { code: number; reason: string } | null = null;
+  /** Resolved when the socket is gone. */
+  readonly closed: Promise<void>;
+  gone!: () => void;
 
   constructor(
-    readonly ws: WebSocket,
+    readonly ws: DeviceSocket,
     readonly peer: string,
     burst: number,
+    /** The heartbeat slice, or -1 when a gateway pings this socket. */
     readonly slice: number,
     readonly credential: DeviceCredential,
   ) {
     this.tokens = burst;
     this.version = ws.protocol === V2_SUBPROTOCOL ? 2 : 1;
+    this.closed = new Promise((resolve) => {
+      this.gone = resolve;
+    });
   }
 
   /** v1 devices only ever receive answers to their own frames; v2 devices may also receive commands. */
@@ -143,6 +155,7 @@ export class DeviceServer {
   private readonly v2: V2Frames;
   private readonly peers: PeerChannel;
   private readonly bound: ((serial: string) => void) | undefined;
+  private readonly gateways: Gateways | undefined;
 
   constructor(deps: DeviceServerDeps) {
     ({
@@ -156,6 +169,7 @@ export class DeviceServer {
       v2: this.v2,
       peers: this.peers,
       bound: this.bound,
+      gateways: this.gateways,
     } = deps);
     const { config, changes } = deps;
     changes.onControl((change) => this.control(change));
@@ -209,8 +223,20 @@ export class DeviceServer {
       refuse('a device token or enrollment key is required');
       return;
     }
+    const peer = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
     this.credentials.authenticate(presented.kind === 'secret' ? presented.secret : null).then(
-      (credential) => this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req, credential)),
+      (credential) => {
+        if (!this.gateways) {
+          this.wss.handleUpgrade(req, socket, head, (ws) => this.wireLocal(ws, this.onConnection(ws, peer, credential, true)));
+          return;
+        }
+        // Handed over with the handshake still to answer: the gateway holds the socket from now on.
+        const adopted = this.gateways.adopt(req, socket as Socket, head, (remote) => this.onConnection(remote, peer, credential, false));
+        if (!adopted) {
+          this.metrics.closes.inc({ reason: 'gatewaysFull' });
+          socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 5\r\n\r\n');
+        }
+      },
       (err: Error) => {
         if (err instanceof UnauthenticatedError) refuse(err.message);
         else {
@@ -276,39 +302,47 @@ export class DeviceServer {
   /** Closes every device socket (shutdown: 1001) and waits until they are gone. */
   async closeAll(code: number, reason: string): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
-    const closed = [...this.connections].map(
-      (conn) =>
-        new Promise<void>((resolve) => {
-          conn.ws.once('close', () => resolve());
-          conn.ws.close(code, reason);
-          setTimeout(() => conn.ws.terminate(), 2000).unref();
-        }),
-    );
+    const closed = [...this.connections].map((conn) => {
+      conn.ws.close(code, reason);
+      setTimeout(() => conn.ws.terminate(), 2000).unref();
+      return conn.closed;
+    });
     await Promise.all(closed);
     this.wss.close();
   }
 
-  private onConnection(ws: WebSocket, req: IncomingMessage, credential: DeviceCredential): void {
-    const peer = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
-    const conn = new Connection(ws, peer, this.config.maxFramesPerSecond, this.nextSlice, credential);
-    this.nextSlice = (this.nextSlice + 1) % HEARTBEAT_SLICES;
+  /** A socket opened (here or in a gateway): its connection, and where its events go. */
+  private onConnection(ws: DeviceSocket, peer: string, credential: DeviceCredential, local: boolean): SocketHandlers {
+    const slice = local ? this.nextSlice : -1;
+    if (local) this.nextSlice = (this.nextSlice + 1) % HEARTBEAT_SLICES;
+    const conn = new Connection(ws, peer, this.config.maxFramesPerSecond, slice, credential);
     this.connections.add(conn);
     this.slices[conn.slice]?.add(conn);
     this.metrics.connections.inc();
-    ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary));
-    ws.on('pong', () => {
-      conn.alive = true;
-    });
-    ws.on('error', (err: Error & { code?: string }) => {
-      // ws closes the socket itself (1009 for an oversized frame, 1007 for bad UTF-8).
-      this.metrics.closes.inc({ reason: err.code ?? 'error' });
-      this.log.debug({ peer, err: err.message }, 'device socket error');
-    });
-    ws.on('close', () => this.onClose(conn));
     ws.send(this.welcome);
+    return {
+      message: (data, isBinary) => this.onMessage(conn, data, isBinary),
+      error: (code) => {
+        // The socket closes itself (1009 for an oversized frame, 1007 for bad UTF-8; a missed ping in a gateway).
+        this.metrics.closes.inc({ reason: code });
+        this.log.debug({ peer, code }, 'device socket error');
+      },
+      pong: () => {
+        conn.alive = true;
+      },
+      close: () => this.onClose(conn),
+    };
   }
 
-  private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
+  /** The events of a socket held here. */
+  private wireLocal(ws: WebSocket, handlers: SocketHandlers): void {
+    ws.on('message', (data, isBinary) => handlers.message(data as Buffer, isBinary));
+    ws.on('pong', () => handlers.pong());
+    ws.on('error', (err: Error & { code?: string }) => handlers.error(err.code ?? 'error'));
+    ws.on('close', () => handlers.close());
+  }
+
+  private onMessage(conn: Connection, data: RawData | string, isBinary: boolean): void {
     const now = performance.now();
     conn.alive = true;
     if (conn.closing) return;
@@ -414,6 +448,7 @@ export class DeviceServer {
     this.connections.delete(conn);
     this.slices[conn.slice]?.delete(conn);
     this.metrics.connections.dec();
+    conn.gone();
     for (const serial of conn.serials) {
       if (this.bindings.get(serial) !== conn) continue;
       this.bindings.delete(serial);

@@ -32,6 +32,8 @@ export async function startServer(
     dataDir: own?.path,
     // Lab mode unless a test is about accounts: the other tests exercise everything else.
     auth: 'off',
+    // TEST_DEVICE_GATEWAYS=2 runs any suite with device sockets held by gateway processes.
+    ...(process.env.TEST_DEVICE_GATEWAYS ? { deviceGateways: process.env.TEST_DEVICE_GATEWAYS } : {}),
     ...settings,
   });
   const app = await createApp(config, { print: () => {}, ...options });

@@ -1,0 +1,172 @@
+import type { Socket } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
+import { V2_SUBPROTOCOL } from '../../protocol/v2.ts';
+import {
+  type Adopt,
+  FromSocket,
+  type GatewayOptions,
+  type SocketEvent,
+  type SocketOp,
+  ToSocket,
+} from './gateway-protocol.ts';
+
+/** The heartbeat visits one slice of the sockets at a time, so pings never come in one burst. */
+const HEARTBEAT_SLICES = 32;
+/** How often sockets holding unsent bytes report how many. */
+const BUFFERED_REPORT_MS = 100;
+
+interface Held {
+  ws: WebSocket;
+  alive: boolean;
+  slice: number;
+  /** Why it closed, for the core's metrics: '' or 'heartbeatTimeout'. */
+  reason: string;
+}
+
+/**
+ * A device gateway: holds device sockets handed over by the core, completes their handshakes, pings them,
+ * and passes frames both ways in batches. It knows nothing of what frames mean, so it needs no database,
+ * no fleet and no bus: one more gateway costs sockets' memory, not another replica.
+ */
+export class Gateway {
+  private readonly wss: WebSocketServer;
+  private readonly held = new Map<number, Held>();
+  private readonly slices = Array.from({ length: HEARTBEAT_SLICES }, () => new Set<number>());
+  private nextSlice = 0;
+  private readonly buffering = new Set<number>();
+  private outbox: SocketEvent[] = [];
+  private flushing = false;
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly options: GatewayOptions,
+    private readonly emit: (events: SocketEvent[]) => void,
+  ) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: options.maxFrameBytes,
+      // As the core: v2 only when offered, and never another protocol.
+      handleProtocols: (offered) => (offered.has(V2_SUBPROTOCOL) ? V2_SUBPROTOCOL : false),
+    });
+  }
+
+  get size(): number {
+    return this.held.size;
+  }
+
+  start(): void {
+    let slice = 0;
+    this.timers.push(
+      setInterval(() => {
+        this.heartbeat(slice);
+        slice = (slice + 1) % HEARTBEAT_SLICES;
+      }, this.options.heartbeatMs / HEARTBEAT_SLICES),
+      setInterval(() => this.reportBuffered(), BUFFERED_REPORT_MS),
+    );
+  }
+
+  stop(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    for (const { ws } of this.held.values()) ws.terminate();
+  }
+
+  /** A socket from the core, with the handshake it read. */
+  adopt(message: Adopt, socket: Socket): void {
+    const { id } = message;
+    let opened = false;
+    socket.once('close', () => {
+      if (!opened) this.push([id, FromSocket.failed]);
+    });
+    socket.on('error', () => socket.destroy());
+    const req = { method: message.method, url: message.url, headers: message.headers, socket };
+    // ws reads only the method, url, headers and socket of the request.
+    this.wss.handleUpgrade(req as never, socket, Buffer.from(message.head), (ws) => {
+      opened = true;
+      this.open(id, ws);
+    });
+  }
+
+  /** What the core asks of the sockets. */
+  apply(ops: SocketOp[]): void {
+    for (const op of ops) {
+      const held = this.held.get(op[0]);
+      if (!held || held.ws.readyState !== WebSocket.OPEN) continue;
+      switch (op[1]) {
+        case ToSocket.send:
+          held.ws.send(op[2]);
+          break;
+        case ToSocket.sendPart:
+          held.ws.send(op[2], { binary: false, fin: op[3] });
+          break;
+        case ToSocket.close:
+          held.ws.close(op[2], op[3]);
+          break;
+        case ToSocket.terminate:
+          held.ws.terminate();
+          break;
+      }
+      if (held.ws.bufferedAmount > 0) this.buffering.add(op[0]);
+    }
+  }
+
+  private open(id: number, ws: WebSocket): void {
+    const held: Held = { ws, alive: true, slice: this.nextSlice, reason: '' };
+    this.nextSlice = (this.nextSlice + 1) % HEARTBEAT_SLICES;
+    this.held.set(id, held);
+    this.slices[held.slice]?.add(id);
+    ws.on('message', (data, isBinary) => {
+      held.alive = true;
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      // Text goes as a string (V8 serialises it compactly); binary frames only get refused, but as they came.
+      this.push([id, FromSocket.message, isBinary ? bytes : bytes.toString(), isBinary]);
+    });
+    ws.on('pong', () => {
+      held.alive = true;
+    });
+    ws.on('error', (err: Error & { code?: string }) => this.push([id, FromSocket.error, err.code ?? 'error']));
+    ws.on('close', () => {
+      this.held.delete(id);
+      this.slices[held.slice]?.delete(id);
+      this.buffering.delete(id);
+      this.push([id, FromSocket.close, held.reason]);
+    });
+    this.push([id, FromSocket.open, ws.protocol]);
+  }
+
+  private heartbeat(slice: number): void {
+    for (const id of this.slices[slice] as Set<number>) {
+      const held = this.held.get(id) as Held;
+      if (!held.alive) {
+        held.reason = 'heartbeatTimeout';
+        held.ws.terminate();
+        continue;
+      }
+      held.alive = false;
+      held.ws.ping();
+    }
+  }
+
+  private reportBuffered(): void {
+    for (const id of this.buffering) {
+      const held = this.held.get(id);
+      const bytes = held?.ws.bufferedAmount ?? 0;
+      if (bytes === 0) this.buffering.delete(id);
+      this.push([id, FromSocket.buffered, bytes]);
+    }
+  }
+
+  /** Events go to the core once per event-loop turn, however many sockets spoke in it. */
+  private push(event: SocketEvent): void {
+    this.outbox.push(event);
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => {
+      this.flushing = false;
+      const events = this.outbox;
+      this.outbox = [];
+      this.emit(events);
+    });
+  }
+}
