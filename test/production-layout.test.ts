@@ -85,6 +85,8 @@ describe('the production layout the Dockerfile copies', () => {
         HOST: '127.0.0.1',
         DATA_DIR: data.path,
         ADMIN_PASSWORD: 'layout password 1',
+        // Device sockets through a compiled gateway process (its entry is JavaScript, and tsx is not installed).
+        DEVICE_GATEWAYS: '1',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -126,6 +128,7 @@ describe('the production layout the Dockerfile copies', () => {
     expect((await admin.signIn('admin', 'layout password 1')).data).toEqual({ signIn: { username: 'admin', role: 'ADMIN' } });
     const device = await connectDevice(`${url.replace(/^http/, 'ws')}/update/`);
     expect((await device.update(1, 'layout-1', { v: 1 })).ok).toBe(true);
+    expect(output).toContain('device gateway ready');
     await device.close();
     expect((await admin.gql('{ devices { totalCount } }')).data).toEqual({ devices: { totalCount: 1 } });
   });

@@ -165,6 +165,11 @@ export class Gateways {
     return this.processes.reduce((sum, gateway) => sum + gateway.sockets.size, 0);
   }
 
+  /** Open sockets per gateway. */
+  get loads(): number[] {
+    return this.processes.map((gateway) => gateway.sockets.size);
+  }
+
   /** Pids of the gateway processes running now. */
   get pids(): number[] {
     return this.processes.flatMap((gateway) => (gateway.child?.pid === undefined ? [] : [gateway.child.pid]));
@@ -205,11 +210,11 @@ export class Gateways {
 
   private spawn(gateway: GatewayProcess, index: number): Promise<void> {
     const entry = fileURLToPath(new URL(`./gateway-main.${compiled ? 'js' : 'ts'}`, import.meta.url));
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
     const { maxFrameBytes, heartbeatMs } = this.options;
     const child = fork(entry, [JSON.stringify({ maxFrameBytes, heartbeatMs } satisfies GatewayOptions)], {
       serialization: 'advanced',
-      execArgv: compiled ? [] : ['--import', tsx],
+      // Compiled, tsx is not even installed (npm ci --omit=dev).
+      execArgv: compiled ? [] : ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     gateway.child = child;
