@@ -117,7 +117,8 @@ describe('device gateways: sockets held by other processes, everything else as b
     const made = await admin.gql<{ createDeviceToken: { secret: string; token: { id: number } } }>(
       'mutation { createDeviceToken(serial: "t2") { secret token { id } } }',
     );
-    const { secret, token } = made.data?.createDeviceToken as { secret: string; token: { id: number } };
+    const created = made.data?.createDeviceToken as { secret: string; token: { id: number } };
+    const { secret, token } = created;
     const t = await connectDevice(server.deviceUrl, { headers: { authorization: `Bearer ${secret}` } });
     expect((await t.update(0, 't2', { battery: 1 })).ok).toBe(true);
     await admin.gql(`mutation { revokeDeviceToken(id: ${token.id}) }`);
@@ -188,7 +189,11 @@ describe('device gateways: capacity and shutdown', () => {
 /** The pids of a server's gateway processes. */
 function childrenOf(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid), '-f', 'gateway-main'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid), '-f', 'gateway-main'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -251,7 +256,7 @@ describe('device gateways as processes: kill -9', () => {
       (status) => status === 101,
       10_000,
     );
-    for (const [i, d] of devices.entries()) {
+    for (const i of devices.keys()) {
       if (codes[i] !== 1006) continue;
       const again = await connectDevice(server.deviceUrl);
       expect((await again.update(1, `k${i}`, { battery: i + 100 })).ok).toBe(true);

@@ -2,7 +2,7 @@
 // Issue 17's yardstick: at each offered rate, a bare `ws` relay (relay.ts: acks and forwards, stores
 // nothing) and ours (durable acks, coalesced deviceUpdates to graphql-ws viewers), one after the other in one
 // run, with the same load generator: frames sustained, ack p99, device → viewer p99.
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ const { values: args } = parseArgs({
     viewers: { type: 'string', default: '10' },
     rates: { type: 'string', default: '2000,5000,10000' },
     seconds: { type: 'string', default: '20' },
+    /** ours+gw: ours with DEVICE_GATEWAYS=2 (device sockets in two gateway processes), for what the hop costs. */
+    kinds: { type: 'string', default: 'relay,ours,ours+gw' },
   },
 });
 const devices = Number(args.devices);
@@ -36,6 +38,19 @@ function once<T extends { op: string }>(child: ChildProcess, op: T['op']): Promi
   });
 }
 
+/** A process's children (a server's gateway processes). */
+function childPids(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
 function startRelay(): Promise<{ url: string; proc: ChildProcess }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/relay/relay.ts')], {
     cwd: root,
@@ -47,10 +62,15 @@ function startRelay(): Promise<{ url: string; proc: ChildProcess }> {
   });
 }
 
-async function run(kind: 'relay' | 'ours', rate: number) {
+type Kind = 'relay' | 'ours' | 'ours+gw';
+
+async function run(kind: Kind, rate: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'smartos-relay-'));
+  const gateways = kind === 'ours+gw' ? ['--device-gateways', '2'] : [];
   const target =
-    kind === 'relay' ? await startRelay() : await startServerProcess(['--data-dir', dataDir], ['--max-semi-space-size=64']);
+    kind === 'relay'
+      ? await startRelay()
+      : await startServerProcess(['--data-dir', dataDir, ...gateways], ['--max-semi-space-size=64']);
   const pid = target.proc.pid as number;
   const load = startLoad({ url: target.url, devices, rate, addressPrefix: '127.0.2' });
   const watchers = fork(join(root, kind === 'relay' ? 'bench/relay/viewers.ts' : 'bench/ingest/subscribers.ts'), [], {
@@ -70,11 +90,13 @@ async function run(kind: 'relay' | 'ours', rate: number) {
   await sleep(5);
   load.tell('measure');
   watchers.send({ op: 'measure' });
-  const ticks = cpuTicks(pid);
+  // The server's processes: with gateways, theirs too.
+  const processes = [pid, ...childPids(pid)];
+  const ticks = processes.map(cpuTicks);
   const started = performance.now();
   await sleep(seconds);
   const wall = (performance.now() - started) / 1000;
-  const cores = (cpuTicks(pid) - ticks) / CLK_TCK / wall;
+  const cores = processes.reduce((sum, p, i) => sum + cpuTicks(p) - (ticks[i] ?? 0), 0) / CLK_TCK / wall;
   const reported = load.next('report');
   load.tell('report');
   const reports = await reported;
@@ -98,14 +120,18 @@ async function run(kind: 'relay' | 'ours', rate: number) {
     serverCores: Number(cores.toFixed(2)),
   };
   console.log(
-    `${kind.padEnd(5)} ${String(rate).padStart(6)}/s: sustained ${row.sustained}/s, ack p50 ${row.ackMs.p50} / p99 ${row.ackMs.p99} ms, device→viewer p99 ${row.deviceToViewerMs.p99} ms, ${row.serverCores} cores`,
+    `${kind.padEnd(7)} ${String(rate).padStart(6)}/s: sustained ${row.sustained}/s, ack p50 ${row.ackMs.p50} / p99 ${row.ackMs.p99} ms, device→viewer p99 ${row.deviceToViewerMs.p99} ms, ${row.serverCores} cores`,
   );
   return row;
 }
 
-const results: Array<{ relay: unknown; ours: unknown }> = [];
-for (const rate of args.rates.split(',').map(Number))
-  results.push({ relay: await run('relay', rate), ours: await run('ours', rate) });
+const kinds = args.kinds.split(',') as Kind[];
+const results: Array<Partial<Record<Kind, unknown>>> = [];
+for (const rate of args.rates.split(',').map(Number)) {
+  const row: Partial<Record<Kind, unknown>> = {};
+  for (const kind of kinds) row[kind] = await run(kind, rate);
+  results.push(row);
+}
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 writeFileSync(
   join(root, 'bench/results', `relay-vs-ours-${devices}d-${viewers}v.json`),

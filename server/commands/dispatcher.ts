@@ -20,6 +20,8 @@ const DELIVERY_BATCH = 2000;
 
 /** How often timeouts, expiries and missed deliveries are looked for. */
 const TICK_MS = 1000;
+/** Sockets whose protocol one tick checks (all of them in turn, a slice per tick). */
+const PROTOCOL_SWEEP_SLICE = 2000;
 
 /**
  * Delivers commands to the v2 sockets this instance holds: when a device connects, when commands are queued
@@ -30,6 +32,8 @@ const TICK_MS = 1000;
  */
 export class Dispatcher {
   private timer: NodeJS.Timeout | null = null;
+  /** Where the protocol sweep goes on next tick. */
+  private protocolCursor: Iterator<string> | null = null;
   /** Serials to deliver to in the next batch, and those in the batch being sent. */
   private readonly waiting = new Set<string>();
   private readonly sending = new Set<string>();
@@ -165,7 +169,23 @@ export class Dispatcher {
 
   /** Records which protocol each device held here speaks (commands skip v1 devices). */
   private async syncProtocols(): Promise<void> {
-    for (const serial of this.sockets.boundSerials()) await this.noteProtocol(serial);
+    // A slice per tick, checked without awaiting: with 100,000 sockets here a whole sweep each second held
+    // the event loop (and the device acks) for tens of milliseconds. Map iterators are live: the cursor
+    // goes on over sockets bound or closed meanwhile, and starts again at the end.
+    const changed: string[] = [];
+    for (let n = 0; n < PROTOCOL_SWEEP_SLICE; n++) {
+      this.protocolCursor ??= this.sockets.boundSerials()[Symbol.iterator]();
+      const next = this.protocolCursor.next();
+      if (next.done) {
+        this.protocolCursor = null;
+        break;
+      }
+      const serial = next.value;
+      const version = this.sockets.versionOf(serial);
+      const device = this.fleet.get(serial);
+      if (device && version !== null && (device.protocol ?? 1) !== version) changed.push(serial);
+    }
+    for (const serial of changed) await this.noteProtocol(serial);
   }
 
   /** Records the protocol of the device's socket here, when it changed (at connect, and each sweep). */

@@ -231,7 +231,9 @@ export class DeviceServer {
           return;
         }
         // Handed over with the handshake still to answer: the gateway holds the socket from now on.
-        const adopted = this.gateways.adopt(req, socket as Socket, head, (remote) => this.onConnection(remote, peer, credential, false));
+        const adopted = this.gateways.adopt(req, socket as Socket, head, (remote) =>
+          this.onConnection(remote, peer, credential, false),
+        );
         if (!adopted) {
           this.metrics.closes.inc({ reason: 'gatewaysFull' });
           socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 5\r\n\r\n');

@@ -1,14 +1,7 @@
 import type { Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { V2_SUBPROTOCOL } from '../../protocol/v2.ts';
-import {
-  type Adopt,
-  FromSocket,
-  type GatewayOptions,
-  type SocketEvent,
-  type SocketOp,
-  ToSocket,
-} from './gateway-protocol.ts';
+import { type Adopt, FromSocket, type GatewayOptions, type SocketEvent, type SocketOp, ToSocket } from './gateway-protocol.ts';
 
 /** The heartbeat visits one slice of the sockets at a time, so pings never come in one burst. */
 const HEARTBEAT_SLICES = 32;
@@ -21,6 +14,8 @@ interface Held {
   slice: number;
   /** Why it closed, for the core's metrics: '' or 'heartbeatTimeout'. */
   reason: string;
+  /** Unsent bytes as last reported to the core. */
+  reported: number;
 }
 
 /**
@@ -112,7 +107,7 @@ export class Gateway {
   }
 
   private open(id: number, ws: WebSocket): void {
-    const held: Held = { ws, alive: true, slice: this.nextSlice, reason: '' };
+    const held: Held = { ws, alive: true, slice: this.nextSlice, reason: '', reported: 0 };
     this.nextSlice = (this.nextSlice + 1) % HEARTBEAT_SLICES;
     this.held.set(id, held);
     this.slices[held.slice]?.add(id);
@@ -148,11 +143,18 @@ export class Gateway {
     }
   }
 
+  /**
+   * Sockets holding unsent bytes say how many; one that drained says 0 once. A socket written to is checked
+   * at the next tick (right after a send its bytes are always still counted), most have drained by then and
+   * cost no report.
+   */
   private reportBuffered(): void {
     for (const id of this.buffering) {
       const held = this.held.get(id);
       const bytes = held?.ws.bufferedAmount ?? 0;
       if (bytes === 0) this.buffering.delete(id);
+      if (!held || bytes === held.reported) continue;
+      held.reported = bytes;
       this.push([id, FromSocket.buffered, bytes]);
     }
   }

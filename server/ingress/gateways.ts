@@ -8,8 +8,8 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { SocketHandlers } from './device-socket.ts';
 import {
-  FromSocket,
   type FromGateway,
+  FromSocket,
   type GatewayOptions,
   type SocketEvent,
   type SocketOp,
@@ -29,7 +29,9 @@ export interface GatewaysOptions extends GatewayOptions {
   maxSockets: number;
 }
 
-export function gatewayOptions(config: Pick<Config, 'deviceGateways' | 'gatewayMaxSockets' | 'maxFrameBytes' | 'heartbeatMs'>): GatewaysOptions {
+export function gatewayOptions(
+  config: Pick<Config, 'deviceGateways' | 'gatewayMaxSockets' | 'maxFrameBytes' | 'heartbeatMs'>,
+): GatewaysOptions {
   return {
     count: config.deviceGateways,
     maxSockets: config.gatewayMaxSockets,
@@ -236,7 +238,10 @@ export class Gateways {
         if (this.stopping) return;
         gateway.failures++;
         const delay = Math.random() * Math.min(RESPAWN_MAX_MS, RESPAWN_BASE_MS * 2 ** gateway.failures);
-        this.log.error({ gateway: index, code, signal, sockets: held, restartInMs: Math.round(delay) }, 'device gateway exited; its devices will reconnect');
+        this.log.error(
+          { gateway: index, code, signal, sockets: held, restartInMs: Math.round(delay) },
+          'device gateway exited; its devices will reconnect',
+        );
         setTimeout(() => {
           if (!this.stopping) void this.spawn(gateway, index);
         }, delay).unref();
