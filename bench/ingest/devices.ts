@@ -21,7 +21,14 @@ export interface DevicesJob {
   watch?: { intervalMs: number; params?: string[]; sampleEvery: number };
 }
 
-export type ToDevices = { op: 'go' } | { op: 'watch' } | { op: 'measure' } | { op: 'report' } | { op: 'stop' };
+export type ToDevices =
+  | { op: 'go' }
+  | { op: 'watch' }
+  | { op: 'measure' }
+  | { op: 'report' }
+  | { op: 'stop' }
+  /** From now on, this worker's frames per second. */
+  | { op: 'rate'; rate: number };
 export type FromDevices =
   | { op: 'connected'; connected: number; failed: number }
   | {
@@ -180,9 +187,12 @@ async function connectAll(): Promise<void> {
  * answer (the original devices send one frame at a time). Frames due while every device waits are
  * counted as skipped: the server is not keeping up.
  */
+let started = 0;
+let due = 0;
+
 function run(): void {
-  const started = performance.now();
-  let due = 0;
+  started = performance.now();
+  due = 0;
   let value = 0;
   setInterval(() => {
     const target = Math.floor(((performance.now() - started) / 1000) * job.rate);
@@ -222,6 +232,11 @@ function watchAll(): void {
 
 process.on('message', (msg: ToDevices) => {
   if (msg.op === 'go') run();
+  else if (msg.op === 'rate') {
+    job.rate = msg.rate;
+    started = performance.now();
+    due = 0;
+  }
   else if (msg.op === 'watch') watchAll();
   else if (msg.op === 'measure') {
     histogram = new Histogram();

@@ -9,7 +9,9 @@ export interface Load {
   readonly children: readonly ChildProcess[];
   /** Every child's next message of this op. */
   next<T extends FromDevices['op']>(op: T): Promise<Array<Extract<FromDevices, { op: T }>>>;
-  tell(op: ToDevices['op']): void;
+  tell(op: Exclude<ToDevices['op'], 'rate'>): void;
+  /** Changes the offered rate (frames per second, all workers together). */
+  setRate(rate: number): void;
   kill(signal?: NodeJS.Signals): void;
 }
 
@@ -67,6 +69,9 @@ export function startLoad(options: {
       ),
     tell(op) {
       for (const c of children) c.send({ op });
+    },
+    setRate(rate) {
+      for (const c of children) c.send({ op: 'rate', rate: rate / workers } satisfies ToDevices);
     },
     kill(signal) {
       for (const c of children) c.kill(signal);

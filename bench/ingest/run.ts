@@ -147,7 +147,22 @@ const rssTimer = setInterval(() => {
     pids.reduce((n, p) => n + rssBytes(p), 0),
   );
 }, 1000);
+// With --profile, a loop-delay trace too: the first server's event-loop delay each second (prom-client's
+// histogram starts again at every scrape), to line up with the CPU profile.
+const loopTrace: Array<{ s: number; p50: number; p99: number; max: number }> = [];
+const traceTimer = args.profile
+  ? setInterval(() => {
+      void fetch(`${servers[0]?.url}/metrics`)
+        .then((r) => r.text())
+        .then((text) => {
+          const ms = (name: string) =>
+            Number((Number(new RegExp(`^smartos_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? 0) * 1000).toFixed(1));
+          loopTrace.push({ s: Math.round((performance.now() - measureStart) / 1000), p50: ms('p50'), p99: ms('p99'), max: ms('max') });
+        });
+    }, 1000)
+  : null;
 await new Promise((r) => setTimeout(r, duration * 1000));
+if (traceTimer) clearInterval(traceTimer);
 const reports = await Promise.all(
   loaders.map((l) => {
     const p = waitFor<Extract<FromDevices, { op: 'report' }>>(l, 'report');
@@ -233,8 +248,14 @@ const result = {
   subscriberCpuCores: Number(subCpu.toFixed(2)),
   machineCpuBusy: `${(machineBusy * 100).toFixed(0)}% of 2 cores`,
   serverRssMB: Math.round(maxRss / 1024 / 1024),
+  ...(loopTrace.length > 0 ? { loopTrace } : {}),
 };
-console.log(JSON.stringify(result, null, 2));
+console.log(JSON.stringify({ ...result, loopTrace: undefined }, null, 2));
+if (loopTrace.length > 0) {
+  // One line per second: the loop's delay p99 and max, to read beside the profile's long tasks.
+  console.log('loop delay per second (s: p99/max ms):');
+  console.log(loopTrace.map((t) => `${t.s}: ${t.p99}/${t.max}`).join('  '));
+}
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 writeFileSync(join(root, 'bench/results', `ingest-${label}.json`), `${JSON.stringify(result, null, 2)}\n`);
 
