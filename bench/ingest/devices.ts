@@ -236,8 +236,7 @@ process.on('message', (msg: ToDevices) => {
     job.rate = msg.rate;
     started = performance.now();
     due = 0;
-  }
-  else if (msg.op === 'watch') watchAll();
+  } else if (msg.op === 'watch') watchAll();
   else if (msg.op === 'measure') {
     histogram = new Histogram();
     peerHistogram = new Histogram();

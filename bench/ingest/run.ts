@@ -156,8 +156,17 @@ const traceTimer = args.profile
         .then((r) => r.text())
         .then((text) => {
           const ms = (name: string) =>
-            Number((Number(new RegExp(`^smartos_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? 0) * 1000).toFixed(1));
-          loopTrace.push({ s: Math.round((performance.now() - measureStart) / 1000), p50: ms('p50'), p99: ms('p99'), max: ms('max') });
+            Number(
+              (
+                Number(new RegExp(`^smartos_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? 0) * 1000
+              ).toFixed(1),
+            );
+          loopTrace.push({
+            s: Math.round((performance.now() - measureStart) / 1000),
+            p50: ms('p50'),
+            p99: ms('p99'),
+            max: ms('max'),
+          });
         });
     }, 1000)
   : null;

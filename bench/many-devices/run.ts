@@ -180,5 +180,12 @@ server.proc.kill('SIGTERM');
 await new Promise((r) => server.proc.once('exit', r));
 rmSync(dataDir, { recursive: true, force: true });
 mkdirSync(join(root, 'bench/results'), { recursive: true });
-writeFileSync(join(root, 'bench/results', `many-devices-${devices}d-${rate}fps-${gateways}g${args['sqlite-sync'] === 'FULL' ? '' : '-normal'}.json`), `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync(
+  join(
+    root,
+    'bench/results',
+    `many-devices-${devices}d-${rate}fps-${gateways}g${args['sqlite-sync'] === 'FULL' ? '' : '-normal'}.json`,
+  ),
+  `${JSON.stringify(result, null, 2)}\n`,
+);
 process.exit(0);
