@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode, ErrorReason } from '../protocol/codes.ts';
 import { formatDeviceFrame } from '../protocol/frames.ts';
@@ -143,6 +144,31 @@ describe('device gateways: sockets held by other processes, everything else as b
     const flood = await connectDevice(server.deviceUrl);
     for (let n = 0; n < 150; n++) flood.send(formatDeviceFrame('UPDT', n, 'flood', { n }));
     expect((await flood.closed).code).toBe(CloseCode.policyViolation);
+  });
+
+  it('answers a malformed handshake 400 in the gateway, which goes on serving', async () => {
+    const pids = server.app.gateways?.pids;
+    const { port } = new URL(server.url);
+    for (const key of ['', 'not base64!', 'x'.repeat(5000)]) {
+      const reply = await new Promise<string>((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1', () =>
+          socket.write(
+            `GET /update/ HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+          ),
+        );
+        let text = '';
+        socket.on('data', (c: Buffer) => {
+          text += c.toString();
+        });
+        socket.on('close', () => resolve(text));
+        socket.on('error', () => resolve(text));
+      });
+      expect(reply).toMatch(/^HTTP\/1\.1 (400|431)/);
+    }
+    expect(server.app.gateways?.pids).toEqual(pids);
+    const d = await connectDevice(server.deviceUrl);
+    open.push(d);
+    expect((await d.update(0, 'after-bad', { battery: 1 })).ok).toBe(true);
   });
 
   it('drops a socket that answers no ping (the gateway pings), and the device goes offline', async () => {

@@ -76,11 +76,16 @@ export class Gateway {
     });
     socket.on('error', () => socket.destroy());
     const req = { method: message.method, url: message.url, headers: message.headers, socket };
-    // ws reads only the method, url, headers and socket of the request.
-    this.wss.handleUpgrade(req as never, socket, Buffer.from(message.head), (ws) => {
-      opened = true;
-      this.open(id, ws);
-    });
+    try {
+      // ws reads only the method, url, headers and socket of the request.
+      this.wss.handleUpgrade(req as never, socket, Buffer.from(message.head), (ws) => {
+        opened = true;
+        this.open(id, ws);
+      });
+    } catch {
+      // Whatever a handshake holds, it costs that socket, never the gateway and its thousands of others.
+      socket.destroy();
+    }
   }
 
   /** What the core asks of the sockets. */
