@@ -70,11 +70,35 @@ export function quantile(samples: readonly number[], q: number): number {
 /** Clock ticks per second of /proc's CPU times. */
 export const CLK_TCK = 100;
 
-/** User and system time from a /proc `stat` file, in clock ticks. */
-function statTicks(path: string): number {
+/** User and system time from a /proc `stat` file, in clock ticks, apart. */
+function statUserSystem(path: string): [user: number, system: number] {
   const stat = readFileSync(path, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+  return [Number(fields[11]), Number(fields[12])];
+}
+
+/** User and system time from a /proc `stat` file, in clock ticks. */
+function statTicks(path: string): number {
+  const [user, system] = statUserSystem(path);
+  return user + system;
+}
+
+/** User and system CPU time of a process so far (every thread), in clock ticks. */
+export function cpuUserSystem(pid: number): [user: number, system: number] {
+  return statUserSystem(`/proc/${pid}/stat`);
+}
+
+/** The pids of a process's children (a server's gateway processes), those whose command line matches `pattern`. */
+export function childPids(pid: number, pattern?: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid), ...(pattern ? ['-f', pattern] : [])], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
 }
 
 /** CPU time a process used so far (user and system, every thread), in clock ticks. */

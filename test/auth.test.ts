@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode, ErrorReason } from '../protocol/codes.ts';
 import { hashPassword, verifyPassword } from '../server/auth/passwords.ts';
-import { connectDevice, TestDevice } from './support/device.ts';
+import { connectDevice, handshake, TestDevice } from './support/device.ts';
 import { Subscription } from './support/graphql.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { SessionClient } from './support/session.ts';
@@ -14,18 +14,6 @@ import { SessionClient } from './support/session.ts';
 const ADMIN = 'admin password 1';
 const PASS = { alice: 'alice password 1', bob: 'bob password 12' };
 const code = (r: { errors?: Array<{ extensions?: Record<string, unknown> }> }) => r.errors?.[0]?.extensions?.code;
-
-/** The HTTP status a device handshake gets (101 when it becomes a socket). */
-async function handshake(url: string, headers: Record<string, string> = {}): Promise<number> {
-  const d = new TestDevice(url, { headers });
-  try {
-    await d.opened;
-    await d.close();
-    return 101;
-  } catch (err) {
-    return Number(/Unexpected server response: (\d+)/.exec((err as Error).message)?.[1] ?? 0);
-  }
-}
 
 describe('passwords', () => {
   it('are hashed with scrypt and a salt, and only the right one verifies', async () => {

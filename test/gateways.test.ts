@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode, ErrorReason } from '../protocol/codes.ts';
 import { formatDeviceFrame } from '../protocol/frames.ts';
-import { connectDevice, TestDevice } from './support/device.ts';
+import { connectDevice, handshake, type TestDevice } from './support/device.ts';
 import { killAll, type ServerProcess, spawnServer } from './support/process.ts';
 import { startServer, type TestServer, tempDir } from './support/server.ts';
 import { SessionClient } from './support/session.ts';
@@ -13,18 +13,6 @@ import { eventually } from './support/wait.ts';
 
 const ADMIN = 'admin password 1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The HTTP status a device handshake gets (101 when it becomes a socket). */
-async function handshake(url: string, headers: Record<string, string> = {}): Promise<number> {
-  const d = new TestDevice(url, { headers });
-  try {
-    await d.opened;
-    await d.close();
-    return 101;
-  } catch (err) {
-    return Number(/Unexpected server response: (\d+)/.exec((err as Error).message)?.[1] ?? 0);
-  }
-}
 
 const metric = async (url: string, pattern: RegExp) =>
   Number(pattern.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0);

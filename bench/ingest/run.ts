@@ -6,7 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { CLK_TCK, cpuTicks, machineTicks, root, rssBytes, type ServerProc, startServerProcess } from '../server-process.ts';
+import {
+  CLK_TCK,
+  cpuTicks,
+  machineTicks,
+  root,
+  rssBytes,
+  type ServerProc,
+  scrapeMetrics,
+  startServerProcess,
+} from '../server-process.ts';
 import type { DevicesJob, FromDevices } from './devices.ts';
 import { Histogram } from './histogram.ts';
 import type { FromSubscribers, SubscribersJob } from './subscribers.ts';
@@ -152,22 +161,16 @@ const rssTimer = setInterval(() => {
 const loopTrace: Array<{ s: number; p50: number; p99: number; max: number }> = [];
 const traceTimer = args.profile
   ? setInterval(() => {
-      void fetch(`${servers[0]?.url}/metrics`)
-        .then((r) => r.text())
-        .then((text) => {
-          const ms = (name: string) =>
-            Number(
-              (
-                Number(new RegExp(`^smartos_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? 0) * 1000
-              ).toFixed(1),
-            );
-          loopTrace.push({
-            s: Math.round((performance.now() - measureStart) / 1000),
-            p50: ms('p50'),
-            p99: ms('p99'),
-            max: ms('max'),
-          });
+      void scrapeMetrics(servers[0]?.url as string).then((metrics) => {
+        const ms = (name: string) =>
+          Number(((metrics.get(`smartos_nodejs_eventloop_lag_${name}_seconds`) ?? 0) * 1000).toFixed(1));
+        loopTrace.push({
+          s: Math.round((performance.now() - measureStart) / 1000),
+          p50: ms('p50'),
+          p99: ms('p99'),
+          max: ms('max'),
         });
+      });
     }, 1000)
   : null;
 await new Promise((r) => setTimeout(r, duration * 1000));

@@ -3,14 +3,22 @@
 // process, held by gateway processes (DEVICE_GATEWAYS) for one core that applies every change once. Each
 // device sends one frame per `--every` seconds (the load generator's devices take turns, one frame in flight
 // each). Reports ack p50/p99, frames sustained, and the server's total RSS (core + gateways) and CPU.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Histogram } from '../ingest/histogram.ts';
 import { startLoad } from '../ingest/load.ts';
-import { CLK_TCK, machineTicks, root, rssBytes, scrapeMetrics, startServerProcess } from '../server-process.ts';
+import {
+  CLK_TCK,
+  childPids,
+  cpuUserSystem,
+  machineTicks,
+  root,
+  rssBytes,
+  scrapeMetrics,
+  startServerProcess,
+} from '../server-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -46,25 +54,6 @@ function commitsOf(before: Map<string, number>, after: Map<string, number>, wall
   };
 }
 
-/** User and system clock ticks of a process so far. */
-function userSystem(pid: number): [number, number] {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return [Number(fields[11]), Number(fields[12])];
-}
-
-function gatewayPids(core: number): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(core), '-f', 'gateway-main'], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
 const dataDir = mkdtempSync(join(tmpdir(), 'smartos-many-'));
 // Compiled, as `npm start` runs it: what a fleet operator's processes weigh.
 const server = await startServerProcess(
@@ -75,8 +64,8 @@ const server = await startServerProcess(
   'dist',
 );
 const core = server.proc.pid as number;
-const pids = () => [core, ...gatewayPids(core)];
-console.log(`server ${server.url}: core ${core}, gateways ${gatewayPids(core).join(', ')}`);
+const pids = () => [core, ...childPids(core, 'gateway-main')];
+console.log(`server ${server.url}: core ${core}, gateways ${childPids(core, 'gateway-main').join(', ')}`);
 
 const connectStarted = performance.now();
 const hosts = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 1}`);
@@ -102,7 +91,7 @@ load.tell('measure');
 const serverBefore = await scrapeMetrics(server.url);
 const loaders = load.children.map((c) => c.pid as number);
 const watched = () => [...pids(), ...loaders];
-const ticks = new Map(watched().map((pid) => [pid, userSystem(pid)]));
+const ticks = new Map(watched().map((pid) => [pid, cpuUserSystem(pid)]));
 const machine = machineTicks();
 let peakRss = 0;
 let peakCoreRss = 0;
@@ -120,7 +109,7 @@ const wall = (performance.now() - started) / 1000;
 /** Cores used in the run (user + system) by the core, each gateway, and the load generators together. */
 const used = (pid: number) => {
   const [u0, s0] = ticks.get(pid) ?? [0, 0];
-  const [u1, s1] = userSystem(pid);
+  const [u1, s1] = cpuUserSystem(pid);
   return { user: (u1 - u0) / CLK_TCK / wall, system: (s1 - s0) / CLK_TCK / wall };
 };
 const round = (x: { user: number; system: number }) => ({ user: Number(x.user.toFixed(2)), system: Number(x.system.toFixed(2)) });
@@ -128,7 +117,7 @@ const sum = (list: number[]) =>
   list.map(used).reduce((a, b) => ({ user: a.user + b.user, system: a.system + b.system }), { user: 0, system: 0 });
 const cores = {
   core: round(used(core)),
-  gateways: round(sum(gatewayPids(core))),
+  gateways: round(sum(childPids(core, 'gateway-main'))),
   loadGenerators: round(sum(loaders)),
 };
 const machineNow = machineTicks();

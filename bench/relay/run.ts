@@ -2,7 +2,7 @@
 // Issue 17's yardstick: at each offered rate, a bare `ws` relay (relay.ts: acks and forwards, stores
 // nothing) and ours (durable acks, coalesced deviceUpdates to graphql-ws viewers), one after the other in one
 // run, with the same load generator: frames sustained, ack p99, device → viewer p99.
-import { type ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { Histogram } from '../ingest/histogram.ts';
 import { startLoad } from '../ingest/load.ts';
 import type { FromSubscribers } from '../ingest/subscribers.ts';
-import { CLK_TCK, cpuTicks, root, startServerProcess } from '../server-process.ts';
+import { CLK_TCK, childPids, cpuTicks, root, startServerProcess } from '../server-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -36,19 +36,6 @@ function once<T extends { op: string }>(child: ChildProcess, op: T['op']): Promi
     };
     child.on('message', on);
   });
-}
-
-/** A process's children (a server's gateway processes). */
-function childPids(pid: number): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
 }
 
 function startRelay(): Promise<{ url: string; proc: ChildProcess }> {

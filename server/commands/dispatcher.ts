@@ -180,19 +180,23 @@ export class Dispatcher {
         this.protocolCursor = null;
         break;
       }
-      const serial = next.value;
-      const version = this.sockets.versionOf(serial);
-      const device = this.fleet.get(serial);
-      if (device && version !== null && (device.protocol ?? 1) !== version) changed.push(serial);
+      if (this.newProtocol(next.value) !== null) changed.push(next.value);
     }
     for (const serial of changed) await this.noteProtocol(serial);
   }
 
-  /** Records the protocol of the device's socket here, when it changed (at connect, and each sweep). */
-  async noteProtocol(serial: string): Promise<void> {
+  /** The protocol of the device's socket here when the fleet says another, else null. */
+  private newProtocol(serial: string): ProtocolVersion | null {
     const version = this.sockets.versionOf(serial);
     const device = this.fleet.get(serial);
-    if (!device || version === null || (device.protocol ?? 1) === version) return;
+    return device && version !== null && (device.protocol ?? 1) !== version ? version : null;
+  }
+
+  /** Records the protocol of the device's socket here, when it changed (at connect, and each sweep). */
+  async noteProtocol(serial: string): Promise<void> {
+    const version = this.newProtocol(serial);
+    const device = this.fleet.get(serial);
+    if (version === null || !device) return;
     device.protocol = version; // at once here: a command sent meanwhile is not skipped
     await this.db.device.update({ where: { serial }, data: { protocol: version } });
     this.changes.commitFor(serial, { protocol: version });

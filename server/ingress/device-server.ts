@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { type RawData, WebSocket, type WebSocketServer } from 'ws';
 import { CloseCode, ErrorReason, type ErrorReasonName } from '../../protocol/codes.ts';
 import {
   formatAck,
@@ -23,8 +23,9 @@ import type { Metrics } from '../metrics.ts';
 import type { PeerChannel } from '../peers/peer-channel.ts';
 import type { PeerSink } from '../peers/peer-subscription.ts';
 import type { DeviceChange, Fleet } from '../state/fleet.ts';
-import type { DeviceSocket, SocketHandlers } from './device-socket.ts';
+import { type DeviceSocket, deviceWebSocketServer, type SocketHandlers } from './device-socket.ts';
 import type { Gateways } from './gateways.ts';
+import { Heartbeat } from './heartbeat.ts';
 import type { AnswerSink, Ingest } from './ingest.ts';
 import type { TrafficLog } from './traffic-log.ts';
 import type { V2Frames } from './v2-frames.ts';
@@ -62,9 +63,6 @@ export interface DeviceServerDeps {
   gateways?: Gateways;
 }
 
-/** The heartbeat visits one slice of the sockets at a time, so pings never come in one burst. */
-const HEARTBEAT_SLICES = 32;
-
 /** How long a closing socket waits for the answers of its frames in flight before it closes anyway. */
 const ANSWER_WAIT_MS = 30_000;
 
@@ -82,12 +80,13 @@ class Connection implements AnswerSink, PeerSink {
   readonly closed: Promise<void>;
   gone!: () => void;
 
+  /** Its heartbeat slice; -1 when a gateway pings this socket. */
+  slice = -1;
+
   constructor(
     readonly ws: DeviceSocket,
     readonly peer: string,
     burst: number,
-    /** The heartbeat slice, or -1 when a gateway pings this socket. */
-    readonly slice: number,
     readonly credential: DeviceCredential,
   ) {
     this.tokens = burst;
@@ -138,11 +137,10 @@ class Connection implements AnswerSink, PeerSink {
 export class DeviceServer {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<Connection>();
-  private readonly slices = Array.from({ length: HEARTBEAT_SLICES }, () => new Set<Connection>());
-  private nextSlice = 0;
+  /** Pings the sockets held here (a gateway pings its own). */
+  private readonly heartbeat: Heartbeat<Connection>;
   /** Which socket speaks for a serial; a newer socket replaces an older one. */
   private readonly bindings = new Map<string, Connection>();
-  private heartbeat: NodeJS.Timeout | null = null;
   private readonly welcome = formatWelcome();
 
   private readonly config: DeviceServerConfig;
@@ -173,15 +171,14 @@ export class DeviceServer {
     } = deps);
     const { config, changes } = deps;
     changes.onControl((change) => this.control(change));
-    this.wss = new WebSocketServer({
-      noServer: true,
-      clientTracking: false,
-      perMessageDeflate: false,
-      maxPayload: config.maxFrameBytes,
-      // Only protocol v2 is ever selected, and only when offered: a device offering nothing stays v1 (ws would
-      // otherwise pick the first protocol a client offers).
-      handleProtocols: (offered) => (offered.has(V2_SUBPROTOCOL) ? V2_SUBPROTOCOL : false),
-    });
+    this.wss = deviceWebSocketServer(config.maxFrameBytes);
+    this.heartbeat = new Heartbeat<Connection>(
+      (conn) => conn.ws.ping(),
+      (conn) => {
+        this.metrics.closes.inc({ reason: 'heartbeatTimeout' });
+        conn.ws.terminate();
+      },
+    );
   }
 
   /** The serials whose sockets this instance holds. */
@@ -283,27 +280,14 @@ export class DeviceServer {
     }
   }
 
-  /** Pings every socket once per interval; one that sent nothing since its previous ping is closed. */
+  /** Pings every socket held here once per interval; one that sent nothing since its previous ping is closed. */
   startHeartbeat(): void {
-    let slice = 0;
-    this.heartbeat = setInterval(() => {
-      for (const conn of this.slices[slice] as Set<Connection>) {
-        if (!conn.alive) {
-          this.metrics.closes.inc({ reason: 'heartbeatTimeout' });
-          conn.ws.terminate();
-          continue;
-        }
-        conn.alive = false;
-        conn.ws.ping();
-      }
-      slice = (slice + 1) % HEARTBEAT_SLICES;
-    }, this.config.heartbeatMs / HEARTBEAT_SLICES);
-    this.heartbeat.unref();
+    this.heartbeat.start(this.config.heartbeatMs);
   }
 
   /** Closes every device socket (shutdown: 1001) and waits until they are gone. */
   async closeAll(code: number, reason: string): Promise<void> {
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat.stop();
     const closed = [...this.connections].map((conn) => {
       conn.ws.close(code, reason);
       setTimeout(() => conn.ws.terminate(), 2000).unref();
@@ -315,11 +299,9 @@ export class DeviceServer {
 
   /** A socket opened (here or in a gateway): its connection, and where its events go. */
   private onConnection(ws: DeviceSocket, peer: string, credential: DeviceCredential, local: boolean): SocketHandlers {
-    const slice = local ? this.nextSlice : -1;
-    if (local) this.nextSlice = (this.nextSlice + 1) % HEARTBEAT_SLICES;
-    const conn = new Connection(ws, peer, this.config.maxFramesPerSecond, slice, credential);
+    const conn = new Connection(ws, peer, this.config.maxFramesPerSecond, credential);
     this.connections.add(conn);
-    this.slices[conn.slice]?.add(conn);
+    if (local) this.heartbeat.add(conn);
     this.metrics.connections.inc();
     ws.send(this.welcome);
     return {
@@ -448,7 +430,7 @@ export class DeviceServer {
   private onClose(conn: Connection): void {
     this.peers.unsubscribe(conn);
     this.connections.delete(conn);
-    this.slices[conn.slice]?.delete(conn);
+    this.heartbeat.delete(conn);
     this.metrics.connections.dec();
     conn.gone();
     for (const serial of conn.serials) {

@@ -1,3 +1,6 @@
+import { WebSocketServer } from 'ws';
+import { V2_SUBPROTOCOL } from '../../protocol/v2.ts';
+
 /**
  * What the device server needs of a device's socket: a `ws` WebSocket held here, or a RemoteSocket held by
  * a device gateway process. Events go the other way, through SocketHandlers.
@@ -24,4 +27,19 @@ export interface SocketHandlers {
   /** The device answered a ping. */
   pong(): void;
   close(): void;
+}
+
+/**
+ * The WebSocket server for device sockets, wherever they are held (the server or a gateway): no compression,
+ * the frame size bound, and protocol v2 only when offered (ws would otherwise pick the first protocol a
+ * client offers; a device offering nothing stays v1).
+ */
+export function deviceWebSocketServer(maxFrameBytes: number): WebSocketServer {
+  return new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false,
+    maxPayload: maxFrameBytes,
+    handleProtocols: (offered) => (offered.has(V2_SUBPROTOCOL) ? V2_SUBPROTOCOL : false),
+  });
 }

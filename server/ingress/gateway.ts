@@ -1,10 +1,10 @@
 import type { Socket } from 'node:net';
-import { WebSocket, WebSocketServer } from 'ws';
-import { V2_SUBPROTOCOL } from '../../protocol/v2.ts';
+import { WebSocket, type WebSocketServer } from 'ws';
+import { deviceWebSocketServer } from './device-socket.ts';
 import { type Adopt, FromSocket, type GatewayOptions, type SocketEvent, type SocketOp, ToSocket } from './gateway-protocol.ts';
+import { Heartbeat } from './heartbeat.ts';
+import { TurnBatch } from './turn-batch.ts';
 
-/** The heartbeat visits one slice of the sockets at a time, so pings never come in one burst. */
-const HEARTBEAT_SLICES = 32;
 /** How often sockets holding unsent bytes report how many. */
 const BUFFERED_REPORT_MS = 100;
 
@@ -26,25 +26,24 @@ interface Held {
 export class Gateway {
   private readonly wss: WebSocketServer;
   private readonly held = new Map<number, Held>();
-  private readonly slices = Array.from({ length: HEARTBEAT_SLICES }, () => new Set<number>());
-  private nextSlice = 0;
+  private readonly heartbeat = new Heartbeat<Held>(
+    (held) => held.ws.ping(),
+    (held) => {
+      held.reason = 'heartbeatTimeout';
+      held.ws.terminate();
+    },
+  );
   private readonly buffering = new Set<number>();
-  private outbox: SocketEvent[] = [];
-  private flushing = false;
-  private readonly timers: NodeJS.Timeout[] = [];
+  /** Events go to the core once per event-loop turn, however many sockets spoke in it. */
+  private readonly outbox: TurnBatch<SocketEvent>;
+  private reporter: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly options: GatewayOptions,
-    private readonly emit: (events: SocketEvent[]) => void,
+    emit: (events: SocketEvent[]) => void,
   ) {
-    this.wss = new WebSocketServer({
-      noServer: true,
-      clientTracking: false,
-      perMessageDeflate: false,
-      maxPayload: options.maxFrameBytes,
-      // As the core: v2 only when offered, and never another protocol.
-      handleProtocols: (offered) => (offered.has(V2_SUBPROTOCOL) ? V2_SUBPROTOCOL : false),
-    });
+    this.wss = deviceWebSocketServer(options.maxFrameBytes);
+    this.outbox = new TurnBatch(emit);
   }
 
   get size(): number {
@@ -52,18 +51,13 @@ export class Gateway {
   }
 
   start(): void {
-    let slice = 0;
-    this.timers.push(
-      setInterval(() => {
-        this.heartbeat(slice);
-        slice = (slice + 1) % HEARTBEAT_SLICES;
-      }, this.options.heartbeatMs / HEARTBEAT_SLICES),
-      setInterval(() => this.reportBuffered(), BUFFERED_REPORT_MS),
-    );
+    this.heartbeat.start(this.options.heartbeatMs);
+    this.reporter = setInterval(() => this.reportBuffered(), BUFFERED_REPORT_MS);
   }
 
   stop(): void {
-    for (const timer of this.timers) clearInterval(timer);
+    this.heartbeat.stop();
+    if (this.reporter) clearInterval(this.reporter);
     for (const { ws } of this.held.values()) ws.terminate();
   }
 
@@ -72,7 +66,7 @@ export class Gateway {
     const { id } = message;
     let opened = false;
     socket.once('close', () => {
-      if (!opened) this.push([id, FromSocket.failed]);
+      if (!opened) this.outbox.push([id, FromSocket.failed]);
     });
     socket.on('error', () => socket.destroy());
     const req = { method: message.method, url: message.url, headers: message.headers, socket };
@@ -92,7 +86,9 @@ export class Gateway {
   apply(ops: SocketOp[]): void {
     for (const op of ops) {
       const held = this.held.get(op[0]);
-      if (!held || held.ws.readyState !== WebSocket.OPEN) continue;
+      if (!held) continue;
+      // A terminate also ends a socket whose closing handshake hangs; everything else needs it open.
+      if (op[1] !== ToSocket.terminate && held.ws.readyState !== WebSocket.OPEN) continue;
       switch (op[1]) {
         case ToSocket.send:
           held.ws.send(op[2]);
@@ -112,40 +108,26 @@ export class Gateway {
   }
 
   private open(id: number, ws: WebSocket): void {
-    const held: Held = { ws, alive: true, slice: this.nextSlice, reason: '', reported: 0 };
-    this.nextSlice = (this.nextSlice + 1) % HEARTBEAT_SLICES;
+    const held: Held = { ws, alive: true, slice: -1, reason: '', reported: 0 };
     this.held.set(id, held);
-    this.slices[held.slice]?.add(id);
+    this.heartbeat.add(held);
     ws.on('message', (data, isBinary) => {
       held.alive = true;
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       // Text goes as a string (V8 serialises it compactly); binary frames only get refused, but as they came.
-      this.push([id, FromSocket.message, isBinary ? bytes : bytes.toString(), isBinary]);
+      this.outbox.push([id, FromSocket.message, isBinary ? bytes : bytes.toString(), isBinary]);
     });
     ws.on('pong', () => {
       held.alive = true;
     });
-    ws.on('error', (err: Error & { code?: string }) => this.push([id, FromSocket.error, err.code ?? 'error']));
+    ws.on('error', (err: Error & { code?: string }) => this.outbox.push([id, FromSocket.error, err.code ?? 'error']));
     ws.on('close', () => {
       this.held.delete(id);
-      this.slices[held.slice]?.delete(id);
+      this.heartbeat.delete(held);
       this.buffering.delete(id);
-      this.push([id, FromSocket.close, held.reason]);
+      this.outbox.push([id, FromSocket.close, held.reason]);
     });
-    this.push([id, FromSocket.open, ws.protocol]);
-  }
-
-  private heartbeat(slice: number): void {
-    for (const id of this.slices[slice] as Set<number>) {
-      const held = this.held.get(id) as Held;
-      if (!held.alive) {
-        held.reason = 'heartbeatTimeout';
-        held.ws.terminate();
-        continue;
-      }
-      held.alive = false;
-      held.ws.ping();
-    }
+    this.outbox.push([id, FromSocket.open, ws.protocol]);
   }
 
   /**
@@ -160,20 +142,7 @@ export class Gateway {
       if (bytes === 0) this.buffering.delete(id);
       if (!held || bytes === held.reported) continue;
       held.reported = bytes;
-      this.push([id, FromSocket.buffered, bytes]);
+      this.outbox.push([id, FromSocket.buffered, bytes]);
     }
-  }
-
-  /** Events go to the core once per event-loop turn, however many sockets spoke in it. */
-  private push(event: SocketEvent): void {
-    this.outbox.push(event);
-    if (this.flushing) return;
-    this.flushing = true;
-    setImmediate(() => {
-      this.flushing = false;
-      const events = this.outbox;
-      this.outbox = [];
-      this.emit(events);
-    });
   }
 }

@@ -16,6 +16,7 @@ import {
   type ToGateway,
 } from './gateway-protocol.ts';
 import { RemoteSocket } from './remote-socket.ts';
+import { TurnBatch } from './turn-batch.ts';
 
 // Compiled (dist/), the gateway's entry is JavaScript; from source it runs under tsx like the server.
 const compiled = import.meta.url.endsWith('.js');
@@ -49,36 +50,23 @@ class GatewayProcess {
   ready = false;
   readonly sockets = new Map<number, RemoteSocket>();
   readonly pending = new Map<number, OnOpen>();
-  private ops: SocketOp[] = [];
-  private flushing = false;
+  /** Everything sent to its sockets in one turn of the loop goes in one message. */
+  private readonly ops = new TurnBatch<SocketOp>((ops) => {
+    if (this.child?.connected) this.send({ t: 'ops', ops });
+  });
   failures = 0;
 
   get load(): number {
     return this.sockets.size + this.pending.size;
   }
 
-  queue = (op: SocketOp): void => {
-    this.ops.push(op);
-    if (this.flushing) return;
-    this.flushing = true;
-    // Everything sent in one turn of the loop goes in one message.
-    setImmediate(() => {
-      this.flushing = false;
-      const ops = this.ops;
-      this.ops = [];
-      if (this.child?.connected) this.send({ t: 'ops', ops });
-    });
-  };
+  queue = (op: SocketOp): void => this.ops.push(op);
 
   send(message: ToGateway, handle?: Socket): void {
     this.child?.send(message, handle as never, (err) => {
       // The channel closed under the message: the exit handler closes the sockets.
-      if (err && message.t === 'adopt') this.failed(message.id);
+      if (err && message.t === 'adopt') this.pending.delete(message.id);
     });
-  }
-
-  failed(id: number): void {
-    this.pending.delete(id);
   }
 
   /** The events of one batch from the gateway. */
@@ -133,7 +121,7 @@ class GatewayProcess {
     this.ready = false;
     this.child = null;
     this.pending.clear();
-    this.ops = [];
+    this.ops.clear();
     const sockets = [...this.sockets.values()];
     this.sockets.clear();
     for (const socket of sockets) this.closed(socket);

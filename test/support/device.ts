@@ -96,3 +96,15 @@ export async function connectDevice(
   await device.next();
   return device;
 }
+
+/** The HTTP status a device handshake gets (101 when it becomes a socket). */
+export async function handshake(url: string, headers: Record<string, string> = {}): Promise<number> {
+  const d = new TestDevice(url, { headers });
+  try {
+    await d.opened;
+    await d.close();
+    return 101;
+  } catch (err) {
+    return Number(/Unexpected server response: (\d+)/.exec((err as Error).message)?.[1] ?? 0);
+  }
+}
