@@ -113,8 +113,9 @@ export class Gateway {
     this.heartbeat.add(held);
     ws.on('message', (data, isBinary) => {
       held.alive = true;
-      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-      // Text goes as a string (V8 serialises it compactly); binary frames only get refused, but as they came.
+      // ws hands a Buffer (its default binaryType), as the server's own sockets get: no copy per frame. Text goes
+      // as a string (V8 serialises it compactly); binary frames only get refused, but as they came.
+      const bytes = data as Buffer;
       this.outbox.push([id, FromSocket.message, isBinary ? bytes : bytes.toString(), isBinary]);
     });
     ws.on('pong', () => {
